@@ -1,0 +1,162 @@
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from django.contrib.auth import get_backends
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core.crypto import normalise_email
+from vigil.core.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField
+from vigil.core.timezones import validate_time_zone
+
+from .roles import BACK_OFFICE_ROLES, TWO_FACTOR_ROLES, Role
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username: str | None) -> User:
+        return self.get(email_index=self.email_index(username or ""))
+
+    def email_index(self, email: str) -> str | None:
+        field = self.model._meta.get_field("email_index")
+        assert isinstance(field, BlindIndexField)
+        return field.index_for(email)
+
+    def get_by_email(self, email: str) -> User | None:
+        index = self.email_index(email)
+        return self.filter(email_index=index).first() if index else None
+
+    def create_user(self, email: str, password: str | None = None, **extra: Any) -> User:
+        from .services import create_user
+
+        return create_user(email=email, password=password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra: Any) -> User:
+        from .services import create_user
+
+        return create_user(email=email, password=password, roles=[Role.ADMIN], **extra)
+
+
+class User(AbstractBaseUser):
+    """Anyone who signs in.  The e-mail is encrypted; ``email_index`` finds it and keeps it unique."""
+
+    email = EncryptedEmailField(_("e-mail address"))
+    email_index = BlindIndexField(source="email", normaliser=normalise_email, unique=True)
+    name = EncryptedCharField(_("name"), max_length=150, blank=True)
+    language = models.CharField(
+        _("language"), max_length=8, choices=[("ru", "Русский"), ("en", "English")], default="ru"
+    )
+    time_zone = models.CharField(
+        _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("joined"), default=timezone.now)
+
+    objects: ClassVar[UserManager] = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: ClassVar[list[str]] = []
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.name or _("user #%(id)s") % {"id": self.pk}
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email)
+
+    # --- roles ------------------------------------------------------------------------------
+    def role_set(self) -> frozenset[str]:
+        cached: frozenset[str] | None = getattr(self, "_role_cache", None)
+        if cached is None:
+            cached = frozenset(self.role_assignments.values_list("role", flat=True))
+            self._role_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return self.is_active and bool(self.role_set() & set(roles))
+
+    @property
+    def is_staff(self) -> bool:
+        return self.has_role(*BACK_OFFICE_ROLES)
+
+    @property
+    def is_superuser(self) -> bool:
+        return self.has_role(Role.ADMIN)
+
+    @property
+    def needs_two_factor(self) -> bool:
+        return bool(self.role_set() & TWO_FACTOR_ROLES)
+
+    # --- permissions: every check goes through the backends (roles and object rules) --------
+    def has_perm(self, perm: str, obj: Any = None) -> bool:
+        if not self.is_active:
+            return False
+        return any(
+            hasattr(backend, "has_perm") and backend.has_perm(self, perm, obj)
+            for backend in get_backends()
+        )
+
+    def has_perms(self, perm_list: Any, obj: Any = None) -> bool:
+        return all(self.has_perm(perm, obj) for perm in perm_list)
+
+    def has_module_perms(self, app_label: str) -> bool:
+        if not self.is_active:
+            return False
+        return any(
+            hasattr(backend, "has_module_perms") and backend.has_module_perms(self, app_label)
+            for backend in get_backends()
+        )
+
+
+class RoleAssignment(models.Model):
+    """A role held by a user, network-wide or for one object (a group, a region)."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    scope_type = models.ForeignKey(
+        ContentType, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("scope type")
+    )
+    scope_id = models.PositiveBigIntegerField(_("scope id"), null=True, blank=True)
+    scope = GenericForeignKey("scope_type", "scope_id")
+    granted_at = models.DateTimeField(_("granted"), default=timezone.now)
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role"],
+                condition=Q(scope_type__isnull=True),
+                name="accounts_role_unique_unscoped",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "scope_type", "scope_id"],
+                condition=Q(scope_type__isnull=False),
+                name="accounts_role_unique_scoped",
+            ),
+            models.CheckConstraint(
+                condition=Q(scope_type__isnull=True, scope_id__isnull=True)
+                | Q(scope_type__isnull=False, scope_id__isnull=False),
+                name="accounts_role_scope_complete",
+            ),
+        ]
+        indexes = [models.Index(fields=["scope_type", "scope_id", "role"])]
+
+    def __str__(self) -> str:
+        label = self.get_role_display()
+        return f"{label} ({self.scope})" if self.scope_type_id else str(label)

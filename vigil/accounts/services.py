@@ -1,0 +1,117 @@
+"""Writes to accounts: creating people, granting roles, two-factor enrolment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, models, transaction
+from django.utils.translation import gettext as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from .models import RoleAssignment, User
+from .roles import SCOPED_ROLES, Role
+
+
+@transaction.atomic
+def create_user(
+    *,
+    email: str,
+    password: str | None = None,
+    name: str = "",
+    roles: list[str] | None = None,
+    language: str = "ru",
+    time_zone: str = "Europe/Moscow",
+    **extra: Any,
+) -> User:
+    """Create an account; a second account for the same mailbox is refused with a clear error."""
+    email = User.objects.normalize_email(email.strip())
+    if User.objects.get_by_email(email) is not None:
+        raise ValidationError({"email": _("An account with this e-mail address already exists.")})
+    user = User(email=email, name=name, language=language, time_zone=time_zone, **extra)
+    user.set_password(password) if password else user.set_unusable_password()
+    user.full_clean(exclude=["password", "email_index"])
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"email": _("An account with this e-mail address already exists.")}
+        ) from None
+    for role in roles or []:
+        assign_role(user, role)
+    return user
+
+
+def assign_role(
+    user: User,
+    role: str,
+    scope: models.Model | None = None,
+    *,
+    granted_by: User | None = None,
+) -> RoleAssignment:
+    if role not in Role.values:
+        raise ValidationError(_("Unknown role: %(role)s") % {"role": role})
+    if role in SCOPED_ROLES and scope is None:
+        raise ValidationError(
+            _("The role “%(role)s” is held for a group or a region: say which one.")
+            % {"role": Role(role).label}
+        )
+    scope_type = ContentType.objects.get_for_model(scope) if scope is not None else None
+    assignment, _created = RoleAssignment.objects.get_or_create(
+        user=user,
+        role=role,
+        scope_type=scope_type,
+        scope_id=scope.pk if scope is not None else None,
+        defaults={"granted_by": granted_by},
+    )
+    user.__dict__.pop("_role_cache", None)
+    return assignment
+
+
+def revoke_role(user: User, role: str, scope: models.Model | None = None) -> int:
+    assignments = RoleAssignment.objects.filter(user=user, role=role)
+    if scope is not None:
+        assignments = assignments.filter(
+            scope_type=ContentType.objects.get_for_model(scope), scope_id=scope.pk
+        )
+    else:
+        assignments = assignments.filter(scope_type__isnull=True)
+    deleted, _detail = assignments.delete()
+    user.__dict__.pop("_role_cache", None)
+    return deleted
+
+
+def update_profile(user: User, *, name: str, language: str, time_zone: str) -> User:
+    user.name = name
+    user.language = language
+    user.time_zone = time_zone
+    user.full_clean(exclude=["password", "email_index"])
+    user.save(update_fields=["name", "language", "time_zone", "email_index"])
+    return user
+
+
+def pending_totp_device(user: User) -> TOTPDevice:
+    """The unconfirmed authenticator a user is enrolling; one at a time, made on first need."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+    return device
+
+
+def confirm_totp_device(device: TOTPDevice, token: str) -> bool:
+    """Confirm enrolment when the first code matches; older confirmed devices are replaced."""
+    if not device.verify_token(token.strip().replace(" ", "")):
+        return False
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+        device.confirmed = True
+        device.save(update_fields=["confirmed"])
+    return True
+
+
+def enrol_totp_with_key(user: User, key_hex: str) -> TOTPDevice:
+    """Demo data and tests: a confirmed authenticator with a known secret."""
+    TOTPDevice.objects.filter(user=user).delete()
+    return TOTPDevice.objects.create(user=user, name="authenticator", key=key_hex, confirmed=True)

@@ -1,0 +1,20 @@
+"""Sign-ins and failures go to the audit log: who, when, from where (no password, no e-mail)."""
+
+from typing import Any
+
+from django.contrib.auth.signals import user_logged_in, user_logged_out
+from django.dispatch import receiver
+
+from vigil.audit.services import record
+
+
+@receiver(user_logged_in)
+def _logged_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user.needs_two_factor:
+        record(actor=user, action="login", target=user, request=request)
+
+
+@receiver(user_logged_out)
+def _logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    if user is not None and user.needs_two_factor:
+        record(actor=user, action="logout", target=user, request=request)

@@ -1,0 +1,134 @@
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django_otp import login as otp_login
+
+from vigil.audit.services import record
+from vigil.core.permissions import PUBLIC, public, require
+
+from . import selectors, services
+from .forms import EmailAuthenticationForm, EmailPasswordResetForm, ProfileForm, TokenForm
+
+
+class LoginView(auth_views.LoginView):
+    vigil_access = PUBLIC
+    template_name = "accounts/login.html"
+    authentication_form = EmailAuthenticationForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        if form.get_user().needs_two_factor:
+            url = reverse("accounts:two_factor")
+            return HttpResponseRedirect(f"{url}?next={self.get_success_url()}")
+        return response
+
+
+class LogoutView(auth_views.LogoutView):
+    vigil_access = PUBLIC
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return reverse("accounts:profile")
+
+
+@require("accounts.view_own_account")
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """Check the code of a confirmed authenticator, or enrol a first one (staff must)."""
+    user: Any = request.user
+    if user.is_verified():
+        return redirect(_safe_next(request))
+    device = selectors.confirmed_totp_device(user)
+    enrolling = device is None
+    if enrolling:
+        device = services.pending_totp_device(user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        token = form.cleaned_data["token"]
+        ok = services.confirm_totp_device(device, token) if enrolling else device.verify_token(token)
+        if ok:
+            otp_login(request, device)
+            record(actor=user, action="two_factor", target=user, request=request)
+            if enrolling:
+                messages.success(request, _("Your authenticator app is now linked to your account."))
+            return redirect(_safe_next(request))
+        form.add_error("token", _("This code is wrong or has expired. Enter the current code."))
+    context: dict[str, Any] = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
+    if enrolling:
+        context["secret"] = selectors.totp_secret_base32(device)
+        context["qr_data_uri"] = segno.make(device.config_url, error="m").svg_data_uri(scale=4)
+    return render(request, "accounts/two_factor.html", context)
+
+
+@require("accounts.view_own_account")
+def profile(request: HttpRequest) -> HttpResponse:
+    user: Any = request.user
+    form = ProfileForm(request.POST or None, instance=user)
+    if request.method == "POST" and form.is_valid():
+        services.update_profile(
+            user,
+            name=form.cleaned_data["name"],
+            language=form.cleaned_data["language"],
+            time_zone=form.cleaned_data["time_zone"],
+        )
+        messages.success(request, _("Your settings are saved."))
+        return redirect("accounts:profile")
+    return render(
+        request,
+        "accounts/profile.html",
+        {"form": form, "roles": selectors.roles_of(user), "two_factor": user.is_verified()},
+    )
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    permission_required = "accounts.view_own_account"
+    template_name = "accounts/form_page.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        messages.success(self.request, _("Your password has been changed."))
+        return super().form_valid(form)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    vigil_access = PUBLIC
+    form_class = EmailPasswordResetForm
+    template_name = "accounts/form_page.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password_reset_done")
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    vigil_access = PUBLIC
+    template_name = "accounts/message_page.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    vigil_access = PUBLIC
+    template_name = "accounts/form_page.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    vigil_access = PUBLIC
+    template_name = "accounts/message_page.html"
+
+
+@public
+def locked_out(request: HttpRequest) -> HttpResponse:
+    return render(request, "accounts/locked_out.html", status=429)

@@ -1,0 +1,26 @@
+"""The ``vigil`` command: everything ``manage.py`` does, with clear start-up errors."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+# Commands that need the database from their first line.
+NEEDS_DATABASE = {"runserver", "migrate", "serve", "db_worker", "load_demo", "createsuperuser"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "vigil.settings")
+    from vigil.startup import boot
+
+    command = argv[1] if len(argv) > 1 else ""
+    boot(check_database=command in NEEDS_DATABASE)
+    from django.core.management import execute_from_command_line
+
+    argv[0] = "vigil"
+    execute_from_command_line(argv)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,17 @@
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+from django.urls import translate_url
+
+
+def site(request: HttpRequest) -> dict[str, Any]:
+    """Site name and the same page in each language, for the switcher (plain links, no script)."""
+    path = request.get_full_path()
+    return {
+        "site_name": settings.VIGIL_SITE_NAME,
+        "language_links": [
+            {"code": code, "name": name, "url": translate_url(path, code)}
+            for code, name in (("ru", "Русский"), ("en", "English"))
+        ],
+    }

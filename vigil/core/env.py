@@ -1,0 +1,134 @@
+"""Reading settings from the environment, with one clear line when something is wrong.
+
+Imported by ``vigil.settings`` before Django is set up: nothing here may touch models.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class ConfigError(ImproperlyConfigured):
+    """A setting is missing or wrong; the message says what to set."""
+
+
+def require(name: str, what: str) -> str:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"{name} is not set: set it to {what}")
+    return value
+
+
+def env_bool(name: str, *, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name} must be 1/0, true/false, yes/no or on/off, not {raw!r}")
+
+
+def env_int(name: str, *, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}") from None
+
+
+def env_list(name: str, *, default: list[str]) -> list[str]:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return list(default)
+    return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+def new_aes_key() -> str:
+    return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def load_development_secrets(data_dir: Path) -> dict[str, str]:
+    """Keys for a development machine, made once and kept in the data folder (mode 0600).
+
+    Production never comes here: there every key is required from the environment.
+    """
+    path = data_dir / "development-secrets.json"
+    if path.exists():
+        data: dict[str, str] = json.loads(path.read_text())
+        return data
+    data_dir.mkdir(parents=True, exist_ok=True)
+    data = {
+        "secret_key": secrets.token_urlsafe(64),
+        "encryption_keys": f"k1:{new_aes_key()}",
+        "blind_index_key": new_aes_key(),
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        json.dump(data, fh)
+    return data
+
+
+def database_settings(url: str, data_dir: Path) -> dict[str, Any]:
+    """SQLite in the data folder by default; PostgreSQL (or another SQLite file) from a URL."""
+    if not url:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        return sqlite_settings(data_dir / "vigil.sqlite3")
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme == "sqlite":
+        path = parts.path[1:] if parts.path.startswith("//") else parts.path
+        return sqlite_settings(Path(path))
+    if scheme in {"postgres", "postgresql", "pgsql"}:
+        import dj_database_url
+
+        config: dict[str, Any] = dict(dj_database_url.parse(url, conn_max_age=60))
+        config["CONN_HEALTH_CHECKS"] = True
+        config.setdefault("OPTIONS", {})
+        config["OPTIONS"].setdefault("connect_timeout", 5)
+        config["TEST"] = {"NAME": os.environ.get("VIGIL_TEST_DATABASE_NAME") or None}
+        return config
+    raise ConfigError(
+        f"VIGIL_DATABASE_URL must start with postgres:// or sqlite://, not {scheme or url!r}://"
+    )
+
+
+def sqlite_settings(path: Path) -> dict[str, Any]:
+    return {
+        "ENGINE": "django.db.backends.sqlite3",
+        "NAME": path,
+        "OPTIONS": {
+            # WAL lets readers and the single writer work side by side; IMMEDIATE transactions
+            # avoid "database is locked" when two workers upgrade a read lock at once.
+            "init_command": (
+                "PRAGMA journal_mode=WAL;"
+                "PRAGMA synchronous=NORMAL;"
+                "PRAGMA foreign_keys=ON;"
+                "PRAGMA busy_timeout=5000;"
+            ),
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        },
+        "TEST": {"NAME": os.environ.get("VIGIL_TEST_SQLITE_NAME") or None},
+    }
+
+
+def describe_database(config: dict[str, Any]) -> str:
+    """Where the database is, without its password, for error messages."""
+    if config["ENGINE"].endswith("sqlite3"):
+        return f"SQLite file {config['NAME']}"
+    host = config.get("HOST") or "local socket"
+    port = config.get("PORT") or 5432
+    return f"PostgreSQL database {config.get('NAME')!r} at {host}:{port}"

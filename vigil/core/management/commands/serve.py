@@ -1,0 +1,56 @@
+"""Serve Vigil with gunicorn and run the background worker beside it."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Serve Vigil (gunicorn + whitenoise) and start the background task worker."
+
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--bind", default=os.environ.get("VIGIL_BIND", "127.0.0.1:8000"))
+        parser.add_argument(
+            "--workers", type=int, default=int(os.environ.get("VIGIL_WEB_WORKERS", "3"))
+        )
+        parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
+
+    def handle(self, *args: Any, bind: str, workers: int, no_worker: bool, **options: Any) -> None:
+        bin_dir = os.path.dirname(sys.executable)
+        children: list[subprocess.Popen[bytes]] = []
+        if not no_worker and settings.TASKS_BACKEND != "immediate":
+            if settings.TASKS_BACKEND == "rq":
+                worker = [os.path.join(bin_dir, "vigil"), "rqworker", "default", "mail"]
+            else:
+                worker = [os.path.join(bin_dir, "vigil"), "db_worker", "--queue-name", "*"]
+            children.append(subprocess.Popen(worker))  # noqa: S603
+            self.stdout.write(f"Task worker started ({settings.TASKS_BACKEND}).")
+        gunicorn = [
+            os.path.join(bin_dir, "gunicorn"),
+            "vigil.wsgi:application",
+            "--bind", bind,
+            "--workers", str(workers),
+            "--access-logfile", "-",
+            "--forwarded-allow-ips", os.environ.get("VIGIL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        ]  # fmt: skip
+        self.stdout.write(f"Vigil is at http://{bind}/ (Ctrl+C stops it).")
+        web = subprocess.Popen(gunicorn)  # noqa: S603
+        try:
+            code = web.wait()
+        except KeyboardInterrupt:
+            web.send_signal(signal.SIGTERM)
+            code = web.wait()
+        finally:
+            for child in children:
+                child.terminate()
+            for child in children:
+                child.wait(timeout=30)
+        if code:
+            raise SystemExit(code)

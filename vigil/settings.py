@@ -1,0 +1,309 @@
+"""Vigil settings, read from the environment.
+
+Two modes, chosen by ``VIGIL_ENV``:
+
+* ``development`` (the default): zero set-up.  SQLite in ``VIGIL_DATA_DIR`` (``./var``),
+  keys generated once into that folder, mail written to files.
+* ``production``: nothing is guessed.  Every secret must come from the environment and
+  ``vigil check --deploy`` passes with no warning.
+
+Every variable is listed in ``docs/configuration.md``.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from pathlib import Path
+
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core.env import (
+    ConfigError,
+    database_settings,
+    env_bool,
+    env_int,
+    env_list,
+    load_development_secrets,
+    require,
+)
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VIGIL_ENV = os.environ.get("VIGIL_ENV", "development").strip().lower()
+if VIGIL_ENV not in {"development", "production"}:
+    raise ConfigError(f"VIGIL_ENV must be 'development' or 'production', not {VIGIL_ENV!r}")
+PRODUCTION = VIGIL_ENV == "production"
+
+DATA_DIR = Path(os.environ.get("VIGIL_DATA_DIR", BASE_DIR / "var")).resolve()
+
+# --- secrets -------------------------------------------------------------------------------
+if PRODUCTION:
+    SECRET_KEY = require("VIGIL_SECRET_KEY", "a long random string (50+ characters)")
+    if len(SECRET_KEY) < 50:
+        raise ConfigError("VIGIL_SECRET_KEY is too short: set at least 50 random characters")
+    VIGIL_ENCRYPTION_KEYS = require(
+        "VIGIL_ENCRYPTION_KEYS", "'id:base64key[,id:base64key...]' (vigil keys generate)"
+    )
+    VIGIL_BLIND_INDEX_KEY = require(
+        "VIGIL_BLIND_INDEX_KEY", "a base64 key (vigil keys generate)"
+    )
+else:
+    _dev = load_development_secrets(DATA_DIR)
+    SECRET_KEY = os.environ.get("VIGIL_SECRET_KEY") or _dev["secret_key"]
+    VIGIL_ENCRYPTION_KEYS = os.environ.get("VIGIL_ENCRYPTION_KEYS") or _dev["encryption_keys"]
+    VIGIL_BLIND_INDEX_KEY = os.environ.get("VIGIL_BLIND_INDEX_KEY") or _dev["blind_index_key"]
+
+DEBUG = env_bool("VIGIL_DEBUG", default=False)
+if PRODUCTION and DEBUG:
+    raise ConfigError("VIGIL_DEBUG must be off in production: unset it or set it to 0")
+
+ALLOWED_HOSTS = (
+    env_list("VIGIL_ALLOWED_HOSTS", default=[])
+    if PRODUCTION
+    else env_list("VIGIL_ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]", "testserver"])
+)
+if PRODUCTION and not ALLOWED_HOSTS:
+    raise ConfigError("VIGIL_ALLOWED_HOSTS is not set: list the site's host names, comma-separated")
+CSRF_TRUSTED_ORIGINS = env_list("VIGIL_CSRF_TRUSTED_ORIGINS", default=[])
+
+# --- applications --------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "vigil.core.admin_config.VigilAdminConfig",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "axes",
+    "django_tasks_db",
+    "rules.apps.AutodiscoverRulesConfig",
+    "vigil.core",
+    "vigil.accounts",
+    "vigil.audit",
+    "vigil.api",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "vigil.accounts.middleware.TwoFactorRequiredMiddleware",
+    "vigil.core.middleware.TimezoneMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "vigil.core.permissions.PermissionDeclaredMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "vigil.urls"
+WSGI_APPLICATION = "vigil.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.template.context_processors.tz",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "vigil.core.context_processors.site",
+            ],
+        },
+    },
+]
+
+# --- databases, cache, tasks ---------------------------------------------------------------
+DATABASE_URL = os.environ.get("VIGIL_DATABASE_URL", "").strip()
+DATABASES = {"default": database_settings(DATABASE_URL, DATA_DIR)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+USES_POSTGRES = DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql"
+
+REDIS_URL = os.environ.get("VIGIL_REDIS_URL", "redis://127.0.0.1:6379/0")
+CACHE_KEY_PREFIX = os.environ.get("VIGIL_CACHE_PREFIX", "vigil")
+if USES_POSTGRES:
+    # The scale-out mode: several application servers share one Redis.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+else:
+    # The embedded mode: the database is shared by every gunicorn worker, local memory is not,
+    # and rate limits must hold across workers.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "vigil_cache",
+            "KEY_PREFIX": CACHE_KEY_PREFIX,
+        }
+    }
+
+TASKS_BACKEND = os.environ.get("VIGIL_TASKS_BACKEND", "database").strip().lower()
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
+    "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+}
+if TASKS_BACKEND not in _TASK_BACKENDS:
+    raise ConfigError(
+        f"VIGIL_TASKS_BACKEND must be one of {', '.join(_TASK_BACKENDS)}, not {TASKS_BACKEND!r}"
+    )
+TASKS = {
+    "default": {
+        "BACKEND": _TASK_BACKENDS[TASKS_BACKEND],
+        "QUEUES": ["default", "mail"],
+    }
+}
+if TASKS_BACKEND == "rq":
+    INSTALLED_APPS.append("django_rq")
+    RQ_QUEUES = {name: {"URL": REDIS_URL} for name in ("default", "mail")}
+
+# --- accounts and security -----------------------------------------------------------------
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "vigil.accounts.backends.EmailBackend",
+    "vigil.accounts.backends.RoleBackend",
+    "rules.permissions.ObjectPermissionBackend",
+]
+# The e-mail is encrypted; uniqueness lives on its blind index (``User.email_index``).
+SILENCED_SYSTEM_CHECKS = ["auth.W004"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "core:home"
+
+OTP_TOTP_ISSUER = os.environ.get("VIGIL_SITE_NAME", "Vigil")
+AXES_FAILURE_LIMIT = env_int("VIGIL_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("VIGIL_LOGIN_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_USERNAME_FORM_FIELD = "username"
+# Lockout records key on the e-mail's blind index, never on the address itself.
+AXES_USERNAME_CALLABLE = "vigil.accounts.backends.axes_username"
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_RESET_ON_SUCCESS = True
+AXES_IPWARE_PROXY_COUNT = env_int("VIGIL_PROXY_COUNT", default=0)
+
+SESSION_COOKIE_AGE = env_int("VIGIL_SESSION_HOURS", default=12) * 3600
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+CSRF_FAILURE_VIEW = "vigil.core.views.csrf_failure"
+SECURE_REDIRECT_EXEMPT = [r"^health/?$"]
+
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = env_bool("VIGIL_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("VIGIL_HSTS_SECONDS", default=31_536_000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    if env_bool("VIGIL_BEHIND_PROXY", default=False):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Nothing is loaded from another host: every directive is 'self' or narrower, and there is
+# no 'unsafe-inline' anywhere.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
+
+# --- languages and time --------------------------------------------------------------------
+LANGUAGE_CODE = "ru"
+LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "vigil" / "locale"]
+USE_I18N = True
+USE_TZ = True
+TIME_ZONE = "UTC"
+# Shown to visitors whose zone we do not know yet; the browser tells us the real one.
+VIGIL_DEFAULT_VIEWER_TIME_ZONE = os.environ.get("VIGIL_DEFAULT_TIME_ZONE", "Europe/Moscow")
+
+# --- static files --------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+MEDIA_ROOT = DATA_DIR / "media"
+WHITENOISE_USE_FINDERS = not PRODUCTION
+
+# --- mail ----------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = os.environ.get("VIGIL_FROM_EMAIL", "Vigil <vigil@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_HOST = os.environ.get("VIGIL_SMTP_HOST", "")
+EMAIL_PORT = env_int("VIGIL_SMTP_PORT", default=25)
+EMAIL_HOST_USER = os.environ.get("VIGIL_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("VIGIL_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("VIGIL_SMTP_STARTTLS", default=False)
+EMAIL_TIMEOUT = 30
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+elif PRODUCTION:
+    raise ConfigError("VIGIL_SMTP_HOST is not set: name the SMTP server that sends Vigil's mail")
+else:
+    # Development without an SMTP server: each message is a file in var/mail/.
+    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
+    EMAIL_FILE_PATH = DATA_DIR / "mail"
+
+# --- logging -------------------------------------------------------------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("VIGIL_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Axes logs the username it was given; keep that at WARNING so addresses stay out of logs.
+        "axes": {"level": "WARNING"},
+    },
+}
+
+VIGIL_SITE_NAME = os.environ.get("VIGIL_SITE_NAME", "Vigil")

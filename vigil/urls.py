@@ -1,0 +1,24 @@
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+
+from vigil.core import views as core_views
+
+# Not translated: machine endpoints.
+urlpatterns = [
+    path("health/", core_views.health, name="health"),
+    path("api/", include("vigil.api.urls")),
+]
+
+# Pages: Russian at /, English at /en/.
+urlpatterns += i18n_patterns(
+    path("", include("vigil.core.urls")),
+    path("account/", include("vigil.accounts.urls")),
+    path("back-office/", admin.site.urls),
+    prefix_default_language=False,
+)
+
+handler400 = "vigil.core.views.error_400"
+handler403 = "vigil.core.views.error_403"
+handler404 = "vigil.core.views.error_404"
+handler500 = "vigil.core.views.error_500"
