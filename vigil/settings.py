@@ -273,25 +273,38 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = DATA_DIR / "media"
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
 # --- mail ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("VIGIL_FROM_EMAIL", "Vigil <vigil@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-EMAIL_HOST = os.environ.get("VIGIL_SMTP_HOST", "")
-EMAIL_PORT = env_int("VIGIL_SMTP_PORT", default=25)
-EMAIL_HOST_USER = os.environ.get("VIGIL_SMTP_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("VIGIL_SMTP_PASSWORD", "")
-EMAIL_USE_TLS = env_bool("VIGIL_SMTP_STARTTLS", default=False)
-EMAIL_TIMEOUT = 30
-if EMAIL_HOST:
-    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+_smtp_host = os.environ.get("VIGIL_SMTP_HOST", "").strip()
+if _smtp_host:
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": _smtp_host,
+                "port": env_int("VIGIL_SMTP_PORT", default=25),
+                "username": os.environ.get("VIGIL_SMTP_USER", ""),
+                "password": os.environ.get("VIGIL_SMTP_PASSWORD", ""),
+                "use_tls": env_bool("VIGIL_SMTP_STARTTLS", default=False),
+                "timeout": 30,
+            },
+        }
+    }
 elif PRODUCTION:
     raise ConfigError("VIGIL_SMTP_HOST is not set: name the SMTP server that sends Vigil's mail")
 else:
     # Development without an SMTP server: each message is a file in var/mail/.
-    EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
-    EMAIL_FILE_PATH = DATA_DIR / "mail"
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "OPTIONS": {"file_path": str(DATA_DIR / "mail")},
+        }
+    }
 
 # --- logging -------------------------------------------------------------------------------
 LOGGING = {

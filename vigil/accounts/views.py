@@ -59,14 +59,25 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
-        ok = services.confirm_totp_device(device, token) if enrolling else device.verify_token(token)
+        allowed, _why = device.verify_is_allowed()
+        if not allowed:
+            # django-otp doubles the wait after each wrong code: guessing is not an option.
+            form.add_error(
+                "token", _("Too many wrong codes in a row. Wait a minute, then enter a new code.")
+            )
+            ok = False
+        elif enrolling:
+            ok = services.confirm_totp_device(device, token)
+        else:
+            ok = device.verify_token(token)
         if ok:
             otp_login(request, device)
             record(actor=user, action="two_factor", target=user, request=request)
             if enrolling:
                 messages.success(request, _("Your authenticator app is now linked to your account."))
             return redirect(_safe_next(request))
-        form.add_error("token", _("This code is wrong or has expired. Enter the current code."))
+        if allowed:
+            form.add_error("token", _("This code is wrong or has expired. Enter the current code."))
     context: dict[str, Any] = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
     if enrolling:
         context["secret"] = selectors.totp_secret_base32(device)

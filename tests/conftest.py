@@ -1,0 +1,139 @@
+"""Shared fixtures: people with roles, a real SMTP server, the task worker, Debian chromium."""
+
+from __future__ import annotations
+
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes
+from email.message import Message
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django_otp.oath import totp
+
+from vigil.accounts.models import User
+from vigil.accounts.roles import Role
+from vigil.accounts.services import assign_role, create_user, enrol_totp_with_key
+
+PASSWORD = "correct horse battery staple"
+TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+# --- people --------------------------------------------------------------------------------
+@pytest.fixture
+def make_user(db: Any) -> Callable[..., User]:
+    counter = iter(range(1, 10_000))
+
+    def make(
+        email: str | None = None,
+        *roles: str,
+        password: str = PASSWORD,
+        name: str = "Тест Тестов",
+        two_factor: bool | None = None,
+        **extra: Any,
+    ) -> User:
+        user = create_user(
+            email=email or f"person{next(counter)}@example.org",
+            password=password,
+            name=name,
+            **extra,
+        )
+        for role in roles:
+            assign_role(user, role)
+        if two_factor or (two_factor is None and user.needs_two_factor):
+            enrol_totp_with_key(user, TOTP_KEY)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def staff(make_user: Callable[..., User]) -> User:
+    return make_user("staff@example.org", Role.STAFF)
+
+
+@pytest.fixture
+def admin_user(make_user: Callable[..., User]) -> User:
+    return make_user("admin@example.org", Role.ADMIN)
+
+
+@pytest.fixture
+def member(make_user: Callable[..., User]) -> User:
+    return make_user("member@example.org", Role.MEMBER)
+
+
+def current_totp(user: User) -> str:
+    device = user.totpdevice_set.get(confirmed=True)
+    return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
+
+
+@pytest.fixture
+def totp_code() -> Callable[[User], str]:
+    return current_totp
+
+
+@pytest.fixture
+def signed_in_staff(client: Any, staff: User) -> Any:
+    """A test client signed in as staff, second factor passed through the real pages."""
+    client.post("/en/account/login/", {"username": staff.email, "password": PASSWORD})
+    response = client.post("/en/account/two-factor/", {"token": current_totp(staff)})
+    assert response.status_code == 302, response.content
+    return client
+
+
+# --- mail ----------------------------------------------------------------------------------
+@dataclass
+class SmtpSink:
+    host: str
+    port: int
+    messages: list[Message] = field(default_factory=list)
+    envelopes: list[tuple[str, list[str]]] = field(default_factory=list)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django sends to it over the wire."""
+    from aiosmtpd.controller import Controller
+
+    sink = SmtpSink(host="127.0.0.1", port=_free_port())
+    lock = threading.Lock()
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            with lock:
+                sink.messages.append(message_from_bytes(envelope.content))
+                sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            return "250 Message accepted for delivery"
+
+    controller = Controller(Handler(), hostname=sink.host, port=sink.port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": sink.host, "port": sink.port, "timeout": 10},
+        }
+    }
+    try:
+        yield sink
+    finally:
+        controller.stop()
+
+
+# --- background tasks ----------------------------------------------------------------------
+@pytest.fixture
+def run_tasks(db: Any) -> Callable[[], None]:
+    """Run the real database worker over everything queued, then return."""
+
+    def run() -> None:
+        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "-v", "0")
+
+    return run
