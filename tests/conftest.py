@@ -6,13 +6,14 @@ import socket
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes
+from email import message_from_bytes, policy
 from email.message import Message
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
@@ -66,7 +67,7 @@ def member(make_user: Callable[..., User]) -> User:
 
 
 def current_totp(user: User) -> str:
-    device = user.totpdevice_set.get(confirmed=True)
+    device = TOTPDevice.objects.get(user=user, confirmed=True)
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
@@ -110,7 +111,7 @@ def smtp_server(settings: Any) -> Iterator[SmtpSink]:
     class Handler:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
             with lock:
-                sink.messages.append(message_from_bytes(envelope.content))
+                sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
                 sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
             return "250 Message accepted for delivery"
 

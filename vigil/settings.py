@@ -45,9 +45,7 @@ if PRODUCTION:
     VIGIL_ENCRYPTION_KEYS = require(
         "VIGIL_ENCRYPTION_KEYS", "'id:base64key[,id:base64key...]' (vigil keys generate)"
     )
-    VIGIL_BLIND_INDEX_KEY = require(
-        "VIGIL_BLIND_INDEX_KEY", "a base64 key (vigil keys generate)"
-    )
+    VIGIL_BLIND_INDEX_KEY = require("VIGIL_BLIND_INDEX_KEY", "a base64 key (vigil keys generate)")
 else:
     _dev = load_development_secrets(DATA_DIR)
     SECRET_KEY = os.environ.get("VIGIL_SECRET_KEY") or _dev["secret_key"]

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from typing import Any
 
 import pytest
 from django.core.exceptions import ImproperlyConfigured
@@ -72,7 +73,7 @@ def test_bad_key_settings_say_what_is_wrong(spec: str, message: str) -> None:
         Keyring.parse(spec)
 
 
-def test_blind_index_is_keyed_deterministic_and_separated_by_purpose(settings) -> None:  # type: ignore[no-untyped-def]
+def test_blind_index_is_keyed_deterministic_and_separated_by_purpose(settings: Any) -> None:
     a = blind_index("boris@example.org", purpose="accounts.user.email")
     assert a == blind_index("boris@example.org", purpose="accounts.user.email")
     assert a != blind_index("boris@example.org", purpose="actions.signature.email")

@@ -94,9 +94,7 @@ def test_unreachable_database_stops_start_up_with_one_line(tmp_path: Path) -> No
         ({"VIGIL_TASKS_BACKEND": "celery"}, "VIGIL_TASKS_BACKEND must be one of"),
     ],
 )
-def test_wrong_settings_say_what_to_set(
-    tmp_path: Path, env: dict[str, str], expected: str
-) -> None:
+def test_wrong_settings_say_what_to_set(tmp_path: Path, env: dict[str, str], expected: str) -> None:
     result = run_vigil("check", env=env, tmp_path=tmp_path)
     assert result.returncode == 2
     assert expected in one_line(result.stderr)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
 from .models import User
 from .roles import SCOPED_ROLES, Role
 from .selectors import totp_secret_base32
 from .services import assign_role, create_user, enrol_totp_with_key
 
-DEMO_PASSWORD = "vigil-demo-password"
+DEMO_PASSWORD = "vigil-demo-password"  # noqa: S105  (printed on purpose: demo only)
 #: Fixed so that the demo's authenticator can be set up once and keeps working after a reset.
 DEMO_TOTP_KEY = "3132333435363738393031323334353637383930"
 
@@ -32,10 +34,9 @@ def load() -> Iterator[str]:
             assign_role(user, role)
         if user.needs_two_factor:
             enrol_totp_with_key(user, DEMO_TOTP_KEY)
-    staff = User.objects.get_by_email("staff@vigil.example")
-    assert staff is not None
-    device = staff.totpdevice_set.get()
-    yield "Demo accounts (password for all: %s):" % DEMO_PASSWORD
+    staff = User.objects.get(email_index=User.objects.email_index("staff@vigil.example"))
+    device = TOTPDevice.objects.get(user=staff)
+    yield f"Demo accounts (password for all: {DEMO_PASSWORD}):"
     for email, _name, role in DEMO_PEOPLE:
         yield f"  {email:28} {Role(role).label}"
     yield (

@@ -12,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.crypto import normalise_email
-from vigil.core.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField
+from vigil.core.fields import (
+    BlindIndexField,
+    EncryptedCharField,
+    EncryptedEmailField,
+    blind_index_for,
+)
 from vigil.core.timezones import validate_time_zone
 
 from .roles import BACK_OFFICE_ROLES, TWO_FACTOR_ROLES, Role
@@ -25,9 +30,7 @@ class UserManager(BaseUserManager["User"]):
         return self.get(email_index=self.email_index(username or ""))
 
     def email_index(self, email: str) -> str | None:
-        field = self.model._meta.get_field("email_index")
-        assert isinstance(field, BlindIndexField)
-        return field.index_for(email)
+        return blind_index_for(self.model, "email_index", email)
 
     def get_by_email(self, email: str) -> User | None:
         index = self.email_index(email)
@@ -45,7 +48,10 @@ class UserManager(BaseUserManager["User"]):
 
 
 class User(AbstractBaseUser):
-    """Anyone who signs in.  The e-mail is encrypted; ``email_index`` finds it and keeps it unique."""
+    """Anyone who signs in.
+
+    The e-mail is encrypted; ``email_index`` (its blind index) finds it and keeps it unique.
+    """
 
     email = EncryptedEmailField(_("e-mail address"))
     email_index = BlindIndexField(source="email", normaliser=normalise_email, unique=True)

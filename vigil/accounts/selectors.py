@@ -18,6 +18,10 @@ def totp_secret_base32(device: TOTPDevice) -> str:
 
 def roles_of(user: User) -> list[dict[str, object]]:
     return [
-        {"role": a.role, "label": str(a.get_role_display()), "scope": str(a.scope) if a.scope else None}
+        {
+            "role": a.role,
+            "label": str(a.get_role_display()),
+            "scope": str(a.scope) if a.scope else None,
+        }
         for a in user.role_assignments.select_related("scope_type").order_by("role")
     ]

@@ -52,10 +52,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     user: Any = request.user
     if user.is_verified():
         return redirect(_safe_next(request))
-    device = selectors.confirmed_totp_device(user)
-    enrolling = device is None
-    if enrolling:
-        device = services.pending_totp_device(user)
+    confirmed = selectors.confirmed_totp_device(user)
+    enrolling = confirmed is None
+    device = confirmed or services.pending_totp_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
@@ -74,7 +73,9 @@ def two_factor(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             record(actor=user, action="two_factor", target=user, request=request)
             if enrolling:
-                messages.success(request, _("Your authenticator app is now linked to your account."))
+                messages.success(
+                    request, _("Your authenticator app is now linked to your account.")
+                )
             return redirect(_safe_next(request))
         if allowed:
             form.add_error("token", _("This code is wrong or has expired. Enter the current code."))

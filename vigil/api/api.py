@@ -11,7 +11,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.http import HttpRequest
-from ninja import NinjaAPI, Schema
+from ninja import NinjaAPI, Schema, Status
 from ninja.security import django_auth
 
 from vigil.accounts import selectors as account_selectors
@@ -28,7 +28,7 @@ api = NinjaAPI(
 )
 
 
-def public_operation(func: F) -> F:
+def public_operation[F: Callable[..., Any]](func: F) -> F:
     func.vigil_access = PUBLIC  # type: ignore[attr-defined]
     return func
 
@@ -59,9 +59,9 @@ class ErrorOut(Schema):
 
 @api.get("/health", auth=None, response={200: HealthOut, 503: HealthOut}, tags=["system"])
 @public_operation
-def health(request: HttpRequest) -> tuple[int, dict[str, Any]]:
+def health(request: HttpRequest) -> Status[dict[str, Any]]:
     report = core_selectors.health_report()
-    return (200 if report["status"] == "ok" else 503), report
+    return Status(200 if report["status"] == "ok" else 503, report)
 
 
 @api.get("/me", response={200: MeOut, 401: ErrorOut}, tags=["accounts"])

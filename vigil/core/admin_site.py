@@ -1,12 +1,26 @@
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import URLPattern, reverse
 from django.utils.translation import gettext_lazy as _
+
+from .permissions import ACCESS_ATTR, public
+
+V = TypeVar("V", bound=Callable[..., Any])
+BACK_OFFICE_ACCESS = "back-office: staff role and a verified second factor, then model rules"
+
+
+def _as_function(method: Callable[..., Any]) -> Callable[..., Any]:
+    def view(request: HttpRequest, *args: Any, **kwargs: Any) -> Any:
+        return method(request, *args, **kwargs)
+
+    view.__module__ = __name__
+    return view
 
 
 class VigilAdminSite(admin.AdminSite):
@@ -22,8 +36,21 @@ class VigilAdminSite(admin.AdminSite):
             user.is_active and user.is_staff and getattr(user, "is_verified", lambda: False)()
         )
 
+    def admin_view(self, view: V, cacheable: bool = False) -> V:
+        """Every back-office view is guarded by :meth:`has_permission`, then by model rules."""
+        wrapped = super().admin_view(view, cacheable)
+        setattr(wrapped, ACCESS_ATTR, BACK_OFFICE_ACCESS)
+        return wrapped
+
+    def get_urls(self) -> list[Any]:
+        urls = super().get_urls()
+        for pattern in urls:
+            if isinstance(pattern, URLPattern) and pattern.name == "login":
+                # The back office's own sign-in page only redirects to Vigil's.
+                pattern.callback = public(_as_function(pattern.callback))
+        return urls
+
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         return redirect_to_login(
             request.GET.get("next", reverse("admin:index")), reverse("accounts:login")
         )
-

@@ -10,8 +10,9 @@ from django.core import checks
 
 @checks.register(checks.Tags.security, deploy=True)
 def csp_has_no_unsafe_inline(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
-    errors = []
-    for directive, sources in settings.SECURE_CSP.items():
+    errors: list[checks.CheckMessage] = []
+    policy: dict[str, Any] = settings.SECURE_CSP
+    for directive, sources in policy.items():
         for source in sources:
             text = str(source)
             if "unsafe-inline" in text or "unsafe-eval" in text:

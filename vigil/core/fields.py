@@ -51,7 +51,7 @@ class EncryptedTextField(models.TextField):
 
     def check(self, **kwargs: Any) -> list[checks.CheckMessage]:
         errors = super().check(**kwargs)
-        if self.unique or self.db_index:
+        if self.unique or getattr(self, "db_index", False):
             errors.append(
                 checks.Error(
                     "An encrypted field cannot be unique or indexed: its ciphertext changes on "
@@ -81,7 +81,7 @@ class EncryptedCharField(EncryptedTextField):
     def formfield(self, **kwargs: Any) -> Any:
         from django import forms
 
-        defaults = {"max_length": self.plain_max_length, "widget": forms.TextInput}
+        defaults: dict[str, Any] = {"max_length": self.plain_max_length, "widget": forms.TextInput}
         defaults.update(kwargs)
         return super().formfield(**defaults)
 
@@ -163,5 +163,6 @@ class BlindIndexField(models.CharField):
 def blind_index_for(model: type[models.Model], field_name: str, plain: str) -> str | None:
     """The index a row would have for ``plain``: use it in ``filter()`` and ``exists()``."""
     field = model._meta.get_field(field_name)
-    assert isinstance(field, BlindIndexField)
+    if not isinstance(field, BlindIndexField):
+        raise TypeError(f"{model._meta.label}.{field_name} is not a BlindIndexField")
     return field.index_for(plain)

@@ -5,8 +5,9 @@ permission names (``"accounts.change_user"``).  They decide with the object in h
 coordinator edits their own group only" is one predicate, not a filter repeated in every view.
 
 Views declare their access with :func:`public` or :func:`require`; class-based views set
-``permission_required`` (see :class:`PermissionRequiredMixin`).  :class:`PermissionDeclaredMiddleware`
-refuses any Vigil view that declares nothing, so a forgotten check fails closed.
+``permission_required`` (see :class:`PermissionRequiredMixin`).
+:class:`PermissionDeclaredMiddleware` refuses any Vigil view that declares nothing, so a
+forgotten check fails closed.
 """
 
 from __future__ import annotations
@@ -88,7 +89,7 @@ def ensure(user: Any, perm: str, obj: Any = None) -> None:
 
 
 # --- view declarations ---------------------------------------------------------------------
-def public(view: F) -> F:
+def public[F: Callable[..., Any]](view: F) -> F:
     """Anyone, signed in or not, may open this view."""
     setattr(view, ACCESS_ATTR, PUBLIC)
     return view
@@ -119,11 +120,14 @@ def require(perm: str, get_object: Callable[..., Any] | None = None) -> Callable
 
 
 class PermissionRequiredMixin(RulesPermissionRequiredMixin):
-    """Class-based views: set ``permission_required``; ``get_permission_object`` gives the object."""
+    """Class-based views: set ``permission_required``; ``get_permission_object`` for objects."""
 
 
 def declared_access(view: Any) -> str | None:
     """What a resolved view says about who may open it, or None when it says nothing."""
+    if getattr(view, "model_admin", None) is not None:
+        # ModelAdmin views pass through AdminSite.admin_view (VigilAdminSite) on every call.
+        return "back-office"
     for candidate in (view, getattr(view, "view_class", None), getattr(view, "cls", None)):
         if candidate is None:
             continue

@@ -10,13 +10,15 @@ from vigil.audit.services import record
 from .fields import BlindIndexField, EncryptedTextField
 
 
-def encrypted_models() -> Iterator[tuple[type[models.Model], list[str], list[str]]]:
-    """Each model with encrypted fields, the names of those fields and of its blind indexes."""
+def encrypted_models() -> Iterator[
+    tuple[type[models.Model], list[EncryptedTextField], list[BlindIndexField]]
+]:
+    """Each model with encrypted fields, with those fields and its blind indexes."""
     for model in apps.get_models():
-        encrypted = [f.name for f in model._meta.concrete_fields if isinstance(f, EncryptedTextField)]
+        fields = model._meta.concrete_fields
+        encrypted = [f for f in fields if isinstance(f, EncryptedTextField)]
         if encrypted:
-            blind = [f.name for f in model._meta.concrete_fields if isinstance(f, BlindIndexField)]
-            yield model, encrypted, blind
+            yield model, encrypted, [f for f in fields if isinstance(f, BlindIndexField)]
 
 
 def rotate_encryption(*, batch_size: int = 500) -> Iterator[tuple[str, int]]:
@@ -26,7 +28,7 @@ def rotate_encryption(*, batch_size: int = 500) -> Iterator[tuple[str, int]]:
     Each batch is one transaction, so an interrupted rotation leaves readable data and can be
     run again.
     """
-    for model, encrypted, blind in encrypted_models():
+    for model, encrypted, blind_fields in encrypted_models():
         done = 0
         last_pk = None
         manager = model._default_manager
@@ -38,12 +40,10 @@ def rotate_encryption(*, batch_size: int = 500) -> Iterator[tuple[str, int]]:
             if not batch:
                 break
             for obj in batch:
-                for name in blind:
-                    field = model._meta.get_field(name)
-                    assert isinstance(field, BlindIndexField)
+                for field in blind_fields:
                     setattr(obj, field.attname, field.index_for(getattr(obj, field.source)))
             with transaction.atomic():
-                manager.bulk_update(batch, encrypted + blind)
+                manager.bulk_update(batch, [f.name for f in [*encrypted, *blind_fields]])
             done += len(batch)
             last_pk = batch[-1].pk
         record(actor=None, action="key_rotation", target=model, rows=done)

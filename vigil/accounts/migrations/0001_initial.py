@@ -2,61 +2,179 @@
 
 import django.db.models.deletion
 import django.utils.timezone
+from django.conf import settings
+from django.db import migrations, models
+
 import vigil.accounts.models
 import vigil.core.crypto
 import vigil.core.fields
 import vigil.core.timezones
-from django.conf import settings
-from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('email', vigil.core.fields.EncryptedEmailField(max_length=254, verbose_name='e-mail address')),
-                ('email_index', vigil.core.fields.BlindIndexField(normaliser=vigil.core.crypto.normalise_email, source='email', unique=True)),
-                ('name', vigil.core.fields.EncryptedCharField(blank=True, max_length=150, verbose_name='name')),
-                ('language', models.CharField(choices=[('ru', 'Русский'), ('en', 'English')], default='ru', max_length=8, verbose_name='language')),
-                ('time_zone', models.CharField(default='Europe/Moscow', max_length=64, validators=[vigil.core.timezones.validate_time_zone], verbose_name='time zone')),
-                ('is_active', models.BooleanField(default=True, verbose_name='active')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='joined')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "email",
+                    vigil.core.fields.EncryptedEmailField(
+                        max_length=254, verbose_name="e-mail address"
+                    ),
+                ),
+                (
+                    "email_index",
+                    vigil.core.fields.BlindIndexField(
+                        normaliser=vigil.core.crypto.normalise_email, source="email", unique=True
+                    ),
+                ),
+                (
+                    "name",
+                    vigil.core.fields.EncryptedCharField(
+                        blank=True, max_length=150, verbose_name="name"
+                    ),
+                ),
+                (
+                    "language",
+                    models.CharField(
+                        choices=[("ru", "Русский"), ("en", "English")],
+                        default="ru",
+                        max_length=8,
+                        verbose_name="language",
+                    ),
+                ),
+                (
+                    "time_zone",
+                    models.CharField(
+                        default="Europe/Moscow",
+                        max_length=64,
+                        validators=[vigil.core.timezones.validate_time_zone],
+                        verbose_name="time zone",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="active")),
+                (
+                    "date_joined",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="joined"),
+                ),
             ],
             options={
-                'verbose_name': 'user',
-                'verbose_name_plural': 'users',
+                "verbose_name": "user",
+                "verbose_name_plural": "users",
             },
             managers=[
-                ('objects', vigil.accounts.models.UserManager()),
+                ("objects", vigil.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='RoleAssignment',
+            name="RoleAssignment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('role', models.CharField(choices=[('supporter', 'Supporter'), ('member', 'Member'), ('group_coordinator', 'Group coordinator'), ('regional_coordinator', 'Regional coordinator'), ('translator', 'Translator'), ('directory_editor', 'Directory editor'), ('staff', 'Staff'), ('admin', 'Administrator')], max_length=32, verbose_name='role')),
-                ('scope_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='scope id')),
-                ('granted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='granted')),
-                ('granted_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('scope_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype', verbose_name='scope type')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='role_assignments', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("supporter", "Supporter"),
+                            ("member", "Member"),
+                            ("group_coordinator", "Group coordinator"),
+                            ("regional_coordinator", "Regional coordinator"),
+                            ("translator", "Translator"),
+                            ("directory_editor", "Directory editor"),
+                            ("staff", "Staff"),
+                            ("admin", "Administrator"),
+                        ],
+                        max_length=32,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "scope_id",
+                    models.PositiveBigIntegerField(blank=True, null=True, verbose_name="scope id"),
+                ),
+                (
+                    "granted_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="granted"),
+                ),
+                (
+                    "granted_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "scope_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        to="contenttypes.contenttype",
+                        verbose_name="scope type",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="role_assignments",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'role assignment',
-                'verbose_name_plural': 'role assignments',
-                'indexes': [models.Index(fields=['scope_type', 'scope_id', 'role'], name='accounts_ro_scope_t_1b33d2_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('scope_type__isnull', True)), fields=('user', 'role'), name='accounts_role_unique_unscoped'), models.UniqueConstraint(condition=models.Q(('scope_type__isnull', False)), fields=('user', 'role', 'scope_type', 'scope_id'), name='accounts_role_unique_scoped'), models.CheckConstraint(condition=models.Q(models.Q(('scope_id__isnull', True), ('scope_type__isnull', True)), models.Q(('scope_id__isnull', False), ('scope_type__isnull', False)), _connector='OR'), name='accounts_role_scope_complete')],
+                "verbose_name": "role assignment",
+                "verbose_name_plural": "role assignments",
+                "indexes": [
+                    models.Index(
+                        fields=["scope_type", "scope_id", "role"],
+                        name="accounts_ro_scope_t_1b33d2_idx",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("scope_type__isnull", True)),
+                        fields=("user", "role"),
+                        name="accounts_role_unique_unscoped",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("scope_type__isnull", False)),
+                        fields=("user", "role", "scope_type", "scope_id"),
+                        name="accounts_role_unique_scoped",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("scope_id__isnull", True), ("scope_type__isnull", True)),
+                            models.Q(("scope_id__isnull", False), ("scope_type__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="accounts_role_scope_complete",
+                    ),
+                ],
             },
         ),
     ]

@@ -7,33 +7,89 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('contenttypes', '0002_remove_content_type_name'),
+        ("contenttypes", "0002_remove_content_type_name"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='when')),
-                ('action', models.CharField(choices=[('view', 'viewed'), ('list', 'listed'), ('export', 'exported'), ('change', 'changed'), ('delete', 'deleted'), ('login', 'signed in'), ('two_factor', 'passed two-factor check'), ('logout', 'signed out'), ('key_rotation', 're-encrypted data')], max_length=16, verbose_name='action')),
-                ('target_id', models.CharField(blank=True, max_length=64, verbose_name='record id')),
-                ('detail', models.JSONField(blank=True, default=dict, verbose_name='detail')),
-                ('path', models.CharField(blank=True, max_length=500, verbose_name='address')),
-                ('ip_address', models.GenericIPAddressField(blank=True, null=True, verbose_name='IP address')),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='who')),
-                ('target_type', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to='contenttypes.contenttype', verbose_name='record type')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "at",
+                    models.DateTimeField(
+                        db_index=True, default=django.utils.timezone.now, verbose_name="when"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("view", "viewed"),
+                            ("list", "listed"),
+                            ("export", "exported"),
+                            ("change", "changed"),
+                            ("delete", "deleted"),
+                            ("login", "signed in"),
+                            ("two_factor", "passed two-factor check"),
+                            ("logout", "signed out"),
+                            ("key_rotation", "re-encrypted data"),
+                        ],
+                        max_length=16,
+                        verbose_name="action",
+                    ),
+                ),
+                (
+                    "target_id",
+                    models.CharField(blank=True, max_length=64, verbose_name="record id"),
+                ),
+                ("detail", models.JSONField(blank=True, default=dict, verbose_name="detail")),
+                ("path", models.CharField(blank=True, max_length=500, verbose_name="address")),
+                (
+                    "ip_address",
+                    models.GenericIPAddressField(blank=True, null=True, verbose_name="IP address"),
+                ),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="who",
+                    ),
+                ),
+                (
+                    "target_type",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="contenttypes.contenttype",
+                        verbose_name="record type",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'audit event',
-                'verbose_name_plural': 'audit events',
-                'ordering': ['-at', '-id'],
-                'indexes': [models.Index(fields=['target_type', 'target_id', 'at'], name='audit_audit_target__648ada_idx')],
+                "verbose_name": "audit event",
+                "verbose_name_plural": "audit events",
+                "ordering": ["-at", "-id"],
+                "indexes": [
+                    models.Index(
+                        fields=["target_type", "target_id", "at"],
+                        name="audit_audit_target__648ada_idx",
+                    )
+                ],
             },
         ),
     ]
