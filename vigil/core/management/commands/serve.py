@@ -27,7 +27,10 @@ class Command(BaseCommand):
         children: list[subprocess.Popen[bytes]] = []
         if not no_worker and settings.TASKS_BACKEND != "immediate":
             if settings.TASKS_BACKEND == "rq":
-                worker = [os.path.join(bin_dir, "vigil"), "rqworker", "default", "mail"]
+                worker = [
+                    os.path.join(bin_dir, "vigil"), "rqworker",
+                    "--job-class", "django_tasks_rq.backend.Job", "default", "mail",
+                ]  # fmt: skip
             else:
                 worker = [os.path.join(bin_dir, "vigil"), "db_worker", "--queue-name", "*"]
             children.append(subprocess.Popen(worker))  # noqa: S603
