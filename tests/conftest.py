@@ -131,8 +131,12 @@ def smtp_server(settings: Any) -> Iterator[SmtpSink]:
 
 # --- background tasks ----------------------------------------------------------------------
 @pytest.fixture
-def run_tasks(db: Any) -> Callable[[], None]:
-    """Run the real database worker over everything queued, then return."""
+def run_tasks(transactional_db: Any) -> Callable[[], None]:
+    """Run the real database worker over everything queued, then return.
+
+    The worker closes its database connection when done, as it should in production, so the
+    tests that use it run with real commits instead of one rolled-back transaction.
+    """
 
     def run() -> None:
         call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "-v", "0")

@@ -9,6 +9,7 @@ import sys
 from typing import Any
 
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
 
@@ -24,6 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, bind: str, workers: int, no_worker: bool, **options: Any) -> None:
         bin_dir = os.path.dirname(sys.executable)
+        if settings.PRODUCTION:
+            # Compressed, hashed static files for whitenoise; templates need the manifest.
+            call_command("collectstatic", "--no-input", verbosity=0)
         children: list[subprocess.Popen[bytes]] = []
         if not no_worker and settings.TASKS_BACKEND != "immediate":
             if settings.TASKS_BACKEND == "rq":
