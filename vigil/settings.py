@@ -206,7 +206,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "username"
 # Lockout records key on the e-mail's blind index, never on the address itself.
 AXES_USERNAME_CALLABLE = "vigil.accounts.backends.axes_username"
-AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_LOCKOUT_CALLABLE = "vigil.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
 AXES_IPWARE_PROXY_COUNT = env_int("VIGIL_PROXY_COUNT", default=0)
 

@@ -17,7 +17,11 @@ VIGIL = str(Path(sys.executable).parent / "vigil")
 
 
 def run_vigil(*args: str, env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("VIGIL_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     clean.update({"VIGIL_DATA_DIR": str(tmp_path / "data"), **env})
     return subprocess.run(

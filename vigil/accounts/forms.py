@@ -18,7 +18,9 @@ class EmailAuthenticationForm(AuthenticationForm):
         widget=forms.EmailInput(attrs={"autocomplete": "email", "autofocus": True}),
     )
     error_messages = {
-        "invalid_login": _("The e-mail address or the password is wrong. Both are case-sensitive."),
+        "invalid_login": _(
+            "The e-mail address or the password is wrong. Passwords are case-sensitive."
+        ),
         "inactive": _("This account is closed."),
     }
 

@@ -27,7 +27,7 @@ urlpatterns = [
                 "title": _("Check your e-mail"),
                 "text": _(
                     "If an account uses this address, a message with a link to choose a new "
-                    "password is on its way. The link works for three days."
+                    "password is on its way."
                 ),
             }
         ),

@@ -3,17 +3,18 @@ from __future__ import annotations
 from typing import Any
 
 import segno
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 
 from vigil.audit.services import record
-from vigil.core.permissions import PUBLIC, public, require
+from vigil.core.permissions import PUBLIC, require
 
 from . import selectors, services
 from .forms import EmailAuthenticationForm, EmailPasswordResetForm, ProfileForm, TokenForm
@@ -29,7 +30,7 @@ class LoginView(auth_views.LoginView):
         response = super().form_valid(form)
         if form.get_user().needs_two_factor:
             url = reverse("accounts:two_factor")
-            return HttpResponseRedirect(f"{url}?next={self.get_success_url()}")
+            return HttpResponseRedirect(f"{url}?{urlencode({'next': self.get_success_url()})}")
         return response
 
 
@@ -124,6 +125,14 @@ class PasswordResetView(auth_views.PasswordResetView):
     subject_template_name = "accounts/email/password_reset_subject.txt"
     success_url = reverse_lazy("accounts:password_reset_done")
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Django's own context says "site_name" is the host; the mail names the site instead.
+        self.extra_email_context = {
+            "brand_name": settings.VIGIL_SITE_NAME,
+            "valid_days": max(1, settings.PASSWORD_RESET_TIMEOUT // 86400),
+        }
+        return super().form_valid(form)
+
 
 class PasswordResetDoneView(auth_views.PasswordResetDoneView):
     vigil_access = PUBLIC
@@ -141,6 +150,7 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
     template_name = "accounts/message_page.html"
 
 
-@public
-def locked_out(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/locked_out.html", status=429)
+def lockout_response(request: HttpRequest, response: Any = None, credentials: Any = None) -> Any:
+    """What django-axes answers once sign-in is paused (AXES_LOCKOUT_CALLABLE)."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)

@@ -45,4 +45,5 @@ class AuditEvent(models.Model):
         indexes = [models.Index(fields=["target_type", "target_id", "at"])]
 
     def __str__(self) -> str:
-        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {self.action} {self.target_id}"
+        action = self.get_action_display()
+        return f"{self.at:%Y-%m-%d %H:%M:%S} {self.actor_id} {action} {self.target_id}"

@@ -9,7 +9,7 @@ def site(request: HttpRequest) -> dict[str, Any]:
     """Site name and the same page in each language, for the switcher (plain links, no script)."""
     path = request.get_full_path()
     return {
-        "site_name": settings.VIGIL_SITE_NAME,
+        "brand_name": settings.VIGIL_SITE_NAME,
         "language_links": [
             {"code": code, "name": name, "url": translate_url(path, code)}
             for code, name in (("ru", "Русский"), ("en", "English"))
