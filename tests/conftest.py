@@ -142,3 +142,14 @@ def run_tasks(transactional_db: Any) -> Callable[[], None]:
         call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "-v", "0")
 
     return run
+
+
+# --- order ---------------------------------------------------------------------------------
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests run last.
+
+    Playwright's sync API keeps an event loop running in the main thread from its first use
+    to the end of the session, and Django refuses ORM calls while one runs; the other tests
+    must therefore all be done before the first browser test starts it.
+    """
+    items.sort(key=lambda item: item.get_closest_marker("browser") is not None)

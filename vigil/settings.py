@@ -75,7 +75,6 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_otp",
     "django_otp.plugins.otp_totp",
-    "django_otp.plugins.otp_static",
     "axes",
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
@@ -208,6 +207,8 @@ AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "vigil.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "vigil.accounts.views.lockout_response"
 AXES_RESET_ON_SUCCESS = True
+# A pause is as long as it says: trying again during it does not start it over.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_IPWARE_PROXY_COUNT = env_int("VIGIL_PROXY_COUNT", default=0)
 
 SESSION_COOKIE_AGE = env_int("VIGIL_SESSION_HOURS", default=12) * 3600

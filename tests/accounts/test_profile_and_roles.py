@@ -24,9 +24,14 @@ def test_profile_saves_language_and_time_zone(client: Any, member: User) -> None
         "/en/account/",
         {"name": "Anatoly Chezlov", "language": "en", "time_zone": "Asia/Vladivostok"},
     )
-    assert response.status_code == 302
+    assert response.status_code == 302 and response["Location"] == "/en/account/"
     member.refresh_from_db()
     assert member.time_zone == "Asia/Vladivostok" and member.name == "Anatoly Chezlov"
+    to_russian = client.post(
+        "/en/account/", {"name": "Анатолий", "language": "ru", "time_zone": "Asia/Vladivostok"}
+    )
+    assert to_russian["Location"] == "/account/"
+    assert "Настройки сохранены" in client.get("/account/").content.decode()
 
 
 def test_a_bad_profile_form_keeps_input_and_explains(client: Any, member: User) -> None:

@@ -156,3 +156,33 @@ def test_password_reset_for_unknown_address_sends_nothing_and_says_the_same(
     assert response.status_code == 302
     run_tasks()
     assert smtp_server.messages == []
+
+
+def test_half_signed_in_staff_see_no_menu_but_sign_out(client: Any, staff: User) -> None:
+    sign_in(client, staff.email)
+    page = client.get(TWO_FACTOR).content.decode()
+    assert "/en/account/logout/" in page
+    assert 'href="/en/account/"' not in page and "/en/back-office/" not in page
+
+
+def test_a_password_reset_ends_the_sign_in_pause(
+    client: Any,
+    member: User,
+    settings: Any,
+    smtp_server: SmtpSink,
+    run_tasks: Callable[[], None],
+) -> None:
+    for _attempt in range(settings.AXES_FAILURE_LIMIT):
+        sign_in(client, member.email, "wrong password")
+    assert sign_in(client, member.email).status_code == 429
+    client.post("/en/account/password/reset/", {"email": member.email})
+    run_tasks()
+    body = smtp_server.messages[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    link = re.search(r"http://testserver(/en/account/password/reset/\S+/)", body)
+    assert link is not None
+    form = client.get(link.group(1), follow=True)
+    new_password = "another long passphrase"
+    client.post(
+        form.redirect_chain[-1][0], {"new_password1": new_password, "new_password2": new_password}
+    )
+    assert sign_in(client, member.email, new_password).status_code == 302

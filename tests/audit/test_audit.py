@@ -66,3 +66,25 @@ def test_sign_in_and_out_of_staff_are_recorded(client: Any, staff: User) -> None
     client.post("/en/account/logout/")
     actions = list(AuditEvent.objects.filter(actor=staff).values_list("action", flat=True))
     assert sorted(actions) == ["login", "logout", "two_factor"]
+
+
+def test_adding_a_person_twice_in_the_back_office_is_a_form_error(
+    client: Any, admin_user: User, member: User
+) -> None:
+    client.post("/en/account/login/", {"username": admin_user.email, "password": PASSWORD})
+    client.post("/en/account/two-factor/", {"token": current_totp(admin_user)})
+    form = {
+        "name": "Второй", "language": "ru", "time_zone": "Europe/Moscow", "is_active": "on",
+        "role_assignments-TOTAL_FORMS": "0", "role_assignments-INITIAL_FORMS": "0",
+    }  # fmt: skip
+    duplicate = client.post(
+        "/en/back-office/accounts/user/add/", {**form, "email": "MEMBER@example.org"}
+    )
+    assert duplicate.status_code == 200
+    assert b"already exists" in duplicate.content
+    created = client.post(
+        "/en/back-office/accounts/user/add/", {**form, "email": "new@example.org"}
+    )
+    assert created.status_code == 302
+    new = User.objects.get_by_email("new@example.org")
+    assert new is not None and not new.has_usable_password()

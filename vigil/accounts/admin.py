@@ -2,14 +2,20 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from vigil.audit.admin import AuditedAdminMixin
+from vigil.core.timezones import zone_choices
 
 from .models import RoleAssignment, User
+
+# Vigil's roles replace Django's groups: one place decides who may do what.
+admin.site.unregister(Group)
 
 
 class RoleAssignmentInline(admin.TabularInline):
@@ -20,10 +26,26 @@ class RoleAssignmentInline(admin.TabularInline):
     readonly_fields = ["granted_at", "granted_by"]
 
 
+class UserAdminForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
+
+    class Meta:
+        model = User
+        fields = ["email", "name", "language", "time_zone", "is_active"]
+
+    def clean_email(self) -> str:
+        email = User.objects.normalize_email(self.cleaned_data["email"].strip())
+        existing = User.objects.get_by_email(email)
+        if existing is not None and existing.pk != self.instance.pk:
+            raise forms.ValidationError(_("An account with this e-mail address already exists."))
+        return email
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, admin.ModelAdmin):
     """People's accounts.  E-mails are encrypted, so search works on the exact address only."""
 
+    form = UserAdminForm
     list_display = ["id", "name", "email", "language", "time_zone", "is_active", "date_joined"]
     list_filter = ["is_active", "language", "role_assignments__role"]
     fields = ["email", "name", "language", "time_zone", "is_active", "date_joined", "last_login"]
@@ -39,3 +61,9 @@ class UserAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if not term:
             return queryset, False
         return queryset.filter(email_index=User.objects.email_index(term)), False
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        if not change and not obj.password:
+            # The person chooses a password through "Forgotten password"; nobody else knows it.
+            obj.set_unusable_password()
+        super().save_model(request, obj, form, change)

@@ -57,7 +57,11 @@ class User(AbstractBaseUser):
     email_index = BlindIndexField(source="email", normaliser=normalise_email, unique=True)
     name = EncryptedCharField(_("name"), max_length=150, blank=True)
     language = models.CharField(
-        _("language"), max_length=8, choices=[("ru", "Русский"), ("en", "English")], default="ru"
+        _("language"),
+        help_text=_("The language of the e-mails Vigil sends you."),
+        max_length=8,
+        choices=[("ru", "Русский"), ("en", "English")],
+        default="ru",
     )
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
@@ -77,6 +81,12 @@ class User(AbstractBaseUser):
 
     def __str__(self) -> str:
         return self.name or _("user #%(id)s") % {"id": self.pk}
+
+    def get_short_name(self) -> str:
+        return self.name or str(_("user #%(id)s") % {"id": self.pk})
+
+    def get_full_name(self) -> str:
+        return self.get_short_name()
 
     def clean(self) -> None:
         super().clean()

@@ -92,6 +92,15 @@ def update_profile(user: User, *, name: str, language: str, time_zone: str) -> U
     return user
 
 
+def end_sign_in_pause(request: Any, user: User) -> None:
+    """Clear django-axes' failed attempts for this account (keyed by its e-mail's blind index)."""
+    from axes.utils import reset
+
+    from .backends import axes_username
+
+    reset(username=axes_username(request, {"username": user.email}))
+
+
 def pending_totp_device(user: User) -> TOTPDevice:
     """The unconfirmed authenticator a user is enrolling; one at a time, made on first need."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()

@@ -1,4 +1,7 @@
-"""Sign-ins and failures go to the audit log: who, when, from where (no password, no e-mail)."""
+"""Staff and admin sign-ins and sign-outs go to the audit log: who, when, from where.
+
+Failed attempts are django-axes' records (keyed by the e-mail's blind index, not the address).
+"""
 
 from typing import Any
 

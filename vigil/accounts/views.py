@@ -8,7 +8,8 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
-from django.urls import reverse, reverse_lazy
+from django.urls import reverse, reverse_lazy, translate_url
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -27,11 +28,13 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: Any) -> HttpResponse:
-        response = super().form_valid(form)
-        if form.get_user().needs_two_factor:
+        super().form_valid(form)
+        user = form.get_user()
+        target = self.get_success_url()
+        if user.needs_two_factor:
             url = reverse("accounts:two_factor")
-            return HttpResponseRedirect(f"{url}?{urlencode({'next': self.get_success_url()})}")
-        return response
+            target = f"{url}?{urlencode({'next': target})}"
+        return HttpResponseRedirect(target)
 
 
 class LogoutView(auth_views.LogoutView):
@@ -98,8 +101,10 @@ def profile(request: HttpRequest) -> HttpResponse:
             language=form.cleaned_data["language"],
             time_zone=form.cleaned_data["time_zone"],
         )
-        messages.success(request, _("Your settings are saved."))
-        return redirect("accounts:profile")
+        # Show the settings page again in the language just chosen.
+        with translation.override(user.language):
+            messages.success(request, _("Your settings are saved."))
+            return redirect(translate_url(reverse("accounts:profile"), user.language))
     return render(
         request,
         "accounts/profile.html",
@@ -143,6 +148,12 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     vigil_access = PUBLIC
     template_name = "accounts/form_page.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        # Proving access to the mailbox ends a sign-in pause caused by wrong passwords.
+        services.end_sign_in_pause(self.request, form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

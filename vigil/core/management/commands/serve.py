@@ -49,10 +49,14 @@ class Command(BaseCommand):
         ]  # fmt: skip
         self.stdout.write(f"Vigil is at http://{bind}/ (Ctrl+C stops it).")
         web = subprocess.Popen(gunicorn)  # noqa: S603
-        try:
-            code = web.wait()
-        except KeyboardInterrupt:
+
+        def stop(signum: int, frame: Any) -> None:
+            # gunicorn shuts down gracefully on SIGTERM; the worker finishes its task first.
             web.send_signal(signal.SIGTERM)
+
+        signal.signal(signal.SIGTERM, stop)
+        signal.signal(signal.SIGINT, stop)
+        try:
             code = web.wait()
         finally:
             for child in children:

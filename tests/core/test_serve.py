@@ -1,0 +1,62 @@
+"""`vigil serve`: gunicorn and the task worker start together and stop together."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+VIGIL = str(Path(sys.executable).parent / "vigil")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_serve_answers_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env["VIGIL_DATA_DIR"] = str(tmp_path)
+    subprocess.run([VIGIL, "migrate", "-v", "0"], env=env, check=True, timeout=120)
+    subprocess.run([VIGIL, "createcachetable"], env=env, check=True, timeout=60)
+    port = free_port()
+    server = subprocess.Popen(
+        [VIGIL, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        body = b""
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as r:
+                    body = r.read()
+                break
+            except OSError:
+                time.sleep(0.3)
+        assert b'"status": "ok"' in body
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(timeout=30) == 0
+        # Nothing of its process group (gunicorn master, its workers, db_worker) is left.
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline:
+            try:
+                os.killpg(server.pid, 0)
+            except ProcessLookupError:
+                break
+            time.sleep(0.3)
+        else:
+            raise AssertionError("processes of vigil serve outlived it")
+    finally:
+        if server.poll() is None:
+            os.killpg(server.pid, signal.SIGKILL)
