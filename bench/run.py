@@ -1,0 +1,406 @@
+"""Benchmark Vigil's foundation on SQLite and on PostgreSQL, and print one table.
+
+    .venv/bin/python bench/run.py
+
+For each database, in a fresh temporary data folder (and, for PostgreSQL, a throwaway database
+at 127.0.0.1:5432 that is dropped afterwards):
+
+1. ``vigil migrate`` and ``vigil createcachetable``;
+2. ``bench/foundation.py``: AES-GCM and blind-index rates (once), 100,000 users created in bulk
+   through the model, then 2,000 lookups by e-mail through the blind index;
+3. ``vigil serve --workers 2 --no-worker`` on a free port of 127.0.0.1, driven over HTTP by
+   ``bench/http_load.py`` (a second process) on ``/health/`` and on the home page.
+
+Every step is bounded in count and in time and the run stops by itself.  PostgreSQL (or the
+Redis its cache needs) not answering is said loudly and its column is left unmeasured.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import http.client
+import json
+import os
+import platform
+import secrets
+import shlex
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = sys.executable
+VIGIL = str(Path(sys.executable).parent / "vigil")
+HOST = "127.0.0.1"
+PG_PORT = 5432
+PG_USER = "postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+PATHS = ["/health/", "/"]
+
+
+def say(text: str) -> None:
+    print(f"==> {text}", file=sys.stderr, flush=True)
+
+
+def loud(text: str) -> None:
+    bar = "!" * min(100, len(text) + 8)
+    print(f"\n{bar}\n!!! {text} !!!\n{bar}\n", file=sys.stderr, flush=True)
+
+
+# --- the machine -----------------------------------------------------------------------------
+def machine() -> dict[str, str]:
+    info = {
+        "nproc": str(os.cpu_count()),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+    }
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                info["cpu"] = line.split(":", 1)[1].strip()
+                break
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal:"):
+                info["memory"] = f"{int(line.split()[1]) / 1024 / 1024:.1f} GiB"
+                break
+    import django
+
+    info["django"] = django.get_version()
+    return info
+
+
+def load_average() -> float:
+    """The 1-minute load average: other work on the machine skews every figure."""
+    try:
+        return float(Path("/proc/loadavg").read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+# --- child processes -------------------------------------------------------------------------
+def child_env(data_dir: Path, extra: dict[str, str]) -> dict[str, str]:
+    """This environment without any VIGIL_* setting, plus a development set-up of our own."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("VIGIL_")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    env.update(
+        {
+            "VIGIL_ENV": "development",
+            "VIGIL_DEBUG": "0",
+            "VIGIL_LOG_LEVEL": "WARNING",
+            "VIGIL_DATA_DIR": str(data_dir),
+            **extra,
+        }
+    )
+    return env
+
+
+def run(args: list[str], env: dict[str, str], timeout: float) -> None:
+    say("$ " + shlex.join(a.replace(str(ROOT) + "/", "") for a in args))
+    result = subprocess.run(
+        args, env=env, cwd=ROOT, timeout=timeout, capture_output=True, text=True, check=False
+    )
+    if result.returncode != 0:
+        sys.stderr.write(result.stdout + result.stderr)
+        raise RuntimeError(f"{shlex.join(args)} exited with {result.returncode}")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def answers(port: int, path: str) -> bool:
+    try:
+        conn = http.client.HTTPConnection(HOST, port, timeout=2)
+        try:
+            conn.request("GET", path)
+            response = conn.getresponse()
+            response.read()
+            return response.status == 200
+        finally:
+            conn.close()
+    except (OSError, http.client.HTTPException):
+        return False
+
+
+@contextlib.contextmanager
+def serving(env: dict[str, str], log_path: Path, workers: int) -> Iterator[int]:
+    """``vigil serve`` on a free local port, stopped as Ctrl+C would stop it."""
+    port = free_port()
+    command = [VIGIL, "serve", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
+    command.append("--no-worker")
+    say("$ " + shlex.join(["vigil", *command[1:]]))
+    with log_path.open("wb") as log:
+        server = subprocess.Popen(
+            command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while not answers(port, "/health/"):
+                if server.poll() is not None:
+                    raise RuntimeError(f"vigil serve exited with {server.returncode}: {log_path}")
+                if time.monotonic() > deadline:
+                    raise RuntimeError(f"vigil serve did not answer in 60 s: {log_path}")
+                time.sleep(0.2)
+            yield port
+        finally:
+            stop(server)
+
+
+def stop(server: subprocess.Popen[bytes]) -> None:
+    """SIGINT to the server's own process group (``vigil serve`` and its gunicorn), like Ctrl+C."""
+    group = server.pid  # start_new_session: the group is ours alone
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, signal.SIGINT)
+    try:
+        server.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        say("vigil serve did not stop in 30 s: killing its process group")
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(group, 0)  # anything of ours left (a gunicorn worker)?
+        time.sleep(1)
+        os.killpg(group, signal.SIGKILL)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        server.wait(timeout=5)
+
+
+# --- PostgreSQL and Redis --------------------------------------------------------------------
+def postgres_problem() -> str | None:
+    try:
+        import psycopg
+
+        psycopg.connect(
+            host=HOST, port=PG_PORT, user=PG_USER, dbname="postgres", connect_timeout=3
+        ).close()
+    except Exception as exc:
+        return f"PostgreSQL at {HOST}:{PG_PORT}: {str(exc).strip() or type(exc).__name__}"
+    try:
+        import redis
+
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3).ping()
+    except Exception as exc:
+        return f"Redis at {REDIS_URL} (the PostgreSQL mode's cache): {exc}"
+    return None
+
+
+@contextlib.contextmanager
+def throwaway_database() -> Iterator[str]:
+    import psycopg
+    from psycopg import sql
+
+    name = f"vigil_bench_{os.getpid()}_{secrets.token_hex(4)}"
+    admin = f"host={HOST} port={PG_PORT} user={PG_USER} dbname=postgres connect_timeout=5"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    say(f"created PostgreSQL database {name}")
+    try:
+        yield name
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(
+                sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+            )
+        say(f"dropped PostgreSQL database {name}")
+
+
+def forget_cache_keys(prefix: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL, socket_connect_timeout=3)
+    keys = list(client.scan_iter(match=f"{prefix}:*", count=1000))
+    if keys:
+        client.delete(*keys)
+
+
+# --- one database mode -----------------------------------------------------------------------
+def measure(
+    mode: str, env: dict[str, str], work: Path, opts: argparse.Namespace, *, crypto: bool
+) -> dict[str, Any]:
+    load_before = load_average()
+    run([VIGIL, "migrate", "--no-input", "-v", "0"], env, timeout=300)
+    run([VIGIL, "createcachetable"], env, timeout=60)
+    out = work / f"foundation-{mode}.json"
+    foundation = [PYTHON, str(BENCH / "foundation.py"), "--out", str(out)]
+    foundation += ["--users", str(opts.users), "--lookups", str(opts.lookups)]
+    if crypto:
+        foundation += ["--crypto", str(opts.crypto)]
+    run(foundation, env, timeout=600)
+    result: dict[str, Any] = json.loads(out.read_text())
+    result["http"] = {}
+    with serving(env, work / f"serve-{mode}.log", opts.workers) as port:
+        for path in PATHS:
+            out = work / f"http-{mode}-{path.strip('/') or 'home'}.json"
+            load = [PYTHON, str(BENCH / "http_load.py"), "--port", str(port), "--path", path]
+            load += ["--requests", str(opts.requests), "--concurrency", str(opts.concurrency)]
+            load += ["--time-limit", str(opts.time_limit), "--out", str(out)]
+            run(load, env, timeout=opts.time_limit + 120)
+            result["http"][path] = json.loads(out.read_text())
+    result["load_average"] = [load_before, load_average()]
+    return result
+
+
+def sqlite_mode(work: Path, opts: argparse.Namespace) -> dict[str, Any]:
+    say("SQLite (embedded mode: database file in a fresh VIGIL_DATA_DIR, database cache)")
+    data = work / "sqlite-data"
+    return measure("sqlite", child_env(data, {}), work, opts, crypto=True)
+
+
+def postgres_mode(work: Path, opts: argparse.Namespace) -> dict[str, Any] | None:
+    problem = postgres_problem()
+    if problem:
+        loud(f"{problem} -- DID NOT ANSWER: the PostgreSQL column WAS NOT MEASURED")
+        return None
+    say(f"PostgreSQL at {HOST}:{PG_PORT} with the Redis cache at {REDIS_URL}")
+    prefix = f"vigil-bench-{os.getpid()}-{secrets.token_hex(4)}"
+    with throwaway_database() as name:
+        extra = {
+            "VIGIL_DATABASE_URL": f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}",
+            "VIGIL_REDIS_URL": REDIS_URL,
+            "VIGIL_CACHE_PREFIX": prefix,
+        }
+        try:
+            env = child_env(work / "pg-data", extra)
+            # The crypto rates touch no database: measured once, in the SQLite run.
+            return measure("postgresql", env, work, opts, crypto=False)
+        finally:
+            forget_cache_keys(prefix)
+
+
+# --- the table -------------------------------------------------------------------------------
+def fmt(value: float, digits: int = 1) -> str:
+    return f"{value:,.{digits}f}"
+
+
+def table(results: dict[str, dict[str, Any] | None], opts: argparse.Namespace) -> str:
+    modes = list(results)
+    header = ["Measurement", *(m for m in modes)]
+    rows: list[list[str]] = []
+
+    def row(label: str, cell: Any) -> None:
+        cells = []
+        for mode in modes:
+            result = results[mode]
+            cells.append("not measured" if result is None else cell(result))
+        rows.append([label, *cells])
+
+    row("Database / cache", lambda r: f"{r['database']} / {r['cache']}")
+    row(
+        "Load average (1 min), before / after",
+        lambda r: " / ".join(f"{x:.2f}" for x in r["load_average"]),
+    )
+    row(
+        f"Create {opts.users:,} users (bulk, encrypted), users/s",
+        lambda r: f"{fmt(r['users']['create_per_s'], 0)} ({fmt(r['users']['create_seconds'])} s)",
+    )
+    row(
+        f"get_by_email at {opts.users:,} users, p50 / p95 / p99 ms ({opts.lookups:,} lookups)",
+        lambda r: " / ".join(fmt(r["users"][f"lookup_{p}_ms"], 2) for p in ("p50", "p95", "p99")),
+    )
+    for path in PATHS:
+        label = "home page /" if path == "/" else path
+        row(f"HTTP {label}: requests/s", lambda r, p=path: fmt(r["http"][p]["rps"], 0))
+        row(
+            f"HTTP {label}: p50 / p95 / p99 ms",
+            lambda r, p=path: " / ".join(
+                fmt(r["http"][p][f"{q}_ms"], 1) for q in ("p50", "p95", "p99")
+            ),
+        )
+        row(
+            f"HTTP {label}: requests (errors)",
+            lambda r, p=path: (
+                f"{r['http'][p]['requests']:,} ({r['http'][p]['errors']})"
+                + (" time limit hit" if r["http"][p]["hit_time_limit"] else "")
+            ),
+        )
+    lines = [markdown_row(header), markdown_row(["---"] * len(header)), *map(markdown_row, rows)]
+    crypto = next((r["crypto"] for r in results.values() if r and "crypto" in r), None)
+    if crypto:
+        lines += [
+            "",
+            markdown_row(["In-process, one core", "operations/s"]),
+            markdown_row(["---", "---"]),
+            markdown_row(["AES-256-GCM encrypt an e-mail", fmt(crypto["encrypt_per_s"], 0)]),
+            markdown_row(["AES-256-GCM decrypt an e-mail", fmt(crypto["decrypt_per_s"], 0)]),
+            markdown_row(
+                [
+                    "Blind index of an e-mail (normalise + HMAC-SHA256)",
+                    fmt(crypto["blind_index_per_s"], 0),
+                ]
+            ),
+        ]
+    return "\n".join(lines)
+
+
+def markdown_row(cells: list[str]) -> str:
+    return "| " + " | ".join(cells) + " |"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", type=int, default=100_000)
+    parser.add_argument("--lookups", type=int, default=2_000)
+    parser.add_argument("--crypto", type=int, default=50_000, help="operations per round")
+    parser.add_argument("--requests", type=int, default=3_000, help="per endpoint")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
+    parser.add_argument("--time-limit", type=float, default=30.0, help="per endpoint, seconds")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    opts = parser.parse_args()
+    if not (1 <= opts.users <= 1_000_000 and 1 <= opts.lookups <= opts.users * 10):
+        parser.error("--users must be 1..1000000 and --lookups at least 1")
+    if not (1 <= opts.requests <= 100_000 and 1 <= opts.concurrency <= 64):
+        parser.error("--requests must be 1..100000 and --concurrency 1..64")
+    if not 1 <= opts.time_limit <= 300:
+        parser.error("--time-limit must be 1..300 seconds")
+
+    started = time.monotonic()
+    info = machine()
+    busy = load_average()
+    if busy > (os.cpu_count() or 1) / 2:
+        loud(f"load average {busy:.2f} on {os.cpu_count()} CPUs: other work WILL SKEW the figures")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    results: dict[str, dict[str, Any] | None] = {}
+    with tempfile.TemporaryDirectory(prefix="vigil-bench-") as tmp:
+        work = Path(tmp)
+        results["SQLite"] = sqlite_mode(work, opts)
+        if opts.no_postgres:
+            loud("--no-postgres: the PostgreSQL column WAS NOT MEASURED")
+            results["PostgreSQL"] = None
+        else:
+            results["PostgreSQL"] = postgres_mode(work, opts)
+
+    print(f"Vigil foundation benchmark, {now}")
+    print(
+        f"Machine: {info.get('cpu', '?')}, {info['nproc']} CPUs, {info.get('memory', '?')}; "
+        f"Python {info['python']}, Django {info['django']}; {info['platform']}"
+    )
+    print(
+        f"HTTP: vigil serve --workers {opts.workers} --no-worker; client: bench/http_load.py, "
+        f"{opts.concurrency} threads, a new connection per request, up to {opts.requests:,} "
+        f"requests or {opts.time_limit:g} s per endpoint after 100 warm-up requests"
+    )
+    print()
+    print(table(results, opts))
+    print(f"\nTotal time: {time.monotonic() - started:.0f} s")
+    if opts.json:
+        opts.json.write_text(
+            json.dumps({"when": now, "machine": info, "results": results}, indent=2)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
