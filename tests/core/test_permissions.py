@@ -7,14 +7,16 @@ from typing import Any
 
 import pytest
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.test import override_settings
 from django.urls import URLPattern, URLResolver, get_resolver, path
 from django.utils import translation
 
+from vigil import urls as vigil_urls
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import assign_role
-from vigil.core.permissions import declared_access, holds_role_for, public
+from vigil.core.permissions import declared_access, holds_role_for, public, require
 
 
 def walk(patterns: list[Any], prefix: str = "") -> Iterator[tuple[str, Any]]:
@@ -58,7 +60,31 @@ def declared_view(request: HttpRequest) -> HttpResponse:
     return HttpResponse("fine")
 
 
-urlpatterns = [path("undeclared/", undeclared_view), path("declared/", declared_view)]
+@require("accounts.change_user", get_object=lambda request, pk: get_object_or_404(User, pk=pk))
+def edit_person(request: HttpRequest, pk: int, obj: User) -> HttpResponse:
+    return HttpResponse(f"editing {obj.pk}")
+
+
+urlpatterns = [
+    path("undeclared/", undeclared_view),
+    path("declared/", declared_view),
+    path("people/<int:pk>/", edit_person),
+    *vigil_urls.urlpatterns,  # the sign-in page the anonymous visitor is sent to
+]
+
+
+@pytest.mark.django_db
+@override_settings(ROOT_URLCONF=__name__)
+def test_require_checks_the_object_the_view_acts_on(
+    client: Any, make_user: Callable[..., User]
+) -> None:
+    alice, bob = make_user("alice@example.org"), make_user("bob@example.org")
+    anonymous = client.get(f"/people/{alice.pk}/")
+    assert anonymous.status_code == 302 and "login" in anonymous["Location"]
+    client.force_login(alice)
+    assert client.get(f"/people/{alice.pk}/").content == f"editing {alice.pk}".encode()
+    assert client.get(f"/people/{bob.pk}/").status_code == 403
+    assert client.get("/people/999999/").status_code == 404
 
 
 @pytest.mark.django_db
