@@ -8,6 +8,7 @@ from typing import Any
 from django.apps import apps
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import translation
 
 
 class Command(BaseCommand):
@@ -23,6 +24,6 @@ class Command(BaseCommand):
                 if exc.name == f"{config.name}.demo":
                     continue
                 raise
-            with transaction.atomic():
+            with transaction.atomic(), translation.override("en"):
                 for line in module.load():
                     self.stdout.write(line)
