@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "vigil.accounts",
     "vigil.audit",
     "vigil.api",
+    "vigil.directory",
 ]
 
 MIDDLEWARE = [
@@ -319,3 +320,5 @@ LOGGING = {
 }
 
 VIGIL_SITE_NAME = os.environ.get("VIGIL_SITE_NAME", "Vigil")
+#: A directory entry neither updated nor verified for this many years is flagged as stale.
+VIGIL_DIRECTORY_STALE_YEARS = env_int("VIGIL_DIRECTORY_STALE_YEARS", default=3)

@@ -1,0 +1,290 @@
+"""The directory of civil-society organisations, shaped like the printed handbook it comes from.
+
+An entry keeps its source text and every line the importer could not place
+(``unparsed_lines``): nothing read is ever lost.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core.fields import EncryptedEmailField
+
+
+class Bilingual(models.Model):
+    """Models with a Russian and an English name; ``name`` gives the viewer's language."""
+
+    name_ru = models.CharField(_("name in Russian"), max_length=300, blank=True)
+    name_en = models.CharField(_("name in English"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        if (get_language() or "ru").startswith("en"):
+            return self.name_en or self.name_ru
+        return self.name_ru or self.name_en
+
+
+class Region(Bilingual):
+    """A node of the directory's own region tree: NIS → Russia → west of the Urals → Moscow."""
+
+    class Kind(models.TextChoices):
+        AREA = "area", _("group of countries")
+        COUNTRY = "country", _("country")
+        REGION = "region", _("region")
+        CITY = "city", _("city")
+
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children",
+        verbose_name=_("part of"),
+    )  # fmt: skip
+    slug = models.SlugField(_("address name"), max_length=100, unique=True)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    iso_code = models.CharField(
+        _("ISO 3166 code"), max_length=6, blank=True, help_text=_("e.g. RU or RU-MOW")
+    )
+    #: Names the handbook's "Return to the ... Page" lines use for this region.
+    source_names = models.JSONField(_("names in sources"), default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+        ordering = ["name_en"]
+
+    def ancestors(self) -> list[Region]:
+        """From the root down to the parent (for breadcrumbs)."""
+        chain: list[Region] = []
+        node = self.parent
+        while node is not None and len(chain) < 20:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+
+class Topic(Bilingual):
+    slug = models.SlugField(_("address name"), max_length=100, unique=True)
+
+    class Meta:
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        ordering = ["name_en"]
+
+
+class Organisation(Bilingual):
+    aliases = models.JSONField(_("other names"), default=list, blank=True)
+    former_names = models.JSONField(_("former names"), default=list, blank=True)
+    slug = models.SlugField(_("address name"), max_length=200, unique=True)
+
+    mission = models.TextField(_("what it works for"), blank=True)
+    history = models.TextField(_("history"), blank=True)
+    activities = models.TextField(_("how it works"), blank=True)
+    membership = models.TextField(_("membership and structure"), blank=True)
+
+    regions = models.ManyToManyField(Region, related_name="organisations", blank=True)
+    topics = models.ManyToManyField(Topic, related_name="organisations", blank=True)
+
+    attribution = models.TextField(_("who sent the description"), blank=True)
+    source = models.TextField(_("source"), blank=True, help_text=_("e.g. the printed handbook"))
+    sponsor = models.CharField(_("sponsored by"), max_length=300, blank=True)
+    source_url = models.CharField(_("source address"), max_length=500, blank=True)
+    last_updated = models.DateField(
+        _("last updated"), null=True, blank=True, help_text=_("month precision: the 1st is stored")
+    )
+    verified_at = models.DateTimeField(_("last verified by staff"), null=True, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+
+    original_text = models.TextField(_("source text"), blank=True)
+    source_encoding = models.CharField(_("source encoding"), max_length=32, blank=True)
+    unparsed_lines = models.JSONField(_("lines kept as written"), default=list, blank=True)
+    #: Identifies the entry across re-imports (normalised name); empty for hand-made entries.
+    import_key = models.CharField(max_length=300, blank=True, db_index=True)
+
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+        ordering = ["name_en", "name_ru"]
+
+    def is_stale(self, today: datetime.date | None = None) -> bool:
+        """Not updated nor verified for longer than VIGIL_DIRECTORY_STALE_YEARS."""
+        today = today or timezone.now().date()
+        years = settings.VIGIL_DIRECTORY_STALE_YEARS
+        seen = [d for d in (self.last_updated, self.verified_at and self.verified_at.date()) if d]
+        if not seen:
+            return True
+        newest = max(seen)
+        return (today - newest).days > 365 * years
+
+
+class Office(models.Model):
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="offices")
+    label = models.CharField(
+        _("name"), max_length=200, blank=True,
+        help_text=_("e.g. “In St. Petersburg” or “Moscow Information Office”; empty for the main"),
+    )  # fmt: skip
+    city = models.CharField(_("city"), max_length=120, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    street_lines = models.JSONField(_("street address lines"), default=list, blank=True)
+    po_box = models.CharField(_("PO box"), max_length=60, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("office")
+        verbose_name_plural = _("offices")
+        ordering = ["organisation", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.label or self.city or str(_("main office"))
+
+
+class Contact(models.Model):
+    """A named person of the published entry, with their role as the source writes it."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="contacts"
+    )
+    office = models.ForeignKey(
+        Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=120, blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("contact")
+        verbose_name_plural = _("contacts")
+        ordering = ["organisation", "position", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.role})" if self.role else self.name
+
+
+class Channel(models.Model):
+    """A phone, fax, e-mail or web address of an office or a contact, kept as written."""
+
+    class Kind(models.TextChoices):
+        PHONE = "phone", _("phone")
+        FAX = "fax", _("fax")
+        EMAIL = "email", _("e-mail")
+        WEB = "web", _("web")
+
+    office = models.ForeignKey(
+        Office, on_delete=models.CASCADE, null=True, blank=True, related_name="channels"
+    )
+    contact = models.ForeignKey(
+        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="channels"
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    value = models.CharField(_("as written"), max_length=300, blank=True)
+    #: Phones: international digits (+70952912904); e-mails: lower case.
+    normalised = models.CharField(max_length=300, blank=True, db_index=True)
+    withheld = models.BooleanField(
+        _("withheld in the source"), default=False,
+        help_text=_("The source hides this address (for example “[email protected]”)."),
+    )  # fmt: skip
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("phone, fax, e-mail or web address")
+        verbose_name_plural = _("phones, faxes, e-mails and web addresses")
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(office__isnull=False) | models.Q(contact__isnull=False),
+                name="directory_channel_has_owner",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.value or str(_("address withheld in the source"))
+
+
+class Publication(models.Model):
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="publications"
+    )
+    title = models.CharField(_("title"), max_length=300)
+    frequency = models.CharField(_("frequency"), max_length=60, blank=True)
+    language = models.CharField(_("language"), max_length=60, blank=True)
+    description = models.TextField(_("description"), blank=True)
+    prepared_by = models.CharField(_("prepared by"), max_length=300, blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("publication")
+        verbose_name_plural = _("publications")
+        ordering = ["organisation", "position", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Suggestion(models.Model):
+    """A correction proposed by the public; directory editors accept or decline it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for review")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="suggestions"
+    )
+    text = models.TextField(_("what should change"), max_length=5000)
+    #: Optional, so the editor can ask back; encrypted like all people's data.
+    contact_email = EncryptedEmailField(_("your e-mail (optional)"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+    review_note = models.TextField(_("editor's note"), blank=True)
+
+    class Meta:
+        verbose_name = _("suggested correction")
+        verbose_name_plural = _("suggested corrections")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.text[:60]}"
+
+
+class Revision(models.Model):
+    """A snapshot of an entry after each edit or import: who changed what, and when."""
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="revisions"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    snapshot = models.JSONField(_("entry as saved"), default=dict)
+
+    class Meta:
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} @ {self.created_at:%Y-%m-%d %H:%M}"
