@@ -132,7 +132,7 @@ def main() -> None:
     parser.add_argument("--lookups", type=int, default=2_000)
     parser.add_argument("--warmup", type=int, default=100, help="lookups first, not counted")
     parser.add_argument("--crypto", type=int, default=0, help="operations per round; 0 skips")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
 

@@ -15,7 +15,14 @@ def main(argv: list[str] | None = None) -> None:
     from vigil.startup import boot
 
     command = argv[1] if len(argv) > 1 else ""
-    boot(check_database=command in NEEDS_DATABASE)
+    if argv[1:3] == ["keys", "generate"]:
+        # Runs before settings load: production settings demand the very keys it makes.
+        from vigil.core.env import print_new_keys
+
+        print_new_keys()
+        return
+    needs_database = command in NEEDS_DATABASE or argv[1:3] == ["keys", "rotate"]
+    boot(check_database=needs_database)
     from django.core.management import execute_from_command_line
 
     argv[0] = "vigil"

@@ -21,8 +21,11 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core.env import (
     ConfigError,
+    check_keys,
+    check_time_zone,
     database_settings,
     env_bool,
+    env_choice,
     env_int,
     env_list,
     load_development_secrets,
@@ -51,6 +54,9 @@ else:
     SECRET_KEY = os.environ.get("VIGIL_SECRET_KEY") or _dev["secret_key"]
     VIGIL_ENCRYPTION_KEYS = os.environ.get("VIGIL_ENCRYPTION_KEYS") or _dev["encryption_keys"]
     VIGIL_BLIND_INDEX_KEY = os.environ.get("VIGIL_BLIND_INDEX_KEY") or _dev["blind_index_key"]
+
+# Malformed keys stop start-up here rather than at the first encrypted read.
+check_keys(VIGIL_ENCRYPTION_KEYS, VIGIL_BLIND_INDEX_KEY)
 
 DEBUG = env_bool("VIGIL_DEBUG", default=False)
 if PRODUCTION and DEBUG:
@@ -257,7 +263,9 @@ USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
 # Shown to visitors whose zone we do not know yet; the browser tells us the real one.
-VIGIL_DEFAULT_VIEWER_TIME_ZONE = os.environ.get("VIGIL_DEFAULT_TIME_ZONE", "Europe/Moscow")
+VIGIL_DEFAULT_VIEWER_TIME_ZONE = check_time_zone(
+    "VIGIL_DEFAULT_TIME_ZONE", os.environ.get("VIGIL_DEFAULT_TIME_ZONE", "Europe/Moscow")
+)
 
 # --- static files --------------------------------------------------------------------------
 STATIC_URL = "/static/"
@@ -307,12 +315,13 @@ else:
     }
 
 # --- logging -------------------------------------------------------------------------------
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("VIGIL_LOG_LEVEL", "INFO")},
+    "root": {"handlers": ["console"], "level": env_choice("VIGIL_LOG_LEVEL", LOG_LEVELS, "INFO")},
     "loggers": {
         # Axes logs the username it was given; keep that at WARNING so addresses stay out of logs.
         "axes": {"level": "WARNING"},

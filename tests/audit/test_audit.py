@@ -28,6 +28,18 @@ def test_staff_viewing_a_person_is_recorded(
     assert events[1].ip_address == "127.0.0.1"
 
 
+def test_behind_a_proxy_the_client_address_is_recorded(
+    signed_in_staff: Any, member: User, settings: Any
+) -> None:
+    settings.AXES_IPWARE_PROXY_COUNT = 1
+    signed_in_staff.get(
+        f"/en/back-office/accounts/user/{member.pk}/change/",
+        HTTP_X_FORWARDED_FOR="203.0.113.7, 198.51.100.2",
+    )
+    event = AuditEvent.objects.filter(action="view").latest("id")
+    assert event.ip_address == "198.51.100.2"
+
+
 def test_staff_search_by_email_finds_the_exact_address(signed_in_staff: Any, member: User) -> None:
     found = signed_in_staff.get("/en/back-office/accounts/user/", {"q": "MEMBER@example.org"})
     assert found.status_code == 200

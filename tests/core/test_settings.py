@@ -74,6 +74,22 @@ def test_production_refuses_to_start_without_a_secret(
     assert one_line(result.stderr).startswith(expected)
 
 
+def test_keys_generate_works_where_production_has_no_keys_yet(tmp_path: Path) -> None:
+    env = production_env()
+    for name in ("VIGIL_SECRET_KEY", "VIGIL_ENCRYPTION_KEYS", "VIGIL_BLIND_INDEX_KEY"):
+        del env[name]
+    result = run_vigil("keys", "generate", env=env, tmp_path=tmp_path)
+    assert result.returncode == 0, result.stderr
+    generated = dict(line.split("=", 1) for line in result.stdout.splitlines())
+    assert sorted(generated) == [
+        "VIGIL_BLIND_INDEX_KEY",
+        "VIGIL_ENCRYPTION_KEYS",
+        "VIGIL_SECRET_KEY",
+    ]
+    check = run_vigil("check", "--deploy", env={**env, **generated}, tmp_path=tmp_path)
+    assert check.returncode == 0, check.stderr
+
+
 def test_debug_is_refused_in_production(tmp_path: Path) -> None:
     result = run_vigil("check", env={**production_env(), "VIGIL_DEBUG": "1"}, tmp_path=tmp_path)
     assert result.returncode == 2
@@ -96,6 +112,11 @@ def test_unreachable_database_stops_start_up_with_one_line(tmp_path: Path) -> No
         ({"VIGIL_ENV": "staging"}, "VIGIL_ENV must be 'development' or 'production'"),
         ({"VIGIL_DEBUG": "perhaps"}, "VIGIL_DEBUG must be 1/0"),
         ({"VIGIL_TASKS_BACKEND": "celery"}, "VIGIL_TASKS_BACKEND must be one of"),
+        ({"VIGIL_ENCRYPTION_KEYS": "k1:short"}, "VIGIL_ENCRYPTION_KEYS: key 'k1'"),
+        ({"VIGIL_BLIND_INDEX_KEY": "c2hvcnQ="}, "VIGIL_BLIND_INDEX_KEY must hold at least 32"),
+        ({"VIGIL_DEFAULT_TIME_ZONE": "Moscow"}, "VIGIL_DEFAULT_TIME_ZONE must be a time zone"),
+        ({"VIGIL_LOG_LEVEL": "chatty"}, "VIGIL_LOG_LEVEL must be one of"),
+        ({"VIGIL_DATA_DIR": "/proc/vigil"}, "VIGIL_DATA_DIR '/proc/vigil' cannot be used"),
     ],
 )
 def test_wrong_settings_say_what_to_set(tmp_path: Path, env: dict[str, str], expected: str) -> None:

@@ -4,6 +4,7 @@ from typing import Any
 
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.timezones import zone_choices
@@ -71,6 +72,8 @@ class EmailPasswordResetForm(PasswordResetForm):
 
         from vigil.core.tasks import queue_email
 
-        subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
-        body = loader.render_to_string(email_template_name, context)
+        # In the language the person chose for e-mails, whatever page they asked from.
+        with translation.override(context["user"].language):
+            subject = "".join(loader.render_to_string(subject_template_name, context).splitlines())
+            body = loader.render_to_string(email_template_name, context)
         queue_email(to=[to_email], subject=subject, body=body)

@@ -8,7 +8,10 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
+from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from vigil.audit.services import record
 
 from .models import RoleAssignment, User
 from .roles import SCOPED_ROLES, Role
@@ -90,6 +93,22 @@ def update_profile(user: User, *, name: str, language: str, time_zone: str) -> U
     user.full_clean(exclude=["password", "email_index"])
     user.save(update_fields=["name", "language", "time_zone", "email_index"])
     return user
+
+
+def pass_second_factor(
+    request: Any, device: TOTPDevice, token: str, *, enrolling: bool
+) -> str | None:
+    """Check a code; on success mark the session verified and audit it.  Returns the error."""
+    allowed, _detail = device.verify_is_allowed()
+    if not allowed:
+        # django-otp doubles the wait after each wrong code: guessing is not an option.
+        return _("Too many wrong codes in a row. Wait a minute, then enter a new code.")
+    ok = confirm_totp_device(device, token) if enrolling else device.verify_token(token)
+    if not ok:
+        return _("This code is wrong or has expired. Enter the current code.")
+    otp_login(request, device)
+    record(actor=device.user, action="two_factor", target=device.user, request=request)
+    return None
 
 
 def end_sign_in_pause(request: Any, user: User) -> None:

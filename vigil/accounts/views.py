@@ -12,10 +12,8 @@ from django.urls import reverse, reverse_lazy, translate_url
 from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django_otp import login as otp_login
 
-from vigil.audit.services import record
-from vigil.core.permissions import PUBLIC, require
+from vigil.core.permissions import PUBLIC, PermissionRequiredMixin, require
 
 from . import selectors, services
 from .forms import EmailAuthenticationForm, EmailPasswordResetForm, ProfileForm, TokenForm
@@ -61,28 +59,16 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     device = confirmed or services.pending_totp_device(user)
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        token = form.cleaned_data["token"]
-        allowed, _why = device.verify_is_allowed()
-        if not allowed:
-            # django-otp doubles the wait after each wrong code: guessing is not an option.
-            form.add_error(
-                "token", _("Too many wrong codes in a row. Wait a minute, then enter a new code.")
-            )
-            ok = False
-        elif enrolling:
-            ok = services.confirm_totp_device(device, token)
-        else:
-            ok = device.verify_token(token)
-        if ok:
-            otp_login(request, device)
-            record(actor=user, action="two_factor", target=user, request=request)
+        error = services.pass_second_factor(
+            request, device, form.cleaned_data["token"], enrolling=enrolling
+        )
+        if error is None:
             if enrolling:
                 messages.success(
                     request, _("Your authenticator app is now linked to your account.")
                 )
             return redirect(_safe_next(request))
-        if allowed:
-            form.add_error("token", _("This code is wrong or has expired. Enter the current code."))
+        form.add_error("token", error)
     context: dict[str, Any] = {"form": form, "enrolling": enrolling, "next": _safe_next(request)}
     if enrolling:
         context["secret"] = selectors.totp_secret_base32(device)
@@ -112,7 +98,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     )
 
 
-class PasswordChangeView(auth_views.PasswordChangeView):
+class PasswordChangeView(PermissionRequiredMixin, auth_views.PasswordChangeView):
     permission_required = "accounts.view_own_account"
     template_name = "accounts/form_page.html"
     success_url = reverse_lazy("accounts:profile")

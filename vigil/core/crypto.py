@@ -106,7 +106,7 @@ def keyring() -> Keyring:
 
 
 @cache
-def _blind_key(encoded: str) -> bytes:
+def parse_blind_key(encoded: str) -> bytes:
     try:
         raw = base64.urlsafe_b64decode(encoded.encode())
     except (binascii.Error, ValueError):
@@ -118,7 +118,7 @@ def _blind_key(encoded: str) -> bytes:
 
 def blind_index(normalised: str, *, purpose: str) -> str:
     """HMAC of an already-normalised value; ``purpose`` keeps indexes of different kinds apart."""
-    key = _blind_key(settings.VIGIL_BLIND_INDEX_KEY)
+    key = parse_blind_key(settings.VIGIL_BLIND_INDEX_KEY)
     message = purpose.encode() + b"\x00" + normalised.encode()
     return hmac.new(key, message, hashlib.sha256).hexdigest()
 

@@ -56,8 +56,45 @@ def env_list(name: str, *, default: list[str]) -> list[str]:
     return [item.strip() for item in raw.split(",") if item.strip()]
 
 
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, "").strip().upper() or default
+    if value not in choices:
+        raise ConfigError(f"{name} must be one of {', '.join(choices)}, not {value!r}")
+    return value
+
+
+def check_keys(encryption_keys: str, blind_index_key: str) -> None:
+    """Parse both keys now, so that a malformed one stops start-up with one line."""
+    from .crypto import Keyring, parse_blind_key
+
+    try:
+        Keyring.parse(encryption_keys)
+        parse_blind_key(blind_index_key)
+    except ImproperlyConfigured as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def check_time_zone(name: str, value: str) -> str:
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            f"{name} must be a time zone name such as Europe/Moscow, not {value!r}"
+        ) from None
+    return value
+
+
 def new_aes_key() -> str:
     return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode()
+
+
+def print_new_keys() -> None:
+    """A fresh set of secrets for a production environment file."""
+    print(f"VIGIL_SECRET_KEY={secrets.token_urlsafe(64)}")
+    print(f"VIGIL_ENCRYPTION_KEYS=k{secrets.randbelow(10**6)}:{new_aes_key()}")
+    print(f"VIGIL_BLIND_INDEX_KEY={new_aes_key()}")
 
 
 def load_development_secrets(data_dir: Path) -> dict[str, str]:
@@ -69,7 +106,7 @@ def load_development_secrets(data_dir: Path) -> dict[str, str]:
     if path.exists():
         data: dict[str, str] = json.loads(path.read_text())
         return data
-    data_dir.mkdir(parents=True, exist_ok=True)
+    ensure_data_dir(data_dir)
     data = {
         "secret_key": secrets.token_urlsafe(64),
         "encryption_keys": f"k1:{new_aes_key()}",
@@ -81,10 +118,20 @@ def load_development_secrets(data_dir: Path) -> dict[str, str]:
     return data
 
 
+def ensure_data_dir(data_dir: Path) -> None:
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise ConfigError(
+            f"VIGIL_DATA_DIR {str(data_dir)!r} cannot be used ({exc.strerror}): "
+            "point it at a writable folder"
+        ) from None
+
+
 def database_settings(url: str, data_dir: Path) -> dict[str, Any]:
     """SQLite in the data folder by default; PostgreSQL (or another SQLite file) from a URL."""
     if not url:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        ensure_data_dir(data_dir)
         return sqlite_settings(data_dir / "vigil.sqlite3")
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
@@ -101,7 +148,7 @@ def database_settings(url: str, data_dir: Path) -> dict[str, Any]:
         config["TEST"] = {"NAME": os.environ.get("VIGIL_TEST_DATABASE_NAME") or None}
         return config
     raise ConfigError(
-        f"VIGIL_DATABASE_URL must start with postgres:// or sqlite://, not {scheme or url!r}://"
+        f"VIGIL_DATABASE_URL must start with postgres:// or sqlite://, not {scheme or url}://"
     )
 
 

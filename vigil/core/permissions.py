@@ -18,6 +18,7 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import rules
+from django.contrib.auth.mixins import PermissionRequiredMixin as DjangoPermissionRequiredMixin
 from django.contrib.auth.views import redirect_to_login
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
@@ -123,6 +124,9 @@ class PermissionRequiredMixin(RulesPermissionRequiredMixin):
     """Class-based views: set ``permission_required``; ``get_permission_object`` for objects."""
 
 
+EnforcingMixins = (RulesPermissionRequiredMixin, DjangoPermissionRequiredMixin)
+
+
 def declared_access(view: Any) -> str | None:
     """What a resolved view says about who may open it, or None when it says nothing."""
     if getattr(view, "model_admin", None) is not None:
@@ -134,8 +138,9 @@ def declared_access(view: Any) -> str | None:
         access = getattr(candidate, ACCESS_ATTR, None)
         if access:
             return str(access)
+        # permission_required counts only where a mixin actually enforces it.
         required = getattr(candidate, "permission_required", None)
-        if required:
+        if required and isinstance(candidate, type) and issubclass(candidate, EnforcingMixins):
             return str(required)
     return None
 

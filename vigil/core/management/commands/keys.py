@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import secrets
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from vigil.core.env import new_aes_key
+from vigil.core.env import print_new_keys
 
 
 class Command(BaseCommand):
@@ -25,10 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, action: str, **options: Any) -> None:
         if action == "generate":
-            key_id = f"k{secrets.randbelow(10**6)}"
-            self.stdout.write(f"VIGIL_SECRET_KEY={secrets.token_urlsafe(64)}")
-            self.stdout.write(f"VIGIL_ENCRYPTION_KEYS={key_id}:{new_aes_key()}")
-            self.stdout.write(f"VIGIL_BLIND_INDEX_KEY={new_aes_key()}")
+            print_new_keys()  # also reachable without settings: see vigil.cli
             return
         from vigil.core.services import rotate_encryption
 

@@ -12,15 +12,15 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
+from vigil.core.env import env_int
+
 
 class Command(BaseCommand):
     help = "Serve Vigil (gunicorn + whitenoise) and start the background task worker."
 
     def add_arguments(self, parser: Any) -> None:
         parser.add_argument("--bind", default=os.environ.get("VIGIL_BIND", "127.0.0.1:8000"))
-        parser.add_argument(
-            "--workers", type=int, default=int(os.environ.get("VIGIL_WEB_WORKERS", "3"))
-        )
+        parser.add_argument("--workers", type=int, default=env_int("VIGIL_WEB_WORKERS", default=3))
         parser.add_argument("--no-worker", action="store_true", help="do not start the task worker")
 
     def handle(self, *args: Any, bind: str, workers: int, no_worker: bool, **options: Any) -> None:
