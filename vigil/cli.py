@@ -6,7 +6,9 @@ import os
 import sys
 
 # Commands that need the database from their first line.
-NEEDS_DATABASE = {"runserver", "migrate", "serve", "db_worker", "load_demo", "createsuperuser"}
+NEEDS_DATABASE = {
+    "runserver", "migrate", "serve", "db_worker", "load_demo", "createsuperuser", "directory",
+}  # fmt: skip
 
 
 def main(argv: list[str] | None = None) -> None:

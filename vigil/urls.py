@@ -14,6 +14,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("vigil.core.urls")),
     path("account/", include("vigil.accounts.urls")),
+    path("directory/", include("vigil.directory.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -6,3 +6,6 @@ class DirectoryConfig(AppConfig):
     name = "vigil.directory"
     label = "directory"
     verbose_name = _("Directory of organisations")
+
+    def ready(self) -> None:
+        from . import signals  # noqa: F401 - keeps the search index in step

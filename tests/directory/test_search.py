@@ -1,0 +1,461 @@
+"""Directory search: one query set, asserted the same on SQLite (FTS5) and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.utils import translation
+
+from vigil.core.crypto import normalise_phone
+from vigil.directory import search, translit
+from vigil.directory.models import (
+    Channel,
+    Contact,
+    Office,
+    Organisation,
+    Publication,
+    Region,
+    Topic,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def make_org(
+    slug: str, *, regions: tuple[str, ...] = (), topics: tuple[Topic, ...] = (), **fields: Any
+) -> Organisation:
+    org = Organisation.objects.create(slug=slug, **fields)
+    if regions:
+        org.regions.set(Region.objects.filter(slug__in=regions))
+    if topics:
+        org.topics.set(topics)
+    return org
+
+
+def add_office(org: Organisation, city: str, *phones: str, label: str = "") -> Office:
+    office = Office.objects.create(organisation=org, city=city, label=label)
+    for phone in phones:
+        Channel.objects.create(
+            office=office, kind=Channel.Kind.PHONE, value=phone, normalised=normalise_phone(phone)
+        )
+    return office
+
+
+@pytest.fixture
+def directory() -> dict[str, Organisation]:
+    rights = Topic.objects.create(
+        slug="human-rights", name_en="Human rights", name_ru="Права человека"
+    )
+    ecology = Topic.objects.create(slug="ecology", name_en="Ecology", name_ru="Экология")
+    amnesty = make_org(
+        "amnesty-russia",
+        name_en="Amnesty International - Russia",
+        name_ru="Международная амнистия - Россия",
+        mission="Campaigns for prisoners of conscience and against the death penalty.",
+        regions=("moscow",),
+        topics=(rights,),
+    )
+    moscow_office = add_office(amnesty, "Moscow", "+7 (095) 291-29-04")
+    Contact.objects.create(
+        organisation=amnesty, office=moscow_office, name="Boris Suvorov", role="Contact"
+    )
+    Contact.objects.create(
+        organisation=amnesty, name="Hidden Person", role="Contact", is_published=False
+    )
+    Publication.objects.create(organisation=amnesty, title="Monthly bulletin", frequency="monthly")
+
+    memorial = make_org(
+        "memorial",
+        name_ru="Мемориал",
+        name_en="",
+        aliases=["Общество «Мемориал»"],
+        mission="Правозащитная организация, история политических репрессий.",
+        regions=("moscow",),
+        topics=(rights,),
+    )
+    add_office(memorial, "Москва", "+7 495 225-31-17")
+    Contact.objects.create(organisation=memorial, name="Арсений Рогинский", role="Председатель")
+
+    petersburg = make_org(
+        "spb-ecology",
+        name_ru="Зелёный мир",
+        name_en="Green World",
+        mission="Ecological group of the Baltic coast; ecology education.",
+        regions=("russia-west",),
+        topics=(ecology,),
+    )
+    add_office(petersburg, "St. Petersburg", "+7 812 123-45-67")
+
+    kazan = make_org(
+        "kazan-rights",
+        name_ru="Казанская правозащитная организация",
+        name_en="Kazan Human Rights Organisation",
+        mission="Помогает заключённым.",
+        regions=("kazan",),
+        topics=(rights,),
+    )
+    add_office(kazan, "Казань")
+
+    hidden = make_org(
+        "hidden",
+        name_ru="Скрытая организация",
+        name_en="Hidden Memorial Society",
+        is_published=False,
+        regions=("moscow",),
+    )
+    add_office(hidden, "Moscow", "+7 095 291-29-04")
+    Contact.objects.create(organisation=hidden, name="Boris Suvorov")
+    return {"amnesty": amnesty, "memorial": memorial, "spb": petersburg, "kazan": kazan}
+
+
+def slugs(text: str, **filters: Any) -> set[str]:
+    return {hit.organisation.slug for hit in search.search(text, per_page=100, **filters).hits}
+
+
+# The one query set: (query, filters, expected slugs).  Run as is on SQLite and PostgreSQL.
+QUERIES: list[tuple[str, dict[str, str], set[str]]] = [
+    ("правозащитных организаций", {}, {"memorial", "kazan-rights"}),
+    ("правозащитная организация", {}, {"memorial", "kazan-rights"}),
+    ("правозащитный", {}, {"memorial", "kazan-rights"}),
+    ("Ёлка Zelёnyj", {}, set()),
+    ("Memorial", {}, {"memorial"}),
+    ("Мемориал", {}, {"memorial"}),
+    ("Мемориала", {}, {"memorial"}),
+    ("Memoriala", {}, {"memorial"}),
+    ("Moskva", {}, {"amnesty-russia", "memorial"}),
+    ("Moskwa", {}, {"amnesty-russia", "memorial"}),
+    ("Москва", {}, {"amnesty-russia", "memorial"}),
+    ("Moscow", {}, {"amnesty-russia", "memorial"}),
+    ("в Москве", {}, {"amnesty-russia", "memorial"}),
+    ("Suvorov", {}, {"amnesty-russia"}),
+    ("Суворов", {}, {"amnesty-russia"}),
+    ("Суворова", {}, {"amnesty-russia"}),
+    ("Hidden Person", {}, set()),
+    ("095-291-29-04", {}, {"amnesty-russia"}),
+    ("+7 095 2912904", {}, {"amnesty-russia"}),
+    ("291-29-04", {}, {"amnesty-russia"}),
+    ("8 (095) 291 29 04", {}, {"amnesty-russia"}),
+    ("70952912904", {}, {"amnesty-russia"}),
+    ("Amnesti", {}, {"amnesty-russia"}),
+    ("Amnisty", {}, {"amnesty-russia"}),
+    ("Мемориан", {}, {"memorial"}),
+    ("Internationl", {}, {"amnesty-russia"}),
+    ("Амнистия", {}, {"amnesty-russia"}),
+    ("amnesty international", {}, {"amnesty-russia"}),
+    ("prisoners conscience", {}, {"amnesty-russia"}),
+    ("bulletin", {}, {"amnesty-russia"}),
+    ("Зеленый мир", {}, {"spb-ecology"}),
+    ("Zelenyy mir", {}, {"spb-ecology"}),
+    ("Sankt-Peterburg", {}, {"spb-ecology"}),
+    ("Санкт-Петербург", {}, {"spb-ecology"}),
+    ("ecological", {}, {"spb-ecology"}),
+    ("Roginsky", {}, {"memorial"}),
+    ("Kazan", {}, {"kazan-rights"}),
+    ("Казани", {}, {"kazan-rights"}),
+    ("human rights", {}, {"amnesty-russia", "memorial", "kazan-rights"}),
+    ("организация", {"region": "russia"}, {"memorial", "kazan-rights"}),
+    ("организация", {"region": "moscow"}, {"memorial"}),
+    ("организация", {"region": "russia-east"}, set()),
+    ("организация", {"region": "no-such-region"}, set()),
+    ("Green", {"region": "russia-west"}, {"spb-ecology"}),
+    ("human rights", {"topic": "human-rights", "region": "kazan"}, {"kazan-rights"}),
+    ("world", {"topic": "ecology"}, {"spb-ecology"}),
+    ("world", {"topic": "human-rights"}, set()),
+    ("Скрытая", {}, set()),
+    ("Hidden Memorial Society", {}, set()),
+    ("nothing like this anywhere", {}, set()),
+]
+
+
+@pytest.mark.parametrize(("text", "filters", "expected"), QUERIES, ids=[q[0] for q in QUERIES])
+def test_query_set(
+    directory: dict[str, Organisation], text: str, filters: dict[str, str], expected: set[str]
+) -> None:
+    assert slugs(text, **filters) == expected
+
+
+def test_same_query_set_in_one_go(directory: dict[str, Organisation]) -> None:
+    """The whole set in one test: a failure shows every difference at once."""
+    got = [(text, filters, slugs(text, **filters)) for text, filters, _expected in QUERIES]
+    assert got == QUERIES
+
+
+WEIRD = [
+    "",
+    "   ",
+    '"',
+    '"unbalanced',
+    "NEAR(amnesty russia)",
+    "amnesty NEAR russia",
+    "*",
+    "amn*",
+    "-russia",
+    "amnesty OR",
+    "OR AND NOT",
+    "a:b c^d",
+    "') ; DROP TABLE directory_search; --",
+    "&|!():*<->",
+    "\x00\x01",
+    "🙂 emoji",
+    "ß ǅ ﬁ",
+    "Ω" * 500,
+    "x" * 10_000,
+    "amnesty " * 2000,
+    "1" * 5000,
+]
+
+
+@pytest.mark.parametrize("text", WEIRD, ids=range(len(WEIRD)))
+def test_weird_input_never_fails(directory: dict[str, Organisation], text: str) -> None:
+    results = search.search(text)
+    assert results.total >= 0
+
+
+def test_operators_are_words(directory: dict[str, Organisation]) -> None:
+    assert slugs("amnesty NEAR russia") == set()
+    assert slugs("NEAR(amnesty russia)") == set()
+    assert slugs("amnesty -russia") == {"amnesty-russia"}
+    assert slugs('"amnesty"') == {"amnesty-russia"}
+    assert slugs("amnesty*") == {"amnesty-russia"}
+
+
+def test_highlighting(directory: dict[str, Organisation]) -> None:
+    translation.activate("ru")  # names are shown in the viewer's language
+    hit = search.search("Suvorov").hits[0]
+    assert "<mark>Suvorov</mark>" in hit.snippet
+    assert hit.city == "Moscow"
+    hits = search.search("правозащитных").hits
+    marked = {h.organisation.slug: (str(h.name), str(h.snippet)) for h in hits}
+    assert "<mark>Правозащитная</mark>" in marked["memorial"][1]
+    assert "<mark>правозащитная</mark>" in marked["kazan-rights"][0]
+    hit = search.search("291-29-04").hits[0]
+    assert "<mark>+7 (095) 291-29-04</mark>" in hit.snippet
+    hit = search.search("Memorial").hits[0]
+    assert "<mark>Мемориал</mark>" in hit.name
+
+
+def test_highlighting_escapes_html(directory: dict[str, Organisation]) -> None:
+    org = directory["amnesty"]
+    org.mission = "<script>alert(1)</script> Campaigns & prisoners"
+    org.save()
+    hit = search.search("prisoners").hits[0]
+    assert "<script>" not in hit.snippet
+    assert "&lt;script&gt;" in hit.snippet
+    assert "&amp;" in hit.snippet
+    assert "<mark>prisoners</mark>" in hit.snippet
+
+
+def test_rename_changes_results_at_once(directory: dict[str, Organisation]) -> None:
+    org = directory["spb"]
+    assert slugs("Green World") == {"spb-ecology"}
+    org.name_en = "Baltic Watch"
+    org.name_ru = "Балтийский дозор"
+    org.save()
+    assert slugs("Green World") == set()
+    assert slugs("Baltic Watch") == {"spb-ecology"}
+    assert slugs("Baltiyskiy dozor") == {"spb-ecology"}
+
+
+def test_parts_and_links_reindex(directory: dict[str, Organisation]) -> None:
+    org = directory["kazan"]
+    contact = Contact.objects.create(organisation=org, name="Ivan Petrov")
+    assert slugs("Petrov") == {"kazan-rights"}
+    contact.is_published = False
+    contact.save()
+    assert slugs("Petrov") == set()
+    office = org.offices.get()
+    phone = Channel.objects.create(
+        office=office, kind="phone", value="843 111-22-33", normalised="+78431112233"
+    )
+    assert slugs("111-22-33") == {"kazan-rights"}
+    phone.delete()
+    assert slugs("111-22-33") == set()
+    org.regions.add(Region.objects.get(slug="novosibirsk"))
+    assert slugs("Новосибирск") == {"kazan-rights"}
+    org.regions.remove(Region.objects.get(slug="novosibirsk"))
+    assert slugs("Новосибирск") == set()
+    Publication.objects.create(organisation=org, title="Вестник свободы")
+    assert slugs("вестника") == {"kazan-rights"}
+
+
+def test_unpublish_and_delete(directory: dict[str, Organisation]) -> None:
+    org = directory["memorial"]
+    org.is_published = False
+    org.save()
+    assert slugs("Мемориал") == set()
+    org.is_published = True
+    org.save()
+    assert slugs("Мемориал") == {"memorial"}
+    org.delete()
+    assert slugs("Мемориал") == set()
+    assert slugs("Москва") == {"amnesty-russia"}
+
+
+def test_deferred_indexes_once_at_the_end(directory: dict[str, Organisation]) -> None:
+    with search.deferred() as pending:
+        org = make_org("batch", name_en="Batch Made")
+        add_office(org, "Vladivostok", "+7 4232 11-22-33")
+        assert slugs("Batch") == set()
+        assert org.pk in pending
+    assert slugs("Batch Vladivostok") == {"batch"}
+
+
+def test_reindex_command_rebuilds_everything(directory: dict[str, Organisation]) -> None:
+    with search.deferred() as pending:
+        Organisation.objects.filter(slug="memorial").update(name_ru="Новое имя")
+        pending.clear()
+    call_command("directory_reindex", verbosity=0)
+    assert slugs("Новое имя") == {"memorial"}
+    assert slugs("Moskva") == {"amnesty-russia", "memorial"}
+
+
+def test_pagination(directory: dict[str, Organisation]) -> None:
+    for i in range(25):
+        make_org(f"group-{i:02d}", name_en=f"Paging Group {i:02d}", name_ru="")
+    first = search.search("paging group", per_page=10)
+    assert first.total == 25 and first.pages == 3 and len(first.hits) == 10
+    assert first.has_next and not first.has_previous
+    third = search.search("paging group", per_page=10, page=3)
+    assert len(third.hits) == 5 and not third.has_next
+    seen = {
+        h.organisation.slug
+        for p in (1, 2, 3)
+        for h in search.search("paging group", per_page=10, page=p).hits
+    }
+    assert len(seen) == 25
+    assert search.search("paging group", page=99).hits == []
+
+
+def test_translit_round_trip() -> None:
+    assert translit.key("Мемориал") == translit.key("Memorial")
+    assert translit.key("Москва") == translit.key("Moskva") == translit.key("Moskwa")
+    assert (
+        translit.key("Екатеринбург")
+        == translit.key("Yekaterinburg")
+        == translit.key("Ekaterinburg")
+    )
+    assert (
+        translit.key("Ходорковский") == translit.key("Khodorkovsky") == translit.key("Hodorkovskij")
+    )
+    assert translit.key("Щукин") == translit.key("Shchukin") == translit.key("Schukin")
+    assert translit.key("Юрий") == translit.key("Yuriy") == translit.key("Iurii")
+    assert translit.key("Мария") == translit.key("Mariya") == translit.key("Maria")
+    assert translit.to_cyrillic("Moskva") == "москва"
+    assert translit.to_latin("Щука") == "shchuka"
+
+
+def test_phone_tokens() -> None:
+    assert search.phone_tokens("+70952912904") == [
+        "70952912904",
+        "0952912904",
+        "952912904",
+        "2912904"[:0] + "52912904",
+        "2912904",
+    ]
+
+
+def test_typo_vocabulary() -> None:
+    assert search.within_one_edit("amnesti", "amnesty")
+    assert search.within_one_edit("memoryan", "memoryal")
+    assert not search.within_one_edit("memorial", "moscow")
+    assert search.similarity("amnesti", "amnesty") >= 0.5
+
+
+# --- the page ------------------------------------------------------------------------------
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_search_page(client: Any, directory: dict[str, Organisation], prefix: str) -> None:
+    response = client.get(f"{prefix}/directory/search/", {"q": "Suvorov"})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert '<label for="search-q">' in page
+    assert 'href="' + prefix + '/directory/amnesty-russia/"' in page
+    assert "<mark>Suvorov</mark>" in page
+    assert "Moscow" in page
+    assert "<script>alert" not in page
+
+
+@pytest.mark.parametrize("prefix", ["", "/en"])
+def test_search_page_messages(client: Any, directory: dict[str, Organisation], prefix: str) -> None:
+    empty = client.get(f"{prefix}/directory/search/")
+    assert empty.status_code == 200
+    assert 'class="search-empty"' not in empty.content.decode()
+    none = client.get(f"{prefix}/directory/search/", {"q": "zzzzqqq"})
+    assert none.status_code == 200
+    assert 'class="search-empty"' in none.content.decode()
+
+
+def test_search_page_nul_and_bad_page(client: Any, directory: dict[str, Organisation]) -> None:
+    for query in (
+        "q=%00",
+        "q=amnesty&page=-5",
+        "q=amnesty&page=abc",
+        "q=%FF%FE",
+        "q=amnesty&page=1e9",
+    ):
+        assert client.get(f"/en/directory/search/?{query}").status_code in (200, 400)
+    assert client.get("/en/directory/search/?q=amnesty&page=abc").status_code == 200
+
+
+def test_search_page_filters_and_pages(client: Any, directory: dict[str, Organisation]) -> None:
+    response = client.get("/en/directory/search/", {"q": "организация", "region": "kazan"})
+    page = response.content.decode()
+    assert "/directory/kazan-rights/" in page and "/directory/memorial/" not in page
+    for i in range(25):
+        make_org(f"group-{i:02d}", name_en=f"Paging Group {i:02d}")
+    response = client.get("/en/directory/search/", {"q": "paging", "page": "2"})
+    assert response.status_code == 200
+    assert 'rel="prev"' in response.content.decode()
+
+
+@pytest.mark.parametrize("text", [*WEIRD[:-3], "x" * 10_000], ids=range(len(WEIRD) - 2))
+def test_search_page_weird_input(
+    client: Any, directory: dict[str, Organisation], text: str
+) -> None:
+    response = client.get(
+        "/en/directory/search/",
+        {
+            "q": text.replace("\x00", ""),
+            "region": text[:200],
+            "topic": text[:200],
+            "page": text[:50],
+        },
+    )
+    assert response.status_code == 200
+
+
+def test_editor_service_with_bulk_written_channels(directory: dict[str, Organisation]) -> None:
+    """update_entry() writes channels with bulk_create(); the revision it records reindexes."""
+    from vigil.directory import services
+
+    org = directory["kazan"]
+    office = org.offices.get()
+    services.update_entry(
+        org,
+        fields={"name_en": "Kazan Rights Centre"},
+        offices=[
+            {
+                "id": office.pk,
+                "city": "Kazan",
+                "channels": [{"kind": "phone", "value": "8 843 555-66-77"}],
+            }
+        ],
+    )
+    assert slugs("555-66-77") == {"kazan-rights"}
+    assert slugs("+7 843 5556677") == {"kazan-rights"}
+    assert slugs("Centre") == {"kazan-rights"}
+
+
+def test_common_words_are_capped(directory: dict[str, Organisation], monkeypatch: Any) -> None:
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    for i in range(6):
+        make_org(f"common-{i}", name_en=f"Common Name {i}", mission="")
+    results = search.search("common", per_page=10)
+    assert results.more and results.total == 3
+    assert len(results.hits) == 3
+    # Entries matching in their names come before those matching elsewhere.
+    make_org("mentions", name_en="Other", mission="common common common")
+    monkeypatch.setattr(search, "CANDIDATES", 100)
+    ranked = [h.organisation.slug for h in search.search("common", per_page=10).hits]
+    assert ranked[-1] == "mentions" and len(ranked) == 7

@@ -1,0 +1,847 @@
+"""Search over the directory: one index row per published organisation.
+
+The document of an organisation is built here, in Python, as a string of normalised tokens, so
+SQLite (FTS5, bm25) and PostgreSQL (tsvector, GIN, ts_rank) index exactly the same tokens and a
+query set gives the same organisations on both.
+
+Each word of the entry is indexed in several forms (:func:`word_forms`): as written, its
+Russian and English Snowball stems, and its transliteration key (``translit.key``), so
+"правозащитных организаций" finds "правозащитная организация", "Memorial" finds "Мемориал" and
+"Moskva" finds "Москва".  Phones are indexed as digit strings, every suffix of 7 digits or more
+of the international form, so "+7 095 2912904", "095-291-29-04" and "291-29-04" all match.
+A query word is looked up in the same forms, ORed; query words are ANDed.  A query word found in
+none of its forms in the vocabulary of names also brings in the names within a small typo
+(trigram similarity ≥ 0.5 or one edit), from a per-process vocabulary with a trigram index.
+
+Tables (migration 0003_search): ``directory_search`` (FTS5 on SQLite; a table with a tsvector
+column on PostgreSQL) and ``directory_search_term`` (the vocabulary of names).  The index row of
+an organisation is rebuilt by signals (``signals.py``) whenever the entry or anything it shows
+changes; :func:`deferred` batches that during imports, and ``vigil directory_reindex`` rebuilds
+everything.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import functools
+import html
+import math
+import re
+import threading
+import time
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import Stemmer
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils.safestring import SafeString, mark_safe
+
+from . import translit
+
+TABLE = "directory_search"
+TERMS = "directory_search_term"
+#: Longest query read, in characters, and most words used from it.
+MAX_QUERY_CHARS = 300
+MAX_QUERY_WORDS = 12
+MAX_TOKEN_CHARS = 60
+#: bm25 column weights on SQLite (names, body); the same split is weight A/B on PostgreSQL.
+NAME_WEIGHT = 10.0
+BODY_WEIGHT = 1.0
+#: Most entries read and ranked per query (per tier: names, anywhere); see matching_ids().
+CANDIDATES = 1000
+#: Up to this many matches, they are ranked (bm25 / ts_rank, then name); beyond, names first.
+RANKED = 200
+
+_ru = Stemmer.Stemmer("russian")
+_en = Stemmer.Stemmer("english")
+_stem_lock = threading.Lock()
+
+_FOLD = str.maketrans({"ß": "ss", "ё": "е", "і": "и", "ї": "и", "є": "е", "ґ": "г", "ў": "у"})
+_WORD = re.compile(r"[a-z]+|[а-я]+|[0-9]+")
+_TEXT_WORD = re.compile(r"\w+")
+_PLAIN = re.compile(r"[\x00-\x7fа-я]*")
+_PHONE = re.compile(r"\+?\(?\d[\d\s().\-–/]{3,}\d")
+_STOPWORDS = frozenset(
+    {
+        *("a", "an", "and", "the", "of", "in", "for", "on", "at", "to", "by", "with"),
+        *("и", "в", "во", "на", "с", "со", "к", "по", "для", "о", "об", "от", "из", "за", "у"),
+    }
+)
+
+
+# --- words and their forms -----------------------------------------------------------------
+def normalise(text: str) -> str:
+    """Lower case, ё → е, accents dropped from Latin letters (й stays й)."""
+    text = text.lower().translate(_FOLD)
+    if text.isascii() or _PLAIN.fullmatch(text):
+        return text
+    return "".join(_fold_char(ch) for ch in text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _fold_char(ch: str) -> str:
+    if "а" <= ch <= "я":
+        return ch
+    decomposed = unicodedata.normalize("NFKD", ch)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().translate(_FOLD)
+
+
+def words(text: str) -> list[str]:
+    """Runs of one script (Latin, Cyrillic) or of digits; the same on both databases' parsers."""
+    return [w for w in _WORD.findall(normalise(text)) if len(w) <= MAX_TOKEN_CHARS]
+
+
+def _stem(stemmer: Any, word: str) -> str:
+    with _stem_lock:  # PyStemmer objects are not thread-safe
+        return str(stemmer.stemWord(word))
+
+
+@functools.lru_cache(maxsize=200_000)
+def word_forms(word: str) -> frozenset[str]:
+    """Every form a word is indexed and looked up under (``word`` is one item of :func:`words`)."""
+    if word.isdigit():
+        return frozenset({word})
+    cyrillic = translit.has_cyrillic(word)
+    latin = translit.to_latin(word) if cyrillic else word
+    as_russian = word if cyrillic else translit.to_cyrillic(word)
+    ru_stem = _stem(_ru, as_russian)
+    forms = {word, translit.key(word), _stem(_en, latin), ru_stem, translit.key(ru_stem)}
+    return frozenset(form for form in forms if form and _WORD.fullmatch(form))
+
+
+def name_terms(word: str) -> set[str]:
+    """The vocabulary entries (for typo matching) of a word of a name."""
+    if word.isdigit() or len(word) < 3:
+        return set()
+    key = translit.key(word)
+    return {key} if _WORD.fullmatch(key) else set()
+
+
+def phone_tokens(normalised: str) -> list[str]:
+    """'+70952912904' → '70952912904', '0952912904', ..., '2912904' (suffixes of 7+ digits)."""
+    digits = "".join(ch for ch in normalised if ch.isdigit())
+    if len(digits) < 5:
+        return [digits] if digits else []
+    if len(digits) <= 7:
+        return [digits]
+    return [digits[i:] for i in range(0, len(digits) - 6)]
+
+
+# --- the document of an organisation --------------------------------------------------------
+@dataclass
+class Document:
+    names: str
+    body: str
+    sort_name: str
+    terms: set[str] = field(default_factory=set)
+
+
+def _tokens(texts: Iterable[str], terms: set[str] | None = None) -> list[str]:
+    out: list[str] = []
+    seen: set[str] = set()
+    for text in texts:
+        if not text:
+            continue
+        for word in words(text):
+            if terms is not None:
+                terms.update(name_terms(word))
+            for form in sorted(word_forms(word)):
+                if form not in seen:
+                    seen.add(form)
+                    out.append(form)
+    return out
+
+
+_city_names: dict[str, list[str]] | None = None
+
+
+def forget_places() -> None:
+    """Called when a region changes: office cities are matched against region names again."""
+    global _city_names
+    _city_names = None
+
+
+def _place_names(org: Any, cities: Iterable[str]) -> list[str]:
+    """Both names of the regions an office city is the name of ("St. Petersburg" → "Санкт-...")."""
+    global _city_names
+    if _city_names is None:
+        region_model = org._meta.get_field("regions").related_model
+        table: dict[str, list[str]] = {}
+        for region in region_model.objects.all():
+            names = [region.name_ru, region.name_en]
+            for name in [*names, *(region.source_names or [])]:
+                if name:
+                    table.setdefault(" ".join(words(name)), []).extend(n for n in names if n)
+        _city_names = table
+    found: list[str] = []
+    for city in cities:
+        found += _city_names.get(" ".join(words(city)), [])
+    return found
+
+
+def build_document(org: Any) -> Document:
+    """The tokens of a published entry.  Works on historical models too (migrations)."""
+    terms: set[str] = set()
+    name_texts = [org.name_ru, org.name_en, *(org.aliases or []), *(org.former_names or [])]
+    names = _tokens([str(t) for t in name_texts], terms)
+
+    offices = list(org.offices.all())
+    contacts = [c for c in org.contacts.all() if c.is_published]
+    regions = list(org.regions.all())
+    topics = list(org.topics.all())
+    publications = list(org.publications.all())
+    channels = [ch for office in offices for ch in office.channels.all()]
+    channels += [ch for contact in contacts for ch in contact.channels.all()]
+
+    people_places = [c.name for c in contacts]
+    people_places += [o.city for o in offices] + [o.label for o in offices]
+    people_places += _place_names(org, {o.city for o in offices if o.city})
+    people_places += [r.name_ru for r in regions] + [r.name_en for r in regions]
+    body_texts = [
+        *people_places,
+        *[c.role for c in contacts],
+        *[t.name_ru for t in topics],
+        *[t.name_en for t in topics],
+        org.mission,
+        org.activities,
+        org.history,
+        org.membership,
+        *[o.postal_code for o in offices],
+        *[line for o in offices for line in (o.street_lines or [])],
+        *[
+            f"{p.title} {p.frequency} {p.language} {p.description} {p.prepared_by}"
+            for p in publications
+        ],
+        *[ch.value for ch in channels if ch.kind in ("email", "web") and not ch.withheld],
+    ]
+    # Names of people and places are in the typo vocabulary too.
+    _tokens(people_places, terms)
+    body = _tokens(body_texts)
+    names_set = set(names)
+    body = [t for t in body if t not in names_set]
+    seen_phones: set[str] = set()
+    for ch in channels:
+        if ch.kind in ("phone", "fax") and not ch.withheld:
+            for token in phone_tokens(ch.normalised or ch.value):
+                if token not in seen_phones and token not in names_set:
+                    seen_phones.add(token)
+                    body.append(token)
+    sort_name = normalise(org.name_en or org.name_ru)[:200]
+    return Document(" ".join(names), " ".join(body), sort_name, terms)
+
+
+# --- writing the index -----------------------------------------------------------------------
+def _postgres() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def _write(rows: Sequence[tuple[int, Document]]) -> None:
+    if not rows:
+        return
+    with connection.cursor() as cursor:
+        if _postgres():
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (organisation_id, names, body, sort_name, document) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || "
+                "setweight(to_tsvector('simple', %s), 'B')) "
+                "ON CONFLICT (organisation_id) DO UPDATE SET names = EXCLUDED.names, "
+                "body = EXCLUDED.body, sort_name = EXCLUDED.sort_name, "
+                "document = EXCLUDED.document",
+                [(pk, d.names, d.body, d.sort_name, d.names, d.body) for pk, d in rows],
+            )
+        else:
+            cursor.executemany(
+                f"DELETE FROM {TABLE} WHERE rowid = %s",  # noqa: S608
+                [(pk,) for pk, _d in rows],
+            )
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, names, body, sort_name) VALUES (%s, %s, %s, %s)",  # noqa: S608
+                [(pk, d.names, d.body, d.sort_name) for pk, d in rows],
+            )
+        # Terms this process already knows are in the table (or were, before a rollback).
+        terms = sorted({t for _pk, d in rows for t in d.terms} - _vocabulary.terms)
+        if terms:
+            cursor.executemany(
+                f"INSERT INTO {TERMS} (term) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
+                [(t,) for t in terms],
+            )
+    _vocabulary.learn(terms)
+
+
+def remove(pks: Iterable[int]) -> None:
+    """Drop organisations from the index."""
+    column = "organisation_id" if _postgres() else "rowid"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"DELETE FROM {TABLE} WHERE {column} = %s",  # noqa: S608
+            [(pk,) for pk in pks],
+        )
+
+
+def _prefetched(queryset: Any) -> Any:
+    return queryset.prefetch_related(
+        "offices__channels", "contacts__channels", "regions", "topics", "publications"
+    )
+
+
+def index_organisations(pks: Iterable[int], organisation_model: Any = None) -> None:
+    """Rebuild the rows of these organisations now (published ones in, the others out)."""
+    if organisation_model is None:
+        from .models import Organisation as organisation_model
+    pks = sorted(set(pks))
+    for start in range(0, len(pks), 500):
+        chunk = pks[start : start + 500]
+        orgs = list(_prefetched(organisation_model.objects.filter(pk__in=chunk)))
+        published = [o for o in orgs if o.is_published]
+        live = {o.pk for o in published}
+        remove(pk for pk in chunk if pk not in live)
+        _write([(o.pk, build_document(o)) for o in published])
+
+
+def rebuild_all(organisation_model: Any = None, *, batch_size: int = 500) -> int:
+    """Empty the index and rebuild it from every published organisation; returns their number."""
+    if organisation_model is None:
+        from .models import Organisation as organisation_model
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+    pks = list(
+        organisation_model.objects.filter(is_published=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    for start in range(0, len(pks), batch_size):
+        chunk = pks[start : start + batch_size]
+        orgs = _prefetched(organisation_model.objects.filter(pk__in=chunk))
+        _write([(o.pk, build_document(o)) for o in orgs])
+    _vocabulary.invalidate()
+    return len(pks)
+
+
+# Signals call reindex(); inside ``deferred()`` the ids are collected and indexed once at the end.
+_pending: contextvars.ContextVar[set[int] | None] = contextvars.ContextVar(
+    "directory_search_pending", default=None
+)
+
+
+def reindex(organisation: Any) -> None:
+    """Rebuild the index row of one organisation (an instance or a primary key)."""
+    pk = getattr(organisation, "pk", organisation)
+    if pk is None:
+        return
+    pending = _pending.get()
+    if pending is not None:
+        pending.add(int(pk))
+    else:
+        index_organisations([int(pk)])
+
+
+@contextlib.contextmanager
+def deferred() -> Iterator[set[int]]:
+    """Collect reindexing during a bulk write (an import) and do it once, at the end."""
+    outer = _pending.get()
+    if outer is not None:
+        yield outer
+        return
+    pending: set[int] = set()
+    token = _pending.set(pending)
+    try:
+        yield pending
+    finally:
+        _pending.reset(token)
+    index_organisations(pending)
+
+
+# --- the typo vocabulary ----------------------------------------------------------------------
+def trigrams(term: str) -> set[str]:
+    """pg_trgm-style trigrams: the word padded with two spaces before and one after."""
+    padded = f"  {term} "
+    return {padded[i : i + 3] for i in range(len(padded) - 2)}
+
+
+def similarity(a: str, b: str) -> float:
+    ta, tb = trigrams(a), trigrams(b)
+    return len(ta & tb) / len(ta | tb) if ta and tb else 0.0
+
+
+def within_one_edit(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) > len(b):
+        a, b = b, a
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        return (
+            a[i + 1 :] == b[i + 1 :]
+            or (  # substitution, or a swap of two letters
+                i + 1 < len(a)
+                and a[i] == b[i + 1]
+                and a[i + 1] == b[i]
+                and a[i + 2 :] == b[i + 2 :]
+            )
+        )
+    return a[i:] == b[i + 1 :]
+
+
+class Vocabulary:
+    """The names' terms of this process, with a trigram index; reloaded when another changes it."""
+
+    CHECK_EVERY = 5.0
+    GENERATION_KEY = "directory:search:vocabulary"
+
+    def __init__(self) -> None:
+        self.terms: set[str] = set()
+        self.by_trigram: dict[str, list[str]] = {}
+        self.generation: Any = None
+        self.checked = 0.0
+        self.loaded = False
+        self.lock = threading.Lock()
+
+    def _shared_generation(self) -> Any:
+        try:
+            return cache.get(self.GENERATION_KEY)
+        except Exception:  # a cache outage costs typo tolerance, never the search
+            return self.generation
+
+    def invalidate(self) -> None:
+        with contextlib.suppress(Exception):
+            cache.set(self.GENERATION_KEY, time.time_ns(), None)
+        self.loaded = False
+
+    def _add(self, term: str) -> None:
+        self.terms.add(term)
+        for gram in trigrams(term):
+            self.by_trigram.setdefault(gram, []).append(term)
+
+    def learn(self, terms: Iterable[str]) -> None:
+        new = [t for t in terms if t not in self.terms]
+        if not new or not self.loaded:
+            return
+        with self.lock:
+            for term in new:
+                self._add(term)
+        with contextlib.suppress(Exception):
+            cache.set(self.GENERATION_KEY, time.time_ns(), None)
+            self.generation = cache.get(self.GENERATION_KEY)
+
+    def ensure(self) -> None:
+        now = time.monotonic()
+        if self.loaded and now - self.checked < self.CHECK_EVERY:
+            return
+        generation = self._shared_generation()
+        self.checked = now
+        if self.loaded and generation == self.generation:
+            return
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT term FROM {TERMS}")  # noqa: S608
+            rows = cursor.fetchall()
+        fresh = Vocabulary()
+        for (term,) in rows:
+            fresh._add(term)
+        with self.lock:  # swapped whole: readers never see half a vocabulary
+            self.terms, self.by_trigram = fresh.terms, fresh.by_trigram
+            self.generation = generation
+            self.loaded = True
+
+    def near(self, term: str, limit: int = 5) -> list[str]:
+        """Terms within a small typo of ``term`` (similarity ≥ 0.5 or one edit), best first."""
+        if len(term) < 4:
+            return []
+        grams = trigrams(term)
+        counts: Counter[str] = Counter()
+        for gram in grams:
+            for candidate in self.by_trigram.get(gram, ()):
+                if abs(len(candidate) - len(term)) <= 2:
+                    counts[candidate] += 1
+        found: list[tuple[float, str]] = []
+        for candidate, shared in counts.items():
+            score = shared / (len(grams) + len(candidate) + 2 - shared)
+            if score >= 0.5 or within_one_edit(term, candidate):
+                found.append((score, candidate))
+        found.sort(key=lambda item: (-item[0], item[1]))
+        return [candidate for _score, candidate in found[:limit]]
+
+
+_vocabulary = Vocabulary()
+
+
+# --- queries -----------------------------------------------------------------------------------
+@dataclass
+class Query:
+    text: str
+    #: One group per query word: the forms any of which must be in the document.
+    groups: list[set[str]]
+
+    @property
+    def tokens(self) -> set[str]:
+        return set().union(*self.groups) if self.groups else set()
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    def fts5(self) -> str:
+        return " AND ".join(
+            "(" + " OR ".join(f'"{t}"' for t in sorted(group)) + ")" for group in self.groups
+        )
+
+    def tsquery(self, weight: str = "") -> str:
+        suffix = f":{weight}" if weight else ""
+        return " & ".join(
+            "(" + " | ".join(t + suffix for t in sorted(group)) + ")" for group in self.groups
+        )
+
+
+def parse(text: str, *, typos: bool = True) -> Query:
+    """The token groups of a query; phone numbers in any format become one group."""
+    text = (text or "")[:MAX_QUERY_CHARS]
+    groups: list[set[str]] = []
+
+    def phone(match: re.Match[str]) -> str:
+        digits = "".join(ch for ch in match.group(0) if ch.isdigit())
+        if len(digits) >= 5:
+            group = {digits}
+            if len(digits) == 11 and digits[0] == "8":
+                group |= {"7" + digits[1:], digits[1:]}
+            groups.append(group)
+            return " "
+        return match.group(0)
+
+    rest = _PHONE.sub(phone, text)
+    query_words = words(rest)
+    if len(query_words) > 1:
+        query_words = [w for w in query_words if w not in _STOPWORDS] or query_words
+    seen: set[str] = set()
+    if typos and query_words:
+        _vocabulary.ensure()
+    for word in query_words:
+        if word in seen:
+            continue
+        seen.add(word)
+        if len(groups) >= MAX_QUERY_WORDS:
+            break
+        forms = set(word_forms(word))
+        if typos and not word.isdigit():
+            key = translit.key(word)
+            if not (forms & _vocabulary.terms):
+                forms.update(_vocabulary.near(key))
+        groups.append(forms)
+    return Query(text, groups)
+
+
+def _region_ids(slug: str) -> list[int]:
+    from .models import Region
+
+    rows = list(Region.objects.values_list("id", "parent_id", "slug"))
+    root = next((pk for pk, _parent, s in rows if s == slug), None)
+    if root is None:
+        return []
+    children: dict[int | None, list[int]] = {}
+    for pk, parent, _s in rows:
+        children.setdefault(parent, []).append(pk)
+    found, todo = [], [root]
+    while todo:
+        pk = todo.pop()
+        found.append(pk)
+        todo.extend(children.get(pk, []))
+    return sorted(found)
+
+
+def _filters(region: str | None, topic: str | None) -> tuple[str, list[Any]] | None:
+    """SQL conditions on the organisation id column ``{id}``; None when a filter matches nothing."""
+    sql, params = "", list[Any]()
+    if region:
+        ids = _region_ids(region)
+        if not ids:
+            return None
+        marks = ", ".join(["%s"] * len(ids))
+        sql += (
+            " AND {id} IN (SELECT organisation_id FROM directory_organisation_regions"  # noqa: S608
+            f" WHERE region_id IN ({marks}))"
+        )
+        params += ids
+    if topic:
+        sql += (
+            " AND {id} IN (SELECT ot.organisation_id FROM directory_organisation_topics ot"
+            " JOIN directory_topic t ON t.id = ot.topic_id WHERE t.slug = %s)"
+        )
+        params.append(topic)
+    return sql, params
+
+
+def matching_ids(
+    query: Query,
+    *,
+    region: str | None = None,
+    topic: str | None = None,
+    offset: int = 0,
+    limit: int | None = 20,
+) -> tuple[list[int], int]:
+    """Ids of matching organisations, best first, and how many match (at most CANDIDATES + 1).
+
+    So that a common word costs the same as a rare one, at most CANDIDATES entries matching in
+    their names and CANDIDATES matching anywhere are read (in index order): entries matching in
+    their names first, then (up to RANKED matches) by bm25 (SQLite) or ts_rank (PostgreSQL) and
+    by name, else by id.  Beyond CANDIDATES matches, the first CANDIDATES by id, in id order
+    (the page then asks for more words).  Under the cap both databases return the same set.
+    """
+    if not query:
+        return [], 0
+    filters = _filters(region, topic)
+    if filters is None:
+        return [], 0
+    extra, params = filters
+    cap = CANDIDATES
+    if _postgres():
+        where = "document @@ to_tsquery('simple', %s)" + extra.format(id="organisation_id")
+        names_match, all_match = query.tsquery(weight="A"), query.tsquery()
+
+        def member(tier: int, ranked: bool) -> str:
+            score = "-ts_rank(document, to_tsquery('simple', %s))" if ranked else "0"
+            name = "sort_name" if ranked else "''"
+            return (
+                f"(SELECT organisation_id AS id, {tier} AS tier, {score} AS score, "  # noqa: S608
+                f"{name} AS sort_name FROM {TABLE} WHERE {where} LIMIT {cap})"
+            )
+
+        def member_params(match: str, ranked: bool) -> list[Any]:
+            return [match, match, *params] if ranked else [match, *params]
+
+        count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT {cap + 1}) s"  # noqa: S608
+    else:
+        where = f"{TABLE} MATCH %s" + extra.format(id="rowid")
+        names_match, all_match = f"names : ({query.fts5()})", query.fts5()
+
+        def member(tier: int, ranked: bool) -> str:
+            score = f"bm25({TABLE}, {NAME_WEIGHT}, {BODY_WEIGHT})" if ranked else "0"
+            name = "sort_name" if ranked else "''"
+            return (
+                f"SELECT * FROM (SELECT rowid AS id, {tier} AS tier, {score} AS score, "  # noqa: S608
+                f"{name} AS sort_name FROM {TABLE} WHERE {where} LIMIT {cap})"
+            )
+
+        def member_params(match: str, ranked: bool) -> list[Any]:
+            return [match, *params]
+
+        count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT {cap + 1}) s"  # noqa: S608
+    with transaction.atomic(), connection.cursor() as cursor:
+        if _postgres():
+            # With LIMIT and a common word the planner picks a sequential scan that unpacks
+            # every row's tsvector; the GIN index is an order of magnitude faster here.
+            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
+        cursor.execute(count_sql, [all_match, *params])
+        total = int(cursor.fetchone()[0])
+        if not total:
+            if _postgres():
+                cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
+            return [], 0
+        # Ranking reads every candidate's row: only worth it for a specific query; and looking
+        # for name matches among very many matches costs a scan of them all.
+        ranked = total <= RANKED
+        if total > cap:
+            sql = f"SELECT id FROM ({member(1, False)}) candidates ORDER BY id"  # noqa: S608
+            members = member_params(all_match, False)
+        else:
+            sql = (
+                f"SELECT id FROM ({member(0, ranked)} UNION ALL {member(1, ranked)}) "  # noqa: S608
+                "candidates GROUP BY id ORDER BY min(tier), min(score), min(sort_name), id"
+            )
+            members = [
+                *member_params(names_match, ranked),
+                *member_params(all_match, ranked),
+            ]
+        page_params: list[Any] = []
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            page_params = [limit, offset]
+        cursor.execute(sql, [*members, *page_params])
+        found = [int(row[0]) for row in cursor.fetchall()]
+        if _postgres():
+            cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
+        return found, total
+
+
+# --- highlighting --------------------------------------------------------------------------------
+@functools.lru_cache(maxsize=200_000)
+def _text_word_forms(word: str) -> frozenset[str]:
+    """The forms of a word as it appears in a text (one ``\\w+`` run, maybe "G19" or "ООО")."""
+    return frozenset().union(*(word_forms(w) for w in words(word)))
+
+
+def _matches(word: str, tokens: set[str]) -> bool:
+    return not _text_word_forms(word).isdisjoint(tokens)
+
+
+def highlight(text: str, tokens: set[str]) -> tuple[str, int]:
+    """``text`` HTML-escaped with <mark> around words matching ``tokens``; and the first match."""
+    out: list[str] = []
+    first = -1
+    last = 0
+    for match in _TEXT_WORD.finditer(text):
+        out.append(html.escape(text[last : match.start()]))
+        word = match.group(0)
+        if _matches(word, tokens):
+            if first < 0:
+                first = len(out)
+            out.append(f"<mark>{html.escape(word)}</mark>")
+        else:
+            out.append(html.escape(word))
+        last = match.end()
+    out.append(html.escape(text[last:]))
+    return "".join(out), first
+
+
+def snippet(text: str, tokens: set[str], *, width: int = 30) -> SafeString | None:
+    """About ``width`` words around the first match in ``text``, marked; None without a match."""
+    spans = [m.span() for m in _TEXT_WORD.finditer(text)]
+    first = next((i for i, (a, b) in enumerate(spans) if _matches(text[a:b], tokens)), None)
+    if first is None:
+        return None
+    start_word = max(0, first - width // 3)
+    end_word = min(len(spans), start_word + width)
+    start = spans[start_word][0] if start_word else 0
+    end = spans[end_word - 1][1] if end_word < len(spans) else len(text)
+    marked, _first = highlight(text[start:end], tokens)
+    prefix = "… " if start else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(prefix + marked + suffix)  # noqa: S308 - every piece is escaped above
+
+
+def _phone_matches(channel: Any, tokens: set[str]) -> bool:
+    return bool(set(phone_tokens(channel.normalised or channel.value)) & tokens)
+
+
+def make_snippet(org: Any, query: Query) -> SafeString:
+    """Where the entry matches, with the matched words in <mark>; the start of the entry else."""
+    tokens = query.tokens
+    contacts = [c for c in org.contacts.all() if c.is_published]
+    for contact in contacts:
+        found = snippet(
+            f"{contact.name} ({contact.role})" if contact.role else contact.name, tokens
+        )
+        if found:
+            return found
+    for office in org.offices.all():
+        for channel in office.channels.all():
+            if channel.kind in ("phone", "fax") and _phone_matches(channel, tokens):
+                label = office.label or office.city
+                text = html.escape(f"{label}: " if label else "")
+                return mark_safe(f"{text}<mark>{html.escape(channel.value)}</mark>")  # noqa: S308
+    for contact in contacts:
+        for channel in contact.channels.all():
+            if channel.kind in ("phone", "fax") and _phone_matches(channel, tokens):
+                text = html.escape(f"{contact.name}: ")
+                return mark_safe(f"{text}<mark>{html.escape(channel.value)}</mark>")  # noqa: S308
+    texts = [
+        org.mission,
+        org.activities,
+        org.history,
+        org.membership,
+        *[f"{p.title}. {p.description}" for p in org.publications.all()],
+        ", ".join(o.city for o in org.offices.all() if o.city),
+        ", ".join(f"{r.name_ru} / {r.name_en}" for r in org.regions.all()),
+        ", ".join(f"{t.name_ru} / {t.name_en}" for t in org.topics.all()),
+    ]
+    for text in texts:
+        if text:
+            found = snippet(text, tokens)
+            if found:
+                return found
+    names = " · ".join(n for n in [*(org.aliases or []), *(org.former_names or [])] if n)
+    if names:
+        found = snippet(names, tokens)
+        if found:
+            return found
+    lead = (org.mission or org.activities or org.history or "").split()
+    return mark_safe(html.escape(" ".join(lead[:30]) + (" …" if len(lead) > 30 else "")))  # noqa: S308
+
+
+def highlight_name(text: str, query: Query) -> SafeString:
+    marked, _first = highlight(text, query.tokens)
+    return mark_safe(marked)  # noqa: S308 - escaped in highlight()
+
+
+# --- the public entry point ----------------------------------------------------------------------
+@dataclass
+class Hit:
+    organisation: Any
+    name: SafeString
+    city: str
+    snippet: SafeString
+
+
+@dataclass
+class Results:
+    query: Query
+    hits: list[Hit]
+    total: int
+    page: int
+    per_page: int
+    #: More entries match than ``total`` (which is then CANDIDATES): ask for more words.
+    more: bool = False
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_number(self) -> int:
+        return (self.page - 1) * self.per_page + 1
+
+    @property
+    def previous_page_number(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_page_number(self) -> int:
+        return self.page + 1
+
+
+def search(
+    text: str,
+    *,
+    region: str | None = None,
+    topic: str | None = None,
+    page: int = 1,
+    per_page: int = 20,
+) -> Results:
+    """Published organisations matching ``text``, best first, one page of them, highlighted."""
+    from .models import Organisation
+
+    query = parse(text)
+    page = max(1, min(int(page), 10_000))
+    per_page = max(1, min(int(per_page), 100))
+    ids, total = matching_ids(
+        query, region=region, topic=topic, offset=(page - 1) * per_page, limit=per_page
+    )
+    by_id = {
+        org.pk: org
+        for org in _prefetched(
+            Organisation.objects.filter(pk__in=ids, is_published=True).defer(
+                "original_text", "unparsed_lines"
+            )
+        )
+    }
+    hits = []
+    for pk in ids:
+        org = by_id.get(pk)
+        if org is None:
+            continue
+        city = next((o.city for o in org.offices.all() if o.city), "")
+        hits.append(Hit(org, highlight_name(org.name, query), city, make_snippet(org, query)))
+    return Results(query, hits, min(total, CANDIDATES), page, per_page, more=total > CANDIDATES)

@@ -1,0 +1,37 @@
+"""Template helpers of the directory pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+
+from vigil.directory import selectors
+
+register = template.Library()
+
+#: As django.utils.html.json_script: nothing in the data can close the script element.
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter
+def ld_json(data: Any) -> SafeString:
+    """A schema.org data block: ``<script type="application/ld+json">`` (not executed)."""
+    text = json.dumps(data, ensure_ascii=False, indent=1).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.filter
+def month_year(value: Any) -> str:
+    return selectors.month_year(value)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context: Any, number: int) -> str:
+    """The current address with another ``page``."""
+    query = context["request"].GET.copy()
+    query["page"] = number
+    return "?" + query.urlencode()

@@ -1,0 +1,23 @@
+from django.urls import path
+
+from . import views
+
+app_name = "directory"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("new/", views.new, name="new"),
+    path("review/", views.review, name="review"),
+    path("review/<int:pk>/", views.review_one, name="review_one"),
+    path("region/<slug:slug>/", views.region, name="region"),
+    path("region/<slug:slug>/export.csv", views.region_export_csv, name="region_csv"),
+    path("region/<slug:slug>/export.json", views.region_export_json, name="region_json"),
+    path("search/", views.search, name="search"),
+    path("<slug:slug>/", views.organisation, name="organisation"),
+    path("<slug:slug>/suggest/", views.suggest, name="suggest"),
+    path("<slug:slug>/edit/", views.edit, name="edit"),
+    path("<slug:slug>/history/", views.history, name="history"),
+    path(
+        "<slug:slug>/office/<int:office_id>/contacts.vcf", views.office_vcard, name="office_vcard"
+    ),
+]
