@@ -5,27 +5,20 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 
+from vigil.core.admin import AppendOnlyAdminMixin
+
 from .models import AuditEvent
 from .services import record
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     """Read-only for everybody, administrators included: the log is append-only."""
 
     list_display = ["at", "actor", "action", "target_type", "target_id", "ip_address"]
     list_filter = ["action", "target_type"]
     date_hierarchy = "at"
     list_select_related = ["actor", "target_type"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
 
 
 class AuditedAdminMixin:

@@ -7,6 +7,8 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from vigil.core.admin import AppendOnlyAdminMixin
+
 from . import services
 from .models import (
     Channel,
@@ -168,18 +170,9 @@ class SuggestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Revision)
-class RevisionAdmin(admin.ModelAdmin):
+class RevisionAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
     """History is append-only."""
 
     list_display = ["organisation", "created_at", "author", "summary"]
     list_select_related = ["organisation", "author"]
     readonly_fields = ["organisation", "author", "created_at", "summary", "snapshot"]
-
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False

@@ -67,32 +67,30 @@ def region(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _export_name(place: Region, extension: str) -> str:
-    return f"vigil-directory-{place.slug}.{extension}"
+def _region_download(slug: str, extension: str) -> StreamingHttpResponse:
+    """A region's public entries as a streamed file: CSV (with BOM) or JSON."""
+    place = get_object_or_404(Region, slug=slug)
+    organisations = selectors.region_organisations(place)
+    if extension == "csv":
+        rows, content_type = selectors.export_csv(organisations), "text/csv; charset=utf-8"
+    else:
+        rows, content_type = selectors.export_json(organisations), "application/json; charset=utf-8"
+    response = StreamingHttpResponse((chunk.encode() for chunk in rows), content_type=content_type)
+    filename = f"vigil-directory-{place.slug}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @public
 @require_safe
 def region_export_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    place = get_object_or_404(Region, slug=slug)
-    rows = selectors.export_csv(selectors.region_organisations(place))
-    response = StreamingHttpResponse(
-        (chunk.encode() for chunk in rows), content_type="text/csv; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(place, "csv")}"'
-    return response
+    return _region_download(slug, "csv")
 
 
 @public
 @require_safe
 def region_export_json(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    place = get_object_or_404(Region, slug=slug)
-    rows = selectors.export_json(selectors.region_organisations(place))
-    response = StreamingHttpResponse(
-        (chunk.encode() for chunk in rows), content_type="application/json; charset=utf-8"
-    )
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(place, "json")}"'
-    return response
+    return _region_download(slug, "json")
 
 
 # --- an organisation -----------------------------------------------------------------------
