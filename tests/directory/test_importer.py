@@ -13,7 +13,6 @@ import pytest
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import translation
 
 from vigil.directory import demo, search
 from vigil.directory.importer import (
@@ -33,16 +32,9 @@ from vigil.directory.models import (
     Publication,
     Revision,
 )
-from vigil.directory.services import import_entry, snapshot, transliterate
+from vigil.directory.services import import_entry, snapshot, unique_slug
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _english_reports() -> Any:
-    """The assertions read the report in English; the command speaks the active language."""
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_reports")]
 
 
 SEED = Path(settings.BASE_DIR) / "seeds" / "000_1dc073592e07a6d7.txt"
@@ -411,8 +403,8 @@ def test_parse_date(text: str, expected: datetime.date | None) -> None:
 
 
 def test_transliteration_for_slugs() -> None:
-    assert transliterate("Мемориал") == "Memorial"
-    assert transliterate("Щит и Меч") == "Shchit i Mech"
+    assert unique_slug("Мемориал") == "memorial"
+    assert unique_slug("Щит и Меч") == "shchit-i-mech"
 
 
 # --- errors ---------------------------------------------------------------------------------

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as _datetime
-from dataclasses import dataclass as _dataclass
-from dataclasses import field as _field
+import datetime
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
-from django.utils.text import slugify as _slugify
+from django.utils.text import slugify
 
+from . import translit
 from .importer import ParsedEntry, normalise_russian_phone
 from .models import (
     Channel,
@@ -214,27 +214,6 @@ def update_entry(
 # --- import and restore (appended by the importer work) --------------------------------------
 
 
-_TRANSLIT = {
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "yo", "ж": "zh", "з": "z",
-    "и": "i", "й": "y", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o", "п": "p", "р": "r",
-    "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh",
-    "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya",
-    "і": "i", "ї": "yi", "є": "ye", "ґ": "g", "ў": "u",
-}  # fmt: skip
-
-
-def transliterate(text: str) -> str:
-    """Russian (and Ukrainian, Belarusian) letters in Latin: 'Мемориал' -> 'Memorial'."""
-    out = []
-    for ch in text:
-        latin = _TRANSLIT.get(ch.lower())
-        if latin is None:
-            out.append(ch)
-        else:
-            out.append(latin.capitalize() if ch.isupper() and latin else latin)
-    return "".join(out)
-
-
 def import_key_for(name: str) -> str:
     """The name that identifies an imported entry: case-folded, whitespace collapsed."""
     return " ".join(name.casefold().split())[:300]
@@ -245,7 +224,7 @@ RESERVED_SLUGS = frozenset({"new", "review", "region", "search", "export", "impo
 
 
 def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
-    base = _slugify(transliterate(name))[:190].strip("-") or "organisation"
+    base = slugify(translit.to_latin(name))[:190].strip("-") or "organisation"
     slug, counter = base, 1
     taken = Organisation.objects.exclude(pk=exclude_pk) if exclude_pk else Organisation.objects
     while slug in RESERVED_SLUGS or taken.filter(slug=slug).exists():
@@ -254,7 +233,7 @@ def unique_slug(name: str, *, exclude_pk: int | None = None) -> str:
     return slug
 
 
-@_dataclass
+@dataclass
 class ImportResult:
     """What an import did, or would do with ``dry_run``: ``diff`` maps field paths to
     (before, after), e.g. ``{"offices[0].city": ("", "Moscow")}``."""
@@ -262,7 +241,7 @@ class ImportResult:
     status: str  # "created", "updated" or "unchanged"
     name: str
     slug: str
-    diff: dict[str, tuple[Any, Any]] = _field(default_factory=dict)
+    diff: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     organisation: Organisation | None = None
     dry_run: bool = False
 
@@ -380,8 +359,8 @@ _SCALAR_FIELDS = (
 )  # fmt: skip
 
 
-def _parse_datetime(value: str | None) -> _datetime.datetime | None:
-    return _datetime.datetime.fromisoformat(value) if value else None
+def _parse_datetime(value: str | None) -> datetime.datetime | None:
+    return datetime.datetime.fromisoformat(value) if value else None
 
 
 def write_snapshot(
@@ -397,12 +376,12 @@ def write_snapshot(
         if name in data:
             setattr(organisation, name, data[name])
     last_updated = data.get("last_updated")
-    organisation.last_updated = _datetime.date.fromisoformat(last_updated) if last_updated else None
+    organisation.last_updated = datetime.date.fromisoformat(last_updated) if last_updated else None
     organisation.verified_at = _parse_datetime(data.get("verified_at"))
     if original_text is not None:
         organisation.original_text = original_text
     if created_at:
-        organisation.created_at = _datetime.datetime.fromisoformat(created_at)
+        organisation.created_at = datetime.datetime.fromisoformat(created_at)
     organisation.save()
     organisation.regions.set(Region.objects.filter(slug__in=data.get("regions", [])))
     topics = []
