@@ -18,7 +18,7 @@ from vigil.directory.importer import HandbookFile, ParsedEntry
 from vigil.directory.models import Channel, Organisation, Topic
 from vigil.directory.services import import_entry, snapshot
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_reports")]
 
 SEED = Path(settings.BASE_DIR) / "seeds" / "000_1dc073592e07a6d7.txt"
 FIXTURES = Path(__file__).parent / "fixtures"
