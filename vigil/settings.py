@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "vigil.audit",
     "vigil.api",
     "vigil.directory",
+    "vigil.groups",
+    "vigil.events",
 ]
 
 MIDDLEWARE = [

@@ -15,6 +15,8 @@ urlpatterns += i18n_patterns(
     path("", include("vigil.core.urls")),
     path("account/", include("vigil.accounts.urls")),
     path("directory/", include("vigil.directory.urls")),
+    path("groups/", include("vigil.groups.urls")),
+    path("events/", include("vigil.events.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )
