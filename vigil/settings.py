@@ -91,6 +91,7 @@ INSTALLED_APPS = [
     "vigil.directory",
     "vigil.groups",
     "vigil.events",
+    "vigil.coordination",
 ]
 
 MIDDLEWARE = [

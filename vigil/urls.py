@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path("directory/", include("vigil.directory.urls")),
     path("groups/", include("vigil.groups.urls")),
     path("events/", include("vigil.events.urls")),
+    path("coordination/", include("vigil.coordination.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )
