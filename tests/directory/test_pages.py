@@ -349,6 +349,35 @@ def test_json_export_parses_and_holds_public_data(client: Any, entry: Any) -> No
         assert private not in record
 
 
+def test_search_results_download_as_json_best_first_public_only(client: Any, entry: Any) -> None:
+    Organisation.objects.create(slug="memorial", name_ru="Мемориал", mission="Amnesty partner")
+    Organisation.objects.create(slug="hidden-amnesty", name_en="Amnesty hidden", is_published=False)
+    page = client.get("/en/directory/search/", {"q": "amnesty"}).content.decode()
+    link = re.search(r'href="(/en/directory/search/export\.json\?[^"]+)"', page)
+    assert link, "the search page links its results' download"
+    response = client.get(unescape(link.group(1)))
+    assert response.status_code == 200
+    assert 'filename="vigil-directory-search.json"' in response["Content-Disposition"]
+    slugs = [record["slug"] for record in json.loads(response.getvalue())]
+    # The name match ranks before the entry that only mentions the word; unpublished never.
+    assert slugs == ["amnesty-international-russia", "memorial"]
+
+
+def test_search_results_download_as_csv_honours_filters(client: Any, entry: Any) -> None:
+    Organisation.objects.create(slug="memorial", name_ru="Мемориал", mission="Amnesty partner")
+    response = client.get("/directory/search/export.csv", {"q": "amnesty", "region": "moscow"})
+    body = response.getvalue().decode()
+    assert body.startswith("\ufeff")
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    assert [row["slug"] for row in rows] == ["amnesty-international-russia"]
+
+
+def test_search_download_without_a_query_is_an_empty_list(client: Any, entry: Any) -> None:
+    response = client.get("/en/directory/search/export.json", {"q": "  "})
+    assert response.status_code == 200
+    assert json.loads(response.getvalue()) == []
+
+
 def test_vcard_per_office(client: Any, entry: Any) -> None:
     office = entry.offices.get(position=0)
     office.street_lines = ["Malaya Dmitrovka 5, room 2; floor 3"]

@@ -812,6 +812,25 @@ class Results:
         return self.page + 1
 
 
+def matching_organisations(
+    text: str, *, region: str | None = None, topic: str | None = None
+) -> Any:
+    """Every published organisation the search finds (at most CANDIDATES), best first: the
+    queryset the CSV and JSON downloads of a search stream."""
+    from django.db.models import Case, IntegerField, Value, When
+
+    from .models import Organisation
+
+    ids, _total = matching_ids(parse(text), region=region, topic=topic, limit=None)
+    if not ids:
+        return Organisation.objects.none()
+    order = Case(
+        *[When(pk=pk, then=Value(position)) for position, pk in enumerate(ids)],
+        output_field=IntegerField(),
+    )
+    return Organisation.objects.filter(pk__in=ids, is_published=True).order_by(order)
+
+
 def search(
     text: str,
     *,

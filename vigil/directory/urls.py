@@ -10,9 +10,13 @@ urlpatterns = [
     path("review/", views.review, name="review"),
     path("review/<int:pk>/", views.review_one, name="review_one"),
     path("region/<slug:slug>/", views.region, name="region"),
-    path("region/<slug:slug>/export.csv", views.region_export_csv, name="region_csv"),
-    path("region/<slug:slug>/export.json", views.region_export_json, name="region_json"),
+    path("region/<slug:slug>/export.csv", views.region_export, {"extension": "csv"}, "region_csv"),
+    path(
+        "region/<slug:slug>/export.json", views.region_export, {"extension": "json"}, "region_json"
+    ),
     path("search/", views.search, name="search"),
+    path("search/export.csv", views.search_export, {"extension": "csv"}, "search_csv"),
+    path("search/export.json", views.search_export, {"extension": "json"}, "search_json"),
     path("<slug:slug>/", views.organisation, name="organisation"),
     path("<slug:slug>/suggest/", views.suggest, name="suggest"),
     path("<slug:slug>/edit/", views.edit, name="edit"),

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from vigil.core.permissions import can, public, require
 
+from . import search as directory_search
 from . import selectors, services
 from .forms import (
     ContactFormSet,
@@ -32,7 +33,7 @@ from .forms import (
     SuggestionForm,
     formset_rows,
 )
-from .models import Office, Organisation, Region, Suggestion
+from .models import Office, Organisation, Region, Suggestion, Topic
 
 PAGE_SIZE = 50
 
@@ -67,30 +68,23 @@ def region(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
-def _region_download(slug: str, extension: str) -> StreamingHttpResponse:
-    """A region's public entries as a streamed file: CSV (with BOM) or JSON."""
-    place = get_object_or_404(Region, slug=slug)
-    organisations = selectors.region_organisations(place)
+def _download(organisations: Any, name: str, extension: str) -> StreamingHttpResponse:
+    """Public entries as a streamed file: CSV (with BOM) or JSON."""
     if extension == "csv":
         rows, content_type = selectors.export_csv(organisations), "text/csv; charset=utf-8"
     else:
         rows, content_type = selectors.export_json(organisations), "application/json; charset=utf-8"
     response = StreamingHttpResponse((chunk.encode() for chunk in rows), content_type=content_type)
-    filename = f"vigil-directory-{place.slug}.{extension}"
+    filename = f"vigil-directory-{name}.{extension}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
 @public
 @require_safe
-def region_export_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    return _region_download(slug, "csv")
-
-
-@public
-@require_safe
-def region_export_json(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    return _region_download(slug, "json")
+def region_export(request: HttpRequest, slug: str, extension: str) -> StreamingHttpResponse:
+    place = get_object_or_404(Region, slug=slug)
+    return _download(selectors.region_organisations(place), place.slug, extension)
 
 
 # --- an organisation -----------------------------------------------------------------------
@@ -341,12 +335,7 @@ def history(request: HttpRequest, slug: str, obj: Organisation) -> HttpResponse:
 @require_safe
 def search(request: HttpRequest) -> HttpResponse:
     """One search box over the directory, with region and topic filters (a plain GET form)."""
-    from . import search as directory_search
-    from .models import Topic
-
-    text = request.GET.get("q", "")[: directory_search.MAX_QUERY_CHARS].strip()
-    region_slug = request.GET.get("region", "")[:100].strip()
-    topic_slug = request.GET.get("topic", "")[:100].strip()
+    text, region_slug, topic_slug = _search_terms(request)
     try:
         page = max(1, min(int(request.GET.get("page", "1")), 10_000))
     except ValueError:
@@ -366,5 +355,30 @@ def search(request: HttpRequest) -> HttpResponse:
             "regions": sorted(Region.objects.all(), key=lambda r: r.name),
             "topics": sorted(Topic.objects.all(), key=lambda t: t.name),
             "results": results,
+            "export_query": request.GET.urlencode() if results and results.hits else "",
         },
     )
+
+
+def _search_terms(request: HttpRequest) -> tuple[str, str, str]:
+    """The query, region and topic of a search form, bounded in length."""
+    text = request.GET.get("q", "")[: directory_search.MAX_QUERY_CHARS].strip()
+    return (
+        text,
+        request.GET.get("region", "")[:100].strip(),
+        request.GET.get("topic", "")[:100].strip(),
+    )
+
+
+@public
+@require_safe
+def search_export(request: HttpRequest, extension: str) -> StreamingHttpResponse:
+    """What the search page finds (every match, not one page) as CSV or JSON."""
+    text, region_slug, topic_slug = _search_terms(request)
+    if not text:
+        organisations = Organisation.objects.none()
+    else:
+        organisations = directory_search.matching_organisations(
+            text, region=region_slug or None, topic=topic_slug or None
+        )
+    return _download(organisations, "search", extension)
