@@ -1,0 +1,23 @@
+"""The demo: three events of the demo groups, one with the directory's demo entry as partner."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from vigil.events.models import Event
+
+
+@pytest.mark.django_db
+def test_load_demo_adds_three_events_once(settings: Any, tmp_path: Any) -> None:
+    call_command("load_demo", stdout=StringIO())
+    kinds = set(Event.objects.values_list("kind", flat=True))
+    assert kinds == {Event.Kind.VIGIL, Event.Kind.CONCERT, Event.Kind.ROUNDTABLE}
+    roundtable = Event.objects.get(kind=Event.Kind.ROUNDTABLE)
+    assert roundtable.partners.count() == 1
+    assert all(e.starts_at > e.created_at for e in Event.objects.all())
+    call_command("load_demo", stdout=StringIO())
+    assert Event.objects.count() == 3

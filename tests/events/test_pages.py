@@ -1,0 +1,311 @@
+"""The events pages: who sees what, organising with bad input, replies, attendee lists."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+
+from tests.conftest import SmtpSink
+from vigil.accounts.models import User
+from vigil.audit.models import AuditEvent
+from vigil.events.models import Event, Rsvp
+from vigil.groups.models import Group, Membership
+
+from .conftest import join, make_event, sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response: Any) -> str:
+    return str(response.content.decode())
+
+
+def in_russian(message: str) -> str:
+    with translation.override("ru"):
+        return gettext(message)
+
+
+# --- who sees what -------------------------------------------------------------------------
+def test_public_sees_public_events_only(
+    client: Any, group: Group, coordinator: User, group_member: User, member: User
+) -> None:
+    public = make_event(coordinator, [group], title="Open vigil")
+    secret = make_event(coordinator, [group], title="Members planning", visibility="members")
+    page = text(client.get("/en/events/"))
+    assert "Open vigil" in page and "Members planning" not in page
+    assert client.get(f"/en/events/{public.pk}/").status_code == 200
+    response = client.get(f"/en/events/{secret.pk}/")
+    assert response.status_code == 302 and "/account/login/" in response["Location"]
+
+    sign_in(client, member)  # signed in, but not in the group
+    assert "Members planning" not in text(client.get("/en/events/"))
+    assert client.get(f"/en/events/{secret.pk}/").status_code == 403
+    client.logout()
+
+    sign_in(client, group_member)
+    assert "Members planning" in text(client.get("/en/events/"))
+    assert client.get(f"/en/events/{secret.pk}/").status_code == 200
+    assert client.get("/en/events/999999/").status_code == 404
+
+
+def test_staff_see_members_only_events(
+    signed_in_staff: Any, group: Group, coordinator: User
+) -> None:
+    secret = make_event(coordinator, [group], title="Members planning", visibility="members")
+    assert "Members planning" in text(signed_in_staff.get("/en/events/"))
+    assert signed_in_staff.get(f"/en/events/{secret.pk}/").status_code == 200
+
+
+def test_viewer_zone_and_venue_time_are_both_shown(
+    client: Any, group: Group, coordinator: User, make_user: Callable[..., User]
+) -> None:
+    start = datetime.datetime(2031, 5, 20, 9, 0, tzinfo=datetime.UTC)
+    event = make_event(
+        coordinator, [group], starts_at=start, ends_at=start + datetime.timedelta(hours=2),
+        time_zone="Asia/Vladivostok",
+    )  # fmt: skip
+    viewer = make_user(time_zone="Europe/Moscow")
+    sign_in(client, viewer)
+    page = text(client.get(f"/en/events/{event.pk}/"))
+    assert "May 20, 2031, noon" in page  # Moscow, the viewer's zone
+    assert "May 20, 2031, 7 p.m." in page and "Asia/Vladivostok" in page  # at the venue
+    listing = text(client.get("/en/events/"))
+    assert "at the venue" in listing
+
+
+# --- organising ----------------------------------------------------------------------------
+def form_data(group: Group, **overrides: Any) -> dict[str, Any]:
+    data = {
+        "title": "Candlelight vigil",
+        "kind": "vigil",
+        "description": "Bring a candle.",
+        "organisers": [group.pk],
+        "venue": "Pushkin Square",
+        "address": "Moscow",
+        "starts_at": "2031-12-10T19:00",
+        "ends_at": "2031-12-10T21:00",
+        "time_zone": "Asia/Vladivostok",
+        "visibility": "public",
+        "capacity": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_coordinator_creates_an_event_in_venue_time(
+    client: Any, group: Group, coordinator: User
+) -> None:
+    sign_in(client, coordinator)
+    form = client.get("/en/events/new/")
+    assert form.status_code == 200 and group.name in text(form)
+    response = client.post("/en/events/new/", form_data(group))
+    assert response.status_code == 302, text(response)
+    event = Event.objects.get()
+    assert event.starts_at == datetime.datetime(2031, 12, 10, 9, 0, tzinfo=datetime.UTC)
+    assert list(event.organisers.all()) == [group]
+    assert event.region == group.region
+    edit = client.get(f"/en/events/{event.pk}/edit/")
+    assert 'value="2031-12-10T19:00"' in text(edit)
+
+
+@pytest.mark.parametrize(
+    ("language", "prefix", "overrides", "message"),
+    [
+        ("en", "/en", {"ends_at": "2031-12-10T18:00"}, "The event must end after it starts."),
+        ("ru", "", {"ends_at": "2031-12-10T18:00"}, "The event must end after it starts."),
+        (
+            "en",
+            "/en",
+            {"time_zone": "Moscow/Kremlin"},
+            "“Moscow/Kremlin” is not a time zone name such as Europe/Moscow or Asia/Vladivostok.",
+        ),
+        ("en", "/en", {"starts_at": "tomorrow"}, "Enter a date and time, for example"),
+        ("en", "/en", {"capacity": "0"}, "Ensure this value is greater than or equal to 1."),
+    ],
+)
+def test_bad_event_input_is_explained_and_kept(
+    client: Any,
+    group: Group,
+    coordinator: User,
+    language: str,
+    prefix: str,
+    overrides: dict[str, Any],
+    message: str,
+) -> None:
+    sign_in(client, coordinator)
+    response = client.post(f"{prefix}/events/new/", form_data(group, **overrides))
+    assert response.status_code == 200
+    page = text(response)
+    with translation.override(language):
+        expected = gettext(message)
+    from django.utils.html import escape
+
+    assert escape(expected) in page
+    assert 'value="Candlelight vigil"' in page  # what was typed stays
+    assert Event.objects.count() == 0
+
+
+def test_other_people_cannot_organise(
+    client: Any, group: Group, event: Event, group_member: User
+) -> None:
+    assert client.get("/en/events/new/").status_code == 302
+    sign_in(client, group_member)
+    assert client.get("/en/events/new/").status_code == 403
+    assert client.get(f"/en/events/{event.pk}/edit/").status_code == 403
+    assert client.post(f"/en/events/{event.pk}/cancel/").status_code == 403
+    assert client.get(f"/en/events/{event.pk}/attendees/").status_code == 403
+
+
+def test_coordinator_of_another_group_cannot_name_this_group(
+    client: Any, group: Group, make_group: Callable[..., Group], make_user: Callable[..., User]
+) -> None:
+    other = make_group("kazan-1", region="kazan")
+    lead = make_user()
+    join(other, lead, Membership.Role.COORDINATOR)
+    sign_in(client, lead)
+    response = client.post("/en/events/new/", form_data(group))
+    assert response.status_code == 200  # the group is not among the choices
+    assert Event.objects.count() == 0
+
+
+def test_cancel_page(client: Any, event: Event, coordinator: User) -> None:
+    sign_in(client, coordinator)
+    assert client.get(f"/en/events/{event.pk}/cancel/").status_code == 200
+    response = client.post(f"/en/events/{event.pk}/cancel/", {"note": "Rain"}, follow=True)
+    assert "The event is cancelled." in text(response)
+    event.refresh_from_db()
+    assert event.is_cancelled and event.cancellation_note == "Rain"
+    again = client.post(f"/en/events/{event.pk}/cancel/", {"note": ""}, follow=True)
+    assert "already cancelled" in text(again)
+    assert client.get(f"/en/events/{event.pk}/edit/").status_code == 302
+
+
+# --- replies -------------------------------------------------------------------------------
+def test_member_replies_with_one_click_and_is_told_when_full(
+    client: Any, coordinator: User, group: Group, make_user: Callable[..., User]
+) -> None:
+    event = make_event(coordinator, [group], capacity=1)
+    first, second = make_user(), make_user()
+    sign_in(client, first)
+    response = client.post(f"/en/events/{event.pk}/rsvp/", follow=True)
+    assert "You have a place." in text(response)
+    client.logout()
+    sign_in(client, second)
+    response = client.post(f"/en/events/{event.pk}/rsvp/", follow=True)
+    assert "you are on the waiting list" in text(response)
+    assert Rsvp.objects.get(user=second).status == Rsvp.Status.WAITING
+    response = client.post(f"/en/events/{event.pk}/rsvp/withdraw/", follow=True)
+    assert "Your reply is cancelled." in text(response)
+    assert not Rsvp.objects.filter(user=second).exists()
+
+
+def test_reply_to_a_past_event_is_refused_in_russian(
+    client: Any, coordinator: User, group: Group, member: User
+) -> None:
+    over = make_event(coordinator, [group], days=-3)
+    sign_in(client, member)
+    response = client.post(f"/events/{over.pk}/rsvp/", follow=True)
+    assert response.status_code == 200
+    assert in_russian("This event is over: replies are closed.") in text(response)
+    assert Rsvp.objects.count() == 0
+
+
+def test_visitor_form_errors_keep_what_was_typed(client: Any, event: Event) -> None:
+    response = client.post(
+        f"/en/events/{event.pk}/rsvp/", {"name": "Анна", "email": "not-an-address"}
+    )
+    assert response.status_code == 400
+    assert "Enter a valid e-mail address." in text(response)
+    assert 'value="Анна"' in text(response)
+    assert Rsvp.objects.count() == 0
+
+
+def test_visitor_cannot_reply_to_members_only_event(
+    client: Any, coordinator: User, group: Group
+) -> None:
+    secret = make_event(coordinator, [group], visibility="members")
+    response = client.post(f"/en/events/{secret.pk}/rsvp/", {"name": "A", "email": "a@b.org"})
+    assert response.status_code == 302 and "/account/login/" in response["Location"]
+    assert Rsvp.objects.count() == 0
+
+
+@pytest.mark.django_db(transaction=True)
+def test_visitor_replies_and_cancels_through_the_signed_link(
+    client: Any,
+    coordinator: User,
+    group: Group,
+    make_user: Callable[..., User],
+    smtp_server: SmtpSink,
+    run_tasks: Callable[[], None],
+) -> None:
+    event = make_event(coordinator, [group], capacity=1)
+    response = client.post(
+        f"/en/events/{event.pk}/rsvp/", {"name": "Anna Visitor", "email": "anna@example.org"},
+        follow=True,
+    )  # fmt: skip
+    assert "We have sent you an e-mail to confirm" in text(response)
+    waiting = make_user("waiting@example.org", language="en")
+    sign_in(client, waiting)
+    client.post(f"/en/events/{event.pk}/rsvp/")
+    client.logout()
+    run_tasks()
+    mail = smtp_server.messages[0]
+    assert smtp_server.envelopes[0][1] == ["anna@example.org"]
+    payload = str(mail.get_payload(decode=True).decode())  # type: ignore[union-attr]
+    link = re.search(r"http://testserver(/en/events/reply/\S+/)", payload)
+    assert link is not None
+
+    page = client.get(link.group(1))  # opening the link changes nothing
+    assert page.status_code == 200 and Rsvp.objects.count() == 2
+    done = client.post(link.group(1), follow=True)
+    assert "Your reply is cancelled." in text(done)
+    assert Rsvp.objects.get().user == waiting
+    assert Rsvp.objects.get().status == Rsvp.Status.CONFIRMED
+    assert client.get(link.group(1)).status_code == 404
+    assert client.get("/en/events/reply/forged:token/").status_code == 404
+    run_tasks()
+    assert smtp_server.envelopes[-1][1] == ["waiting@example.org"]
+    assert "A place is free for you" in str(smtp_server.messages[-1]["Subject"])
+
+
+# --- attendee lists ------------------------------------------------------------------------
+def test_attendee_list_is_for_coordinators_and_staff_and_is_audited(
+    client: Any, event: Event, coordinator: User, group_member: User
+) -> None:
+    from vigil.events import services
+
+    from .conftest import BASE_URL
+
+    services.rsvp_visitor(
+        event, name="Анна Гостева", email="anna@example.org", language="ru", base_url=BASE_URL
+    )
+    assert "Анна Гостева" not in text(client.get(f"/en/events/{event.pk}/"))
+    sign_in(client, group_member)
+    assert client.get(f"/en/events/{event.pk}/attendees/").status_code == 403
+    client.logout()
+    sign_in(client, coordinator)
+    page = text(client.get(f"/en/events/{event.pk}/attendees/"))
+    assert "Анна Гостева" in page and "anna@example.org" not in page
+    audit = AuditEvent.objects.get(action="list")
+    assert audit.actor == coordinator and audit.target_id == str(event.pk)
+
+
+def test_list_in_russian(client: Any, event: Event) -> None:
+    page = text(client.get("/events/"))
+    assert '<html lang="ru">' in page
+    assert in_russian("Events") in page and event.title in page
+    assert in_russian("candlelight vigil").capitalize() in page
+
+
+def test_past_events_tab(client: Any, coordinator: User, group: Group) -> None:
+    make_event(coordinator, [group], title="Last year vigil", days=-300)
+    assert "Last year vigil" not in text(client.get("/en/events/"))
+    assert "Last year vigil" in text(client.get("/en/events/?when=past"))
+    assert timezone.now()  # the list never fails on an empty page number
+    assert client.get("/en/events/?page=abc").status_code == 200

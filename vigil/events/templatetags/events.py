@@ -1,0 +1,39 @@
+"""Template helpers of the events pages, and the group page's calendar link.
+
+``{% load events %}{% group_feed_url group as url %}`` gives the absolute address of the
+group's calendar for the viewer (a member's private address carries their token).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils import timezone
+
+from vigil.events import selectors
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def group_feed_url(context: Any, group: Any) -> str:
+    request = context.get("request")
+    path = selectors.group_feed_url(group, getattr(request, "user", None))
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+@register.filter
+def webcal(url: str) -> str:
+    """The same address for calendar apps (``webcal://`` opens the subscribe dialog)."""
+    for scheme in ("https://", "http://"):
+        if url.startswith(scheme):
+            return "webcal://" + url[len(scheme) :]
+    return url
+
+
+@register.filter
+def venue_clock_differs(event: Any) -> bool:
+    """True when the venue's clock shows another time than the viewer's zone."""
+    viewer = event.starts_at.astimezone(timezone.get_current_timezone())
+    return viewer.utcoffset() != event.local_starts_at.utcoffset()

@@ -1,0 +1,580 @@
+"""Writes and rules for local groups: schedules, joining, meetings, group mail, members' data.
+
+Every write is one transaction: a refused step leaves nothing half-written.  Mail goes through
+``core.tasks.queue_email`` (sealed, sent by the worker) inside the same transaction, so a
+rolled-back write sends nothing.
+"""
+
+from __future__ import annotations
+
+import datetime
+import secrets
+import zoneinfo
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.rrule import HOURLY, MINUTELY, SECONDLY
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from vigil.accounts.models import User
+from vigil.accounts.roles import Role
+from vigil.accounts.services import assign_role, create_user, revoke_role
+from vigil.core.tasks import queue_email
+from vigil.core.timezones import is_valid_zone
+from vigil.directory.models import Region
+
+from . import selectors
+from .models import Application, Group, Meeting, MeetingLetters, MeetingReminder, Membership
+
+UNSUBSCRIBE_SALT = "vigil.groups.unsubscribe"
+#: Rules more frequent than daily are not a meeting schedule.
+TOO_FREQUENT = {SECONDLY, MINUTELY, HOURLY}
+
+
+# --- links in mail -------------------------------------------------------------------------
+def site_url() -> str:
+    """Where the site is, for links in mail sent without a request (the reminders command)."""
+    configured = getattr(settings, "VIGIL_BASE_URL", "") or ""
+    if configured:
+        return str(configured).rstrip("/")
+    hosts = [h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"]
+    host = hosts[0] if hosts else "localhost"
+    return f"https://{host}" if getattr(settings, "PRODUCTION", False) else f"http://{host}:8000"
+
+
+def _absolute(path: str, base_url: str | None) -> str:
+    return (base_url or site_url()).rstrip("/") + path
+
+
+def unsubscribe_token(membership: Membership) -> str:
+    return signing.dumps({"m": membership.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+
+
+def membership_from_token(token: str) -> Membership | None:
+    """The membership an unsubscribe link names, or None for a forged or mangled link.
+
+    The link never expires: an old message's link must still work.
+    """
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    pk = data.get("m") if isinstance(data, dict) else None
+    if not isinstance(pk, int):
+        return None
+    return Membership.objects.select_related("group", "user").filter(pk=pk).first()
+
+
+def unsubscribe(membership: Membership) -> Membership:
+    if membership.receives_group_mail:
+        membership.receives_group_mail = False
+        membership.save(update_fields=["receives_group_mail"])
+    return membership
+
+
+def resubscribe(membership: Membership) -> Membership:
+    if not membership.receives_group_mail:
+        membership.receives_group_mail = True
+        membership.save(update_fields=["receives_group_mail"])
+    return membership
+
+
+def _send(user: Any, template: str, context: dict[str, Any], *, to: str | None = None) -> None:
+    """Render ``groups/email/<template>_subject.txt`` and ``.txt`` in the person's language."""
+    language = getattr(user, "language", None) or context.get("language") or "ru"
+    with translation.override(language):
+        context = {"brand_name": settings.VIGIL_SITE_NAME, **context}
+        subject = "".join(
+            render_to_string(f"groups/email/{template}_subject.txt", context).splitlines()
+        )
+        body = render_to_string(f"groups/email/{template}.txt", context)
+    queue_email(to=[to or user.email], subject=subject, body=body)
+
+
+def _unsubscribe_url(membership: Membership, base_url: str | None, language: str) -> str:
+    with translation.override(language):
+        path = reverse("groups:unsubscribe", args=[unsubscribe_token(membership)])
+    return _absolute(path, base_url)
+
+
+# --- the schedule --------------------------------------------------------------------------
+def validate_schedule(
+    rule_text: str,
+    meeting_time: datetime.time | None,
+    zone_name: str,
+    *,
+    now: datetime.datetime | None = None,
+) -> str:
+    """Check a meeting schedule; return the rule as stored (no ``RRULE:`` prefix, upper case).
+
+    Raises ValidationError keyed by field, with a message a coordinator can act on.
+    """
+    text = (rule_text or "").strip()
+    if text.upper().startswith("RRULE:"):
+        text = text[len("RRULE:") :].strip()
+    text = text.upper()
+    if not text:
+        return ""
+    errors: dict[str, str] = {}
+    if not is_valid_zone(zone_name):
+        errors["meeting_timezone"] = _(
+            "“%(value)s” is not a time zone name such as Europe/Moscow."
+        ) % {"value": zone_name}
+    if meeting_time is None:
+        errors["meeting_time"] = _("Give the time the meetings start.")
+    if errors or meeting_time is None:
+        raise ValidationError(errors)
+    if "\n" in text or "\r" in text or "DTSTART" in text:
+        raise ValidationError(
+            {"meeting_rule": _("Write one rule such as FREQ=MONTHLY;BYDAY=1TU (one line).")}
+        )
+    if "COUNT=" in text and "UNTIL=" in text:
+        raise ValidationError({"meeting_rule": _("Use COUNT or UNTIL, not both.")})
+    if any(part in text for part in ("BYHOUR", "BYMINUTE", "BYSECOND")):
+        raise ValidationError(
+            {"meeting_rule": _("Leave the time out of the rule: use the meeting time field.")}
+        )
+    zone = zoneinfo.ZoneInfo(zone_name)
+    now = now or timezone.now()
+    start = datetime.datetime.combine(now.astimezone(zone).date(), meeting_time)
+    not_understood = _(
+        "This is not a recurrence rule Vigil understands. Write it like "
+        "FREQ=MONTHLY;BYDAY=1TU (first Tuesday of each month)."
+    )
+    try:
+        if "FREQ=" not in text:
+            raise ValueError("no FREQ")
+        rule = selectors.parse_rule(text, start)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError):
+        raise ValidationError({"meeting_rule": not_understood}) from None
+    if getattr(rule, "_freq", None) in TOO_FREQUENT:
+        raise ValidationError(
+            {"meeting_rule": _("A group meets at most once a day: use DAILY, WEEKLY or MONTHLY.")}
+        )
+    horizon = start + datetime.timedelta(days=366 * selectors.SEARCH_HORIZON_YEARS)
+    until = getattr(rule, "_until", None)
+    # Bounded, so that a rule naming an impossible day (30 February) does not run to year 9999.
+    bounded = rule.replace(count=None, until=min(until, horizon) if until else horizon)
+    try:
+        upcoming = bounded.after(start, inc=True)
+    except (ValueError, TypeError, IndexError, OverflowError):
+        raise ValidationError({"meeting_rule": not_understood}) from None
+    if upcoming is None or upcoming > horizon:
+        raise ValidationError(
+            {
+                "meeting_rule": _(
+                    "This rule gives no meeting in the coming years. Check COUNT, UNTIL and "
+                    "the days it names."
+                )
+            }
+        )
+    return text
+
+
+GROUP_FIELDS = (
+    "name", "city", "region", "country", "status", "email", "postal_address", "meeting_rule",
+    "meeting_time", "meeting_timezone", "meeting_place",
+)  # fmt: skip
+
+
+@transaction.atomic
+def update_group(group: Group, **values: Any) -> Group:
+    """Change a group's details and schedule (the schedule is validated first)."""
+    for name, value in values.items():
+        if name not in GROUP_FIELDS:
+            raise TypeError(f"unknown group field {name!r}")
+        setattr(group, name, value)
+    group.meeting_rule = validate_schedule(
+        group.meeting_rule, group.meeting_time, group.meeting_timezone
+    )
+    group.country = (group.country or "").upper()
+    group.full_clean()
+    group.save()
+    return group
+
+
+@transaction.atomic
+def create_group(
+    *, number: int, name: str, slug: str, city: str, region: Region, **values: Any
+) -> Group:
+    if Group.objects.filter(number=number).exists():
+        raise ValidationError({"number": _("A group with this number already exists.")})
+    group = Group(number=number, name=name, slug=slug, city=city, region=region)
+    return update_group(group, **values)
+
+
+# --- members -------------------------------------------------------------------------------
+@transaction.atomic
+def add_member(
+    group: Group, user: User, role: str = Membership.Role.MEMBER, *, by: User | None = None
+) -> Membership:
+    """Make ``user`` a current member (or change their role); coordinator role follows along."""
+    if role not in Membership.Role.values:
+        raise ValidationError(_("Unknown role: %(role)s") % {"role": role})
+    membership = selectors.membership_of(user, group)
+    if membership is None:
+        membership = Membership.objects.create(group=group, user=user, role=role)
+    elif membership.role != role:
+        membership.role = role
+        membership.save(update_fields=["role"])
+    assign_role(user, Role.MEMBER, granted_by=by)
+    if role == Membership.Role.COORDINATOR:
+        assign_role(user, Role.GROUP_COORDINATOR, scope=group, granted_by=by)
+    else:
+        revoke_role(user, Role.GROUP_COORDINATOR, scope=group)
+    return membership
+
+
+def sync_coordinator_role(membership: Membership) -> None:
+    """Hold the group coordinator role exactly while holding a current coordinator membership."""
+    if membership.left_at is None and membership.role == Membership.Role.COORDINATOR:
+        assign_role(membership.user, Role.GROUP_COORDINATOR, scope=membership.group)
+    elif not Membership.objects.filter(
+        group=membership.group,
+        user=membership.user,
+        left_at__isnull=True,
+        role=Membership.Role.COORDINATOR,
+    ).exists():
+        revoke_role(membership.user, Role.GROUP_COORDINATOR, scope=membership.group)
+
+
+@transaction.atomic
+def leave_group(membership: Membership) -> Membership:
+    """End a membership; the coordinator role for the group and, if no group is left, the
+    network member role end with it."""
+    if membership.left_at is not None:
+        raise ValidationError(_("You have already left this group."))
+    membership.left_at = timezone.now()
+    membership.save(update_fields=["left_at"])
+    user = membership.user
+    revoke_role(user, Role.GROUP_COORDINATOR, scope=membership.group)
+    if not selectors.groups_of(user).exists():
+        revoke_role(user, Role.MEMBER)
+    return membership
+
+
+# --- joining -------------------------------------------------------------------------------
+@dataclass
+class ApplicationResult:
+    application: Application
+    #: False when no group exists in the region and national staff will answer.
+    has_group: bool
+
+
+@transaction.atomic
+def apply_to_join(
+    *,
+    name: str,
+    email: str,
+    city: str,
+    region: Region,
+    languages: str = "",
+    consent: bool,
+    language: str = "ru",
+    base_url: str | None = None,
+) -> ApplicationResult:
+    """Record an application and tell whoever answers it (the group's coordinators or staff)."""
+    if not consent:
+        raise ValidationError(
+            {"consent": _("We can only keep your application if you agree to it.")}
+        )
+    email = User.objects.normalize_email(email.strip())
+    if selectors.pending_application_from(email) is not None:
+        raise ValidationError(
+            {
+                "email": _(
+                    "An application from this address is already waiting for an answer. You "
+                    "will hear from us by e-mail."
+                )
+            }
+        )
+    existing = User.objects.get_by_email(email)
+    if existing is not None and selectors.groups_of(existing).exists():
+        raise ValidationError(
+            {
+                "email": _(
+                    "This address already belongs to a member of a group. Sign in to see your "
+                    "group."
+                )
+            }
+        )
+    group = selectors.nearest_group(region, city)
+    application = Application(
+        group=group,
+        region=region,
+        name=name.strip(),
+        email=email,
+        city=city.strip(),
+        languages=languages.strip(),
+        language=language if language in dict(settings.LANGUAGES) else "ru",
+        consent_at=timezone.now(),
+    )
+    application.full_clean(exclude=["email_index"])
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"email": _("An application from this address is already waiting for an answer.")}
+        ) from None
+    _notify_deciders(application, base_url)
+    return ApplicationResult(application=application, has_group=group is not None)
+
+
+def deciders(application: Application) -> list[User]:
+    """Who is told about a new application: the group's coordinators, else national staff."""
+    if application.group is not None:
+        people = [m.user for m in selectors.coordinators(application.group)]
+        if people:
+            return [p for p in people if p.is_active]
+    staff = User.objects.filter(role_assignments__role=Role.STAFF, is_active=True).distinct()
+    return list(staff)
+
+
+def _notify_deciders(application: Application, base_url: str | None) -> None:
+    # The notice names no applicant: their details stay behind the sign-in.
+    for person in deciders(application):
+        with translation.override(person.language):
+            path = reverse("groups:application", args=[application.pk])
+        _send(
+            person,
+            "new_application",
+            {
+                "application": application,
+                "group": application.group,
+                "url": _absolute(path, base_url),
+            },
+        )
+
+
+def _invitation_url(user: User, base_url: str | None, language: str) -> str:
+    with translation.override(language):
+        path = reverse(
+            "accounts:password_reset_confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    return _absolute(path, base_url)
+
+
+@transaction.atomic
+def decide_application(
+    application: Application,
+    *,
+    by: User,
+    accept: bool,
+    answer: str = "",
+    group: Group | None = None,
+    base_url: str | None = None,
+) -> Application:
+    """Accept (an account and a membership) or decline; either way the applicant gets the answer.
+
+    A new account gets a random password nobody knows, so that the ordinary "forgotten
+    password" page also works for it; the answer carries a link to choose one right away.
+    """
+    application = Application.objects.select_for_update().get(pk=application.pk)
+    if application.status != Application.Status.PENDING:
+        raise ValidationError(_("This application has already been answered."))
+    target = group or application.group
+    if accept and target is None:
+        raise ValidationError({"group": _("Choose the group the applicant joins.")})
+    if accept and target is not None and target.status == Group.Status.CLOSED:
+        raise ValidationError({"group": _("This group is closed: choose another one.")})
+    invitation = ""
+    if accept and target is not None:
+        user = User.objects.get_by_email(application.email)
+        if user is None:
+            user = create_user(
+                email=application.email,
+                password=secrets.token_urlsafe(32),
+                name=application.name,
+                language=application.language,
+            )
+            invitation = _invitation_url(user, base_url, application.language)
+        add_member(target, user, by=by)
+        application.user = user
+        application.group = target
+    application.status = Application.Status.ACCEPTED if accept else Application.Status.DECLINED
+    application.answer = answer.strip()
+    application.decided_by = by
+    application.decided_at = timezone.now()
+    application.save()
+    with translation.override(application.language):
+        sign_in = _absolute(reverse("accounts:login"), base_url)
+    _send(
+        None,
+        "application_accepted" if accept else "application_declined",
+        {
+            "application": application,
+            "group": application.group,
+            "answer": application.answer,
+            "invitation": invitation,
+            "sign_in": sign_in,
+            "language": application.language,
+        },
+        to=application.email,
+    )
+    return application
+
+
+# --- meetings ------------------------------------------------------------------------------
+@transaction.atomic
+def log_meeting(
+    group: Group,
+    *,
+    by: User,
+    held_on: datetime.date,
+    attendance: int,
+    decisions: str = "",
+    letters: list[tuple[str, int]] | None = None,
+) -> Meeting:
+    """Log a meeting with the letters written per case; a dormant group is active again."""
+    if held_on > timezone.localdate() + datetime.timedelta(days=1):
+        raise ValidationError({"held_on": _("A meeting can only be logged once it has happened.")})
+    if Meeting.objects.filter(group=group, held_on=held_on).exists():
+        raise ValidationError(
+            {"held_on": _("A meeting on this date is already logged for this group.")}
+        )
+    meeting = Meeting(
+        group=group, held_on=held_on, attendance=attendance, decisions=decisions.strip(),
+        logged_by=by,
+    )  # fmt: skip
+    meeting.full_clean()
+    try:
+        with transaction.atomic():
+            meeting.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"held_on": _("A meeting on this date is already logged for this group.")}
+        ) from None
+    rows = [MeetingLetters(meeting=meeting, case_label=label.strip(), count=count)
+            for label, count in (letters or []) if label.strip()]  # fmt: skip
+    for row in rows:
+        row.full_clean(exclude=["meeting"])
+    MeetingLetters.objects.bulk_create(rows)
+    if group.status == Group.Status.DORMANT:
+        group.status = Group.Status.ACTIVE
+        group.save(update_fields=["status"])
+    return meeting
+
+
+# --- group mail ----------------------------------------------------------------------------
+def mail_recipients(group: Group) -> list[Membership]:
+    """Current members who still take group mail, with an active account."""
+    return [
+        m
+        for m in selectors.current_members(group).filter(receives_group_mail=True)
+        if m.user.is_active
+    ]
+
+
+@transaction.atomic
+def write_to_group(
+    group: Group, *, by: User, subject: str, body: str, base_url: str | None = None
+) -> int:
+    """Queue one message per member; each carries its own unsubscribe link.  Returns the count."""
+    subject, body = subject.strip(), body.strip()
+    errors: dict[str, str] = {}
+    if not subject:
+        errors["subject"] = _("Write a subject.")
+    if not body:
+        errors["body"] = _("Write the message.")
+    if errors:
+        raise ValidationError(errors)
+    recipients = mail_recipients(group)
+    for membership in recipients:
+        user = membership.user
+        _send(
+            user,
+            "group_message",
+            {
+                "group": group,
+                "subject": subject,
+                "body": body,
+                "sender": by.get_short_name(),
+                "unsubscribe": _unsubscribe_url(membership, base_url, user.language),
+            },
+        )
+    return len(recipients)
+
+
+def send_meeting_reminders(
+    *, days: int = 3, now: datetime.datetime | None = None, base_url: str | None = None
+) -> int:
+    """Remind members of the planned meetings in the next ``days`` days.  Returns how many.
+
+    Idempotent: a ``MeetingReminder`` row per meeting and person is written in the same
+    transaction as the queued mail, so a second run (or a crashed one) never sends twice.
+    """
+    now = now or timezone.now()
+    until = now + datetime.timedelta(days=days)
+    sent = 0
+    groups = Group.objects.filter(status=Group.Status.ACTIVE).exclude(meeting_rule="")
+    for group in groups:
+        for starts_at in selectors.upcoming_meetings(group, after=now, count=10):
+            if starts_at > until:
+                break
+            for membership in mail_recipients(group):
+                sent += _remind(group, starts_at, membership, base_url)
+    return sent
+
+
+def _remind(
+    group: Group, starts_at: datetime.datetime, membership: Membership, base_url: str | None
+) -> int:
+    user = membership.user
+    try:
+        with transaction.atomic():
+            MeetingReminder.objects.create(group=group, starts_at=starts_at, user=user)
+            zone = zoneinfo.ZoneInfo(user.time_zone if is_valid_zone(user.time_zone) else "UTC")
+            with translation.override(user.language):
+                page = _absolute(reverse("groups:detail", args=[group.slug]), base_url)
+            with timezone.override(zone):
+                _send(
+                    user,
+                    "meeting_reminder",
+                    {
+                        "group": group,
+                        "starts_at": starts_at.astimezone(zone),
+                        "zone": zone.key,
+                        "page": page,
+                        "unsubscribe": _unsubscribe_url(membership, base_url, user.language),
+                    },
+                )
+    except IntegrityError:
+        return 0
+    return 1
+
+
+# --- a member's own data -------------------------------------------------------------------
+@transaction.atomic
+def erase_member_data(user: User) -> None:
+    """Forget a person: applications, memberships and reminders go, the account is emptied.
+
+    The account row stays (the audit log refers to accounts and must not break), but it keeps
+    no name, no usable address and no way to sign in.
+    """
+    Application.objects.filter(user=user).delete()
+    Application.objects.filter(email_index=selectors.application_index(user.email)).delete()
+    for group in Group.objects.filter(memberships__user=user).distinct():
+        revoke_role(user, Role.GROUP_COORDINATOR, scope=group)
+    Membership.objects.filter(user=user).delete()
+    MeetingReminder.objects.filter(user=user).delete()
+    revoke_role(user, Role.MEMBER)
+    user.name = ""
+    user.email = f"erased-{user.pk}-{secrets.token_hex(8)}@erased.invalid"
+    user.is_active = False
+    user.set_unusable_password()
+    user.save()
