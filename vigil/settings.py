@@ -92,6 +92,8 @@ INSTALLED_APPS = [
     "vigil.groups",
     "vigil.events",
     "vigil.coordination",
+    "vigil.cases",
+    "vigil.actions",
 ]
 
 MIDDLEWARE = [

@@ -18,6 +18,8 @@ urlpatterns += i18n_patterns(
     path("groups/", include("vigil.groups.urls")),
     path("events/", include("vigil.events.urls")),
     path("coordination/", include("vigil.coordination.urls")),
+    path("cases/", include("vigil.cases.urls")),
+    path("petitions/", include("vigil.actions.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )
