@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
@@ -70,6 +71,18 @@ ALLOWED_HOSTS = (
 if PRODUCTION and not ALLOWED_HOSTS:
     raise ConfigError("VIGIL_ALLOWED_HOSTS is not set: list the site's host names, comma-separated")
 CSRF_TRUSTED_ORIGINS = env_list("VIGIL_CSRF_TRUSTED_ORIGINS", default=[])
+# The site's public address, for links in mail sent outside a request (reminders, erasure).
+VIGIL_BASE_URL = (
+    require("VIGIL_BASE_URL", "the site's public address, such as https://vigil.example.org")
+    if PRODUCTION
+    else os.environ.get("VIGIL_BASE_URL", "").strip() or "http://127.0.0.1:8000"
+).rstrip("/")
+_base = urlsplit(VIGIL_BASE_URL)
+if _base.scheme not in {"http", "https"} or not _base.hostname or _base.query or _base.fragment:
+    raise ConfigError(
+        f"VIGIL_BASE_URL must be the site's address such as https://vigil.example.org, "
+        f"not {VIGIL_BASE_URL!r}"
+    )
 
 # --- applications --------------------------------------------------------------------------
 INSTALLED_APPS = [
@@ -94,6 +107,8 @@ INSTALLED_APPS = [
     "vigil.coordination",
     "vigil.cases",
     "vigil.actions",
+    "vigil.publications",
+    "vigil.bulletin",
 ]
 
 MIDDLEWARE = [
@@ -336,3 +351,4 @@ LOGGING = {
 VIGIL_SITE_NAME = os.environ.get("VIGIL_SITE_NAME", "Vigil")
 #: A directory entry neither updated nor verified for this many years is flagged as stale.
 VIGIL_DIRECTORY_STALE_YEARS = env_int("VIGIL_DIRECTORY_STALE_YEARS", default=3)
+VIGIL_PETITION_RETENTION_DAYS = env_int("VIGIL_PETITION_RETENTION_DAYS", default=90)

@@ -20,6 +20,8 @@ urlpatterns += i18n_patterns(
     path("coordination/", include("vigil.coordination.urls")),
     path("cases/", include("vigil.cases.urls")),
     path("petitions/", include("vigil.actions.urls")),
+    path("documents/", include("vigil.publications.urls")),
+    path("bulletin/", include("vigil.bulletin.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )
