@@ -37,6 +37,7 @@ def production_env() -> dict[str, str]:
         "VIGIL_BLIND_INDEX_KEY": new_aes_key(),
         "VIGIL_ALLOWED_HOSTS": "vigil.example.org",
         "VIGIL_SMTP_HOST": "127.0.0.1",
+        "VIGIL_BASE_URL": "https://vigil.example.org",
     }
 
 

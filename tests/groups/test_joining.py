@@ -193,3 +193,20 @@ def test_staff_must_choose_a_group_for_a_regionless_application(
     assert User.objects.get_by_email("dina@example.org") is None
     signed_in_staff.post(url, {"decision": "accept", "group": kazan.pk})
     assert Application.objects.get().group == kazan
+
+
+def test_a_robot_filling_the_hidden_field_sees_the_thanks_and_nothing_is_kept(
+    client: Any, kazan: Group, kazan_coordinator: User, smtp_server: SmtpSink,
+    run_tasks: Callable[[], None],
+) -> None:  # fmt: skip
+    form_page = client.get("/en/groups/join/").content.decode()
+    assert 'class="hp" aria-hidden="true"' in form_page and 'name="website"' in form_page
+    person = client.post("/en/groups/join/", form(email="person@example.org")).content.decode()
+    robot = client.post(
+        "/en/groups/join/", form(email="robot@example.org", website="http://spam.example")
+    ).content.decode()
+    thanks = "Your application is with the coordinator of the group “Казань-1”"
+    assert thanks in person and thanks in robot
+    assert [a.email for a in Application.objects.all()] == ["person@example.org"]
+    run_tasks()
+    assert len(smtp_server.envelopes) == 1  # the coordinator hears of the person only

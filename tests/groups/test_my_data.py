@@ -7,8 +7,11 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import PASSWORD
 from tests.groups.conftest import sign_in
 from vigil.accounts.models import User
+from vigil.audit.models import AuditEvent
+from vigil.core import personal_data
 from vigil.directory.models import Region
 from vigil.groups import selectors
 from vigil.groups.models import Application, Group, Membership
@@ -22,7 +25,10 @@ def test_download_holds_the_members_data(client: Any, kazan: Group, kazan_member
     assert response["Content-Disposition"].startswith("attachment")
     data = json.loads(response.content)
     assert data["account"]["email"] == kazan_member.email
-    assert data["memberships"][0]["group"] == str(kazan)
+    assert data["account"]["roles"] == ["member"]
+    assert data["groups"]["memberships"][0]["group"] == str(kazan)
+    # Every app that registered its part is in the copy, the events too (empty here).
+    assert data["events"] == {"replies": []}
 
 
 def test_anonymous_visitors_are_sent_to_sign_in(client: Any, db: Any) -> None:
@@ -57,3 +63,37 @@ def test_erasure_removes_applications_memberships_and_the_account(
     assert erased.name == "" and not erased.is_active and erased.email.endswith(".invalid")
     assert User.objects.get_by_email("kazan-member@example.org") is None
     assert list(selectors.current_members(kazan)) == []
+    assert not erased.role_assignments.exists() and not erased.has_usable_password()
+    event = AuditEvent.objects.get(action="delete", target_id=str(erased.pk))
+    assert event.actor_id == erased.pk and event.detail["erased"] == "account"
+    assert event.detail["roles"] == []  # the groups' erasure took the member role first
+    # Signed out, and the old password opens nothing.
+    assert client.get("/en/groups/my-data/").status_code == 302
+    again = client.post(
+        "/en/account/login/", {"username": "kazan-member@example.org", "password": PASSWORD}
+    )
+    assert again.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_erasure_is_all_or_nothing(kazan: Group, kazan_member: User) -> None:
+    """One app refusing rolls back what the others already erased."""
+
+    def refuse(user: User) -> None:
+        raise RuntimeError("refused")
+
+    personal_data.register("zz-refuses", erase=refuse, order=personal_data.ACCOUNT_LAST + 1)
+    try:
+        with pytest.raises(RuntimeError):
+            personal_data.erase(kazan_member)
+    finally:
+        personal_data.unregister("zz-refuses")
+    kept = User.objects.get(pk=kazan_member.pk)
+    assert kept.is_active and kept.name and kept.email == "kazan-member@example.org"
+    assert Membership.objects.filter(user=kazan_member).exists()
+    assert not AuditEvent.objects.filter(action="delete").exists()
+
+
+def test_the_account_is_erased_after_every_app() -> None:
+    names = [source.name for source in personal_data.sources()]
+    assert names[-1] == "account"
+    assert {"groups", "events"} <= set(names[:-1])

@@ -1,7 +1,8 @@
-"""Writes to accounts: creating people, granting roles, two-factor enrolment."""
+"""Writes to accounts: creating people, granting roles, two-factor enrolment, erasure."""
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -11,6 +12,7 @@ from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from vigil.audit.models import Action
 from vigil.audit.services import record
 
 from .models import RoleAssignment, User
@@ -92,6 +94,50 @@ def update_profile(user: User, *, name: str, language: str, time_zone: str) -> U
     user.time_zone = time_zone
     user.full_clean(exclude=["password", "email_index"])
     user.save(update_fields=["name", "language", "time_zone", "email_index"])
+    return user
+
+
+def account_data(user: User) -> dict[str, Any]:
+    """The account's part of a person's copy of their data (``core.personal_data``)."""
+    return {
+        "name": user.name,
+        "email": user.email,
+        "language": user.language,
+        "time_zone": user.time_zone,
+        "joined_at": user.date_joined.isoformat(),
+        "roles": sorted(set(user.role_assignments.values_list("role", flat=True))),
+    }
+
+
+@transaction.atomic
+def erase_account(user: User, *, by: User | None = None, request: Any = None) -> User:
+    """Empty an account for good: no name, no real address, no roles, no way to sign in.
+
+    The row stays, because the audit log and past records (meetings logged, answers given)
+    point at it; what made it a person is gone.  The address becomes a unique placeholder,
+    so the mailbox can open a new account later and the blind index stays unique.  Apps'
+    own data goes first (``core.personal_data.erase`` runs this last).
+    """
+    user.name = ""
+    user.email = f"erased-{user.pk}-{secrets.token_hex(8)}@erased.invalid"
+    user.is_active = False
+    # A new password hash also ends every open session (Django checks the session's hash).
+    user.set_unusable_password()
+    user.save()
+    roles = RoleAssignment.objects.filter(user=user)
+    revoked = sorted(set(roles.values_list("role", flat=True)))
+    roles.delete()
+    TOTPDevice.objects.filter(user=user).delete()
+    user.__dict__.pop("_role_cache", None)
+    record(
+        actor=by or user,
+        action=Action.DELETE,
+        target=user,
+        request=request,
+        fields=["name", "email", "password", "roles"],
+        erased="account",
+        roles=revoked,
+    )
     return user
 
 

@@ -75,3 +75,6 @@ def me(request: HttpRequest) -> dict[str, Any]:
         "time_zone": user.time_zone,
         "roles": account_selectors.roles_of(user),
     }
+
+
+api.add_router("/cases/", "vigil.cases.api.router")

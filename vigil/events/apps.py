@@ -6,3 +6,10 @@ class EventsConfig(AppConfig):
     name = "vigil.events"
     label = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from vigil.core import personal_data
+
+        from . import selectors, services
+
+        personal_data.register("events", export=selectors.data_of, erase=services.forget_person)

@@ -21,6 +21,7 @@ from icalendar import Event as ICalEvent
 from icalendar.enums import CLASS, STATUS
 
 from vigil.accounts.roles import Role
+from vigil.core.fields import blind_index_for
 from vigil.core.permissions import can
 from vigil.core.timezones import zone_choices
 from vigil.directory.models import Region
@@ -295,14 +296,25 @@ def group_feed(
 
 
 # --- a person's own data -------------------------------------------------------------------
-def data_of(user: Any) -> list[dict[str, Any]]:
-    """A signed-in person's replies, for their copy of their data."""
-    return [
-        {
-            "event": rsvp.event.title,
-            "starts_at": rsvp.event.starts_at.isoformat(),
-            "status": rsvp.status,
-            "replied_at": rsvp.created_at.isoformat(),
-        }
-        for rsvp in Rsvp.objects.filter(user=user).select_related("event")
-    ]
+def replies_of(user: Any) -> list[Rsvp]:
+    """A person's replies: as a member, and as a visitor from their account's address."""
+    index = blind_index_for(Rsvp, "email_index", user.email or "")
+    mine = Q(user=user) | Q(email_index=index) if index else Q(user=user)
+    return list(Rsvp.objects.filter(mine).select_related("event").order_by("created_at", "pk"))
+
+
+def data_of(user: Any) -> dict[str, Any]:
+    """A person's replies, for their copy of their data (``core.personal_data``)."""
+    return {
+        "replies": [
+            {
+                "event": rsvp.event.title,
+                "starts_at": rsvp.event.starts_at.isoformat(),
+                "status": rsvp.status,
+                "replied_at": rsvp.created_at.isoformat(),
+                "as_visitor": rsvp.user_id is None,
+                **({"name": rsvp.name, "email": rsvp.email} if rsvp.user_id is None else {}),
+            }
+            for rsvp in replies_of(user)
+        ]
+    }

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -134,7 +135,7 @@ def update_event(
     organisers: Iterable[Group],
     partners: Iterable[Organisation] = (),
     region: Region | None = None,
-    base_url: str,
+    base_url: str | None = None,
     **fields: Any,
 ) -> Event:
     """Save a coordinator's changes; more places move people up from the waiting list."""
@@ -174,7 +175,7 @@ def update_event(
 
 
 @transaction.atomic
-def cancel_event(event: Event, *, by: Any, note: str = "", base_url: str) -> int:
+def cancel_event(event: Event, *, by: Any, note: str = "", base_url: str | None = None) -> int:
     """Cancel and tell everyone who replied (places and waiting list).  Returns how many."""
     if not can(by, "events.cancel_event", event):
         raise PermissionDenied("events.cancel_event")
@@ -219,7 +220,7 @@ def _next_status(event: Event) -> str:
 
 
 @transaction.atomic
-def rsvp_member(event: Event, user: Any, *, base_url: str) -> Reply:
+def rsvp_member(event: Event, user: Any, *, base_url: str | None = None) -> Reply:
     """One click: a place, or the waiting list when the event is full."""
     if not can(user, "events.rsvp_event", event) or not user.is_authenticated:
         raise PermissionDenied("events.rsvp_event")
@@ -239,7 +240,9 @@ def rsvp_member(event: Event, user: Any, *, base_url: str) -> Reply:
 
 
 @transaction.atomic
-def rsvp_visitor(event: Event, *, name: str, email: str, language: str, base_url: str) -> Reply:
+def rsvp_visitor(
+    event: Event, *, name: str, email: str, language: str, base_url: str | None = None
+) -> Reply:
     """A visitor's reply to a public event: name and e-mail only, stored encrypted.
 
     A second reply from the same address adds nothing; the confirmation (with the link to
@@ -275,7 +278,7 @@ def rsvp_visitor(event: Event, *, name: str, email: str, language: str, base_url
 
 
 @transaction.atomic
-def cancel_rsvp(rsvp: Rsvp, *, base_url: str) -> Rsvp | None:
+def cancel_rsvp(rsvp: Rsvp, *, base_url: str | None = None) -> Rsvp | None:
     """Withdraw a reply (the row is deleted); the first person waiting gets the place.
 
     Returns the promoted reply, if somebody moved up.
@@ -288,7 +291,7 @@ def cancel_rsvp(rsvp: Rsvp, *, base_url: str) -> Rsvp | None:
     return promoted[0] if promoted else None
 
 
-def _fill_places(event: Event, base_url: str) -> list[Rsvp]:
+def _fill_places(event: Event, base_url: str | None) -> list[Rsvp]:
     """Move people up from the waiting list while there are places (event row locked)."""
     if not event.accepts_replies():
         return []
@@ -306,9 +309,16 @@ def _fill_places(event: Event, base_url: str) -> list[Rsvp]:
 
 
 # --- mail ----------------------------------------------------------------------------------
-def _mail(rsvp: Rsvp, kind: str, base_url: str, **extra: Any) -> None:
+def site_url(base_url: str | None = None) -> str:
+    """The request's address when there is one, else the site's public address
+    (``VIGIL_BASE_URL``), for links in mail sent without a request (erasure, commands)."""
+    return (base_url or str(settings.VIGIL_BASE_URL)).rstrip("/")
+
+
+def _mail(rsvp: Rsvp, kind: str, base_url: str | None, **extra: Any) -> None:
     """Queue one message, in the person's language, once the transaction commits."""
     event = rsvp.event
+    base_url = site_url(base_url)
     with translation.override(rsvp.language):
         context = {
             "event": event,
@@ -329,16 +339,19 @@ def _mail(rsvp: Rsvp, kind: str, base_url: str, **extra: Any) -> None:
 
 
 def _site_name() -> str:
-    from django.conf import settings
-
     return str(settings.VIGIL_SITE_NAME)
 
 
 # --- a person's own data -------------------------------------------------------------------
-def forget_person(user: Any, *, base_url: str) -> int:
-    """Withdraw every reply of a person who asks to be forgotten; places go to those waiting."""
+@transaction.atomic
+def forget_person(user: Any, *, base_url: str | None = None) -> int:
+    """Withdraw every reply of a person who asks to be forgotten, the ones they sent as a
+    visitor from the same address too; their places go to those waiting.  Returns how many.
+
+    Registered with ``core.personal_data``; runs before the account loses its address.
+    """
     count = 0
-    for rsvp in list(Rsvp.objects.filter(user=user)):
+    for rsvp in selectors.replies_of(user):
         cancel_rsvp(rsvp, base_url=base_url)
         count += 1
     return count

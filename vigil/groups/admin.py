@@ -26,7 +26,12 @@ class GroupAdminForm(forms.ModelForm):
         ]  # fmt: skip
 
     def clean(self) -> dict[str, Any]:
+        """The schedule is checked by ``services.validate_schedule``, as on the group's own
+        edit page: one rule, whichever way in."""
         data = super().clean() or {}
+        schedule = ("meeting_rule", "meeting_time", "meeting_timezone")
+        if any(name in self.errors for name in schedule):
+            return data  # the field's own error says it; checking the rule would add noise
         try:
             data["meeting_rule"] = services.validate_schedule(
                 data.get("meeting_rule") or "",
@@ -34,7 +39,9 @@ class GroupAdminForm(forms.ModelForm):
                 data.get("meeting_timezone") or "",
             )
         except ValidationError as error:
-            raise ValidationError(error.message_dict) from None
+            for field, messages in error.message_dict.items():
+                for message in messages:
+                    self.add_error(field if field in self.fields else None, message)
         return data
 
 
@@ -54,6 +61,10 @@ class GroupAdmin(AuditedAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["region"]
     inlines = [MembershipInline]
+
+    def save_model(self, request: HttpRequest, obj: Group, form: Any, change: bool) -> None:
+        # Saved the way the group's edit page saves it (normalised rule and country).
+        services.update_group(obj)
 
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         super().save_formset(request, form, formset, change)

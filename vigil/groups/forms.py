@@ -40,6 +40,15 @@ class JoinForm(forms.Form):
         ),
         error_messages={"required": _("We can only keep your application if you agree to it.")},
     )
+    #: A field people do not see; robots fill it in.  Hidden by CSS, skipped by screen readers.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    def is_spam(self) -> bool:
+        return bool(self.cleaned_data.get("website"))
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

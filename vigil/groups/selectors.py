@@ -250,18 +250,12 @@ def applications_for(user: Any) -> list[Application]:
 
 # --- a member's own data -------------------------------------------------------------------
 def data_of(user: Any) -> dict[str, Any]:
-    """Everything the groups app holds about a person, for their JSON copy."""
+    """What the groups hold about a person, for their copy (``core.personal_data``)."""
     memberships = Membership.objects.filter(user=user).select_related("group")
     applications = Application.objects.filter(
         Q(user=user) | Q(email_index=application_index(user.email))
     ).select_related("group", "region")
     return {
-        "account": {
-            "name": user.name,
-            "email": user.email,
-            "language": user.language,
-            "time_zone": user.time_zone,
-        },
         "memberships": [
             {
                 "group": str(m.group),

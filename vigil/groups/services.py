@@ -44,12 +44,7 @@ TOO_FREQUENT = {SECONDLY, MINUTELY, HOURLY}
 # --- links in mail -------------------------------------------------------------------------
 def site_url() -> str:
     """Where the site is, for links in mail sent without a request (the reminders command)."""
-    configured = getattr(settings, "VIGIL_BASE_URL", "") or ""
-    if configured:
-        return str(configured).rstrip("/")
-    hosts = [h for h in settings.ALLOWED_HOSTS if h and not h.startswith(".") and h != "*"]
-    host = hosts[0] if hosts else "localhost"
-    return f"https://{host}" if getattr(settings, "PRODUCTION", False) else f"http://{host}:8000"
+    return str(settings.VIGIL_BASE_URL).rstrip("/")
 
 
 def _absolute(path: str, base_url: str | None) -> str:
@@ -561,10 +556,10 @@ def _remind(
 # --- a member's own data -------------------------------------------------------------------
 @transaction.atomic
 def erase_member_data(user: User) -> None:
-    """Forget a person: applications, memberships and reminders go, the account is emptied.
+    """Forget what the groups hold about a person: applications, memberships, reminders.
 
-    The account row stays (the audit log refers to accounts and must not break), but it keeps
-    no name, no usable address and no way to sign in.
+    Registered with ``core.personal_data`` (see ``apps.py``), which empties the account itself
+    afterwards; until then the address still finds applications sent before the account.
     """
     Application.objects.filter(user=user).delete()
     Application.objects.filter(email_index=selectors.application_index(user.email)).delete()
@@ -573,8 +568,3 @@ def erase_member_data(user: User) -> None:
     Membership.objects.filter(user=user).delete()
     MeetingReminder.objects.filter(user=user).delete()
     revoke_role(user, Role.MEMBER)
-    user.name = ""
-    user.email = f"erased-{user.pk}-{secrets.token_hex(8)}@erased.invalid"
-    user.is_active = False
-    user.set_unusable_password()
-    user.save()

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from vigil.core import personal_data
 from vigil.core.permissions import can, public, require
 
 from . import selectors, services
@@ -79,6 +80,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(_posted(request))
+    if request.method == "POST" and form.is_valid() and form.is_spam():
+        # A robot filled in the hidden field: the same thanks a person would see, nothing kept.
+        group = selectors.nearest_group(form.cleaned_data["region"], form.cleaned_data["city"])
+        return render(request, "groups/join_done.html", _join_thanks(group))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -95,19 +100,22 @@ def join(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            group = result.application.group
-            if group is not None:
-                text = _(
-                    "Thank you. Your application is with the coordinator of the group "
-                    "“%(group)s” in %(city)s, who will answer you by e-mail."
-                ) % {"group": group.name, "city": group.city}
-            else:
-                text = _(
-                    "Thank you. There is no group in your region yet, so your application went "
-                    "to the national office, which will answer you by e-mail."
-                )
-            return render(request, "groups/join_done.html", {"text": text, "group": group})
+            return render(request, "groups/join_done.html", _join_thanks(result.application.group))
     return render(request, "groups/join.html", {"form": form}, status=200)
+
+
+def _join_thanks(group: Group | None) -> dict[str, Any]:
+    if group is not None:
+        text = _(
+            "Thank you. Your application is with the coordinator of the group "
+            "“%(group)s” in %(city)s, who will answer you by e-mail."
+        ) % {"group": group.name, "city": group.city}
+    else:
+        text = _(
+            "Thank you. There is no group in your region yet, so your application went "
+            "to the national office, which will answer you by e-mail."
+        )
+    return {"text": text, "group": group}
 
 
 @public
@@ -300,7 +308,8 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
 def my_data(request: HttpRequest) -> HttpResponse:
     form = EraseForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        services.erase_member_data(request.user)  # type: ignore[arg-type]
+        # Every app's part, the account last: one registry, so no app is forgotten.
+        personal_data.erase(request.user)
         logout(request)
         messages.success(request, _("Your details are erased and your account is closed."))
         return redirect("groups:index")
@@ -314,7 +323,7 @@ def my_data(request: HttpRequest) -> HttpResponse:
 @require("groups.manage_own_membership")
 @require_safe
 def my_data_download(request: HttpRequest) -> HttpResponse:
-    data = selectors.data_of(request.user)
+    data = personal_data.copy_of(request.user)
     response = HttpResponse(
         json.dumps(data, ensure_ascii=False, indent=2),
         content_type="application/json; charset=utf-8",

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.utils import timezone
 
 from vigil.events import selectors
@@ -20,7 +21,9 @@ register = template.Library()
 def group_feed_url(context: Any, group: Any) -> str:
     request = context.get("request")
     path = selectors.group_feed_url(group, getattr(request, "user", None))
-    return request.build_absolute_uri(path) if request is not None else path
+    if request is not None:
+        return request.build_absolute_uri(path)
+    return str(settings.VIGIL_BASE_URL).rstrip("/") + path
 
 
 @register.filter

@@ -23,7 +23,7 @@ class Command(BaseCommand):
             "--base-url",
             default=None,
             help="The site's address for links in the mail, e.g. https://vigil.example.org "
-            "(default: VIGIL_BASE_URL, or the first allowed host).",
+            "(default: the setting VIGIL_BASE_URL).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,348 @@
+"""Cases the network writes letters for, the officials to write to, and the letters written.
+
+A case's people, officials and appeal texts are public campaign material, so they are plain
+text.  A letter names its writer, so the text a writer chooses to keep is encrypted at rest,
+and nothing else of what they typed is stored.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from vigil.core.fields import EncryptedTextField
+
+from .countries import country_name, validate_country
+
+LANGUAGE_CHOICES = [
+    ("ru", _("Russian")), ("en", _("English")), ("fr", _("French")), ("de", _("German")),
+    ("es", _("Spanish")), ("ar", _("Arabic")), ("zh", _("Chinese")), ("tr", _("Turkish")),
+    ("uk", _("Ukrainian")), ("be", _("Belarusian")), ("kk", _("Kazakh")), ("uz", _("Uzbek")),
+    ("fa", _("Persian")),
+]  # fmt: skip
+LANGUAGE_CODES = {code for code, _label in LANGUAGE_CHOICES}
+
+#: Amnesty International's document index: "EUR 46/039/2003" (region, subgroup, number, year).
+INDEX_NUMBER_RE = re.compile(r"^[A-Z]{3} \d{2}/\d{3}/\d{4}$")
+validate_index_number = RegexValidator(
+    INDEX_NUMBER_RE,
+    _("A document index number looks like “EUR 46/039/2003”: three capital letters, a space, "
+      "two digits, a slash, three digits, a slash and the year."),
+    code="index_number",
+)  # fmt: skip
+
+
+def _viewer_wants_english() -> bool:
+    return (get_language() or "ru").startswith("en")
+
+
+class Case(models.Model):
+    class Category(models.TextChoices):
+        PRISONER_OF_CONSCIENCE = "prisoner_of_conscience", _("prisoner of conscience")
+        DEATH_PENALTY = "death_penalty", _("death penalty")
+        TORTURE = "torture", _("torture")
+        UNFAIR_TRIAL = "unfair_trial", _("unfair trial")
+        DISAPPEARANCE = "enforced_disappearance", _("enforced disappearance")
+        OTHER = "other", _("other")
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("action needed")
+        SUSPENDED = "suspended", _("action suspended")
+        CLOSED = "closed", _("closed")
+
+    slug = models.SlugField(_("address name"), max_length=100, unique=True)
+    title_ru = models.CharField(_("title in Russian"), max_length=200)
+    title_en = models.CharField(_("title in English"), max_length=200, blank=True)
+    people = models.CharField(
+        _("person or people concerned"), max_length=500,
+        help_text=_("As the case material names them, for example “Ivan Petrov, 34, journalist”."),
+    )  # fmt: skip
+    country = models.CharField(_("country"), max_length=2, validators=[validate_country])
+    category = models.CharField(_("category"), max_length=32, choices=Category.choices)
+    summary_ru = models.TextField(_("summary in Russian"), max_length=20000)
+    summary_en = models.TextField(_("summary in English"), max_length=20000, blank=True)
+    status = models.CharField(
+        _("status"), max_length=16, choices=Status.choices, default=Status.OPEN
+    )
+    is_urgent = models.BooleanField(_("urgent action"), default=False)
+    deadline = models.DateField(
+        _("deadline"), null=True, blank=True, help_text=_("Letters should arrive before this day.")
+    )
+    #: Officials of this case may be written to by e-mail through Vigil's mail server.
+    allows_email = models.BooleanField(_("letters may be sent by e-mail"), default=False)
+    is_published = models.BooleanField(_("published"), default=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-is_urgent", "deadline", "-created_at"]
+        indexes = [models.Index(fields=["country", "category", "status"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("cases:detail", args=[self.slug])
+
+    def clean(self) -> None:
+        if self.is_urgent and self.deadline is None:
+            raise ValidationError({"deadline": _("An urgent action needs a deadline.")})
+
+    @property
+    def title(self) -> str:
+        if _viewer_wants_english():
+            return self.title_en or self.title_ru
+        return self.title_ru or self.title_en
+
+    @property
+    def summary(self) -> str:
+        if _viewer_wants_english():
+            return self.summary_en or self.summary_ru
+        return self.summary_ru or self.summary_en
+
+    @property
+    def country_name(self) -> str:
+        return country_name(self.country)
+
+
+class Outcome(models.Model):
+    """One dated event in the case's history."""
+
+    class Kind(models.TextChoices):
+        ARRESTED = "arrested", _("arrested")
+        CHARGED = "charged", _("charged")
+        SENTENCED = "sentenced", _("sentenced")
+        RELEASED = "released", _("released")
+        CHARGES_DROPPED = "charges_dropped", _("charges dropped")
+        ACQUITTED = "acquitted", _("acquitted")
+        SENTENCE_COMMUTED = "sentence_commuted", _("sentence commuted")
+        EXECUTED = "executed", _("executed")
+        DIED = "died", _("died in custody")
+        OTHER = "other", _("other")
+
+    #: Outcomes the case pages show as results the letters helped achieve.
+    RESULTS = frozenset({Kind.RELEASED, Kind.CHARGES_DROPPED, Kind.ACQUITTED,
+                         Kind.SENTENCE_COMMUTED})  # fmt: skip
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("case")
+    )
+    happened_on = models.DateField(_("date"))
+    kind = models.CharField(_("what happened"), max_length=32, choices=Kind.choices)
+    note_ru = models.CharField(_("note in Russian"), max_length=500, blank=True)
+    note_en = models.CharField(_("note in English"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["happened_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.happened_on:%Y-%m-%d} {self.get_kind_display()}"
+
+    @property
+    def is_result(self) -> bool:
+        return self.kind in self.RESULTS
+
+    @property
+    def note(self) -> str:
+        if _viewer_wants_english():
+            return self.note_en or self.note_ru
+        return self.note_ru or self.note_en
+
+
+class CaseDocument(models.Model):
+    """A document referred to by its index number (a publications app will link them later)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="documents", verbose_name=_("case")
+    )
+    index_number = models.CharField(
+        _("index number"), max_length=20, validators=[validate_index_number]
+    )
+    title = models.CharField(_("title"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["index_number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "index_number"], name="cases_document_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.index_number
+
+
+class Official(models.Model):
+    """Someone to write to.  Public office holders, addressed as the case material gives them."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="officials", verbose_name=_("case")
+    )
+    name = models.CharField(_("name"), max_length=200)
+    title = models.CharField(_("title"), max_length=300)
+    postal_address = models.TextField(_("postal address"), max_length=1000)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    salutation = models.CharField(_("salutation"), max_length=200)
+    languages = models.CharField(
+        _("languages they read"), max_length=100, default="en",
+        help_text=_("Language codes separated by commas, for example “ru,en”."),
+    )  # fmt: skip
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("official")
+        verbose_name_plural = _("officials")
+        ordering = ["position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.title}"
+
+    @property
+    def language_codes(self) -> list[str]:
+        return [code.strip() for code in self.languages.split(",") if code.strip()]
+
+    def clean(self) -> None:
+        unknown = [code for code in self.language_codes if code not in LANGUAGE_CODES]
+        if unknown or not self.language_codes:
+            raise ValidationError(
+                {"languages": _("Use language codes from this list: %(codes)s.")
+                 % {"codes": ", ".join(sorted(LANGUAGE_CODES))}}
+            )  # fmt: skip
+
+
+class AppealTemplate(models.Model):
+    """A model letter in one language, with guidance for the writer."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="templates", verbose_name=_("case")
+    )
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("letter"), max_length=10000)
+    points = models.TextField(_("points to make"), max_length=4000, blank=True)
+    tone = models.TextField(_("tone"), max_length=2000, blank=True)
+    avoid = models.TextField(_("what not to say"), max_length=2000, blank=True)
+
+    class Meta:
+        verbose_name = _("appeal template")
+        verbose_name_plural = _("appeal templates")
+        ordering = ["case", "language"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "language"], name="cases_one_template_a_language"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} ({self.language})"
+
+
+class CaseAssignment(models.Model):
+    """A case given to a local group to work on (checked by the own-country policy)."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="assignments", verbose_name=_("case")
+    )
+    group = models.ForeignKey(
+        "groups.Group", on_delete=models.CASCADE, related_name="case_assignments",
+        verbose_name=_("group"),
+    )  # fmt: skip
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("assigned by"),
+    )  # fmt: skip
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("case assignment")
+        verbose_name_plural = _("case assignments")
+        ordering = ["-assigned_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "group"], name="cases_assigned_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.group}"
+
+
+class Letter(models.Model):
+    """One letter written: counted per case, group and month; its text only if the writer asked."""
+
+    class Channel(models.TextChoices):
+        POST = "post", _("printed and posted")
+        EMAIL = "email", _("sent by e-mail")
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="letters", verbose_name=_("case")
+    )
+    official = models.ForeignKey(
+        Official, on_delete=models.SET_NULL, null=True, blank=True, related_name="letters",
+        verbose_name=_("official"),
+    )  # fmt: skip
+    #: The writer's group when they wrote: letters are counted per group.
+    group = models.ForeignKey(
+        "groups.Group", on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="case_letters", verbose_name=_("group"),
+    )  # fmt: skip
+    writer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="case_letters", verbose_name=_("writer"),
+    )  # fmt: skip
+    channel = models.CharField(_("how"), max_length=8, choices=Channel.choices)
+    language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
+    written_at = models.DateTimeField(_("written"), default=timezone.now)
+    #: Empty unless the writer chose to keep a copy (``kept`` says so without decrypting).
+    text = EncryptedTextField(_("letter text"), blank=True)
+    kept = models.BooleanField(_("copy kept"), default=False)
+
+    class Meta:
+        verbose_name = _("letter")
+        verbose_name_plural = _("letters")
+        ordering = ["-written_at"]
+        indexes = [models.Index(fields=["case", "written_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.case} — {self.written_at:%Y-%m-%d}"
+
+
+class PolicySettings(models.Model):
+    """The organisation's own-country setting: one row, edited by staff in the back office."""
+
+    class Mode(models.TextChoices):
+        OWN_COUNTRY = "own_country", _("own-country rule with the death-penalty exception")
+        NONE = "none", _("no restriction")
+
+    mode = models.CharField(
+        _("who writes for which case"), max_length=16, choices=Mode.choices,
+        default=Mode.OWN_COUNTRY,
+    )  # fmt: skip
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("letter policy")
+        verbose_name_plural = _("letter policy")
+
+    def __str__(self) -> str:
+        return str(self.get_mode_display())
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def load(cls) -> PolicySettings:
+        found, _created = cls.objects.get_or_create(pk=1)
+        return found

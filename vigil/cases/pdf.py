@@ -1,0 +1,40 @@
+"""The print-ready letter: an HTML page rendered by WeasyPrint with the system's DejaVu fonts.
+
+The fonts come from local files through ``@font-face`` (``local()`` names resolved by
+fontconfig), never from a URL, and WeasyPrint embeds the glyphs it uses, so Cyrillic and Latin
+print the same on any machine.
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+
+# WeasyPrint logs every rendering step at INFO; a letter is not worth seven log lines.
+logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+
+
+@dataclass(frozen=True)
+class LetterContent:
+    addressee: str  # name, title and postal address, one per line
+    salutation: str
+    body: str
+    signature: str
+    sender_address: str
+    language: str
+    date: datetime.date
+
+
+def render_letter_pdf(letter: LetterContent) -> bytes:
+    from weasyprint import HTML  # heavy import: only when a letter is printed
+
+    with translation.override(letter.language):
+        html = render_to_string(
+            "cases/letter_pdf.html",
+            {"letter": letter, "date": formats.date_format(letter.date, "DATE_FORMAT")},
+        )
+    return bytes(HTML(string=html, base_url=None).write_pdf() or b"")

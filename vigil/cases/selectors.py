@@ -1,0 +1,134 @@
+"""Reads for the case pages, the member's action list, the letter counts and the API."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from vigil.groups.models import Group
+from vigil.groups.selectors import groups_of
+
+from .models import AppealTemplate, Case, CaseAssignment, Letter, Official, Outcome
+from .policy import Decision, may_act
+
+
+def published_cases(
+    *,
+    country: str = "",
+    category: str = "",
+    urgent: bool | None = None,
+    status: str = "",
+) -> QuerySet[Case]:
+    """Published cases, filtered; each carries ``results`` (outcomes that are results)."""
+    cases = Case.objects.filter(is_published=True)
+    if country:
+        cases = cases.filter(country=country)
+    if category:
+        cases = cases.filter(category=category)
+    if urgent is not None:
+        cases = cases.filter(is_urgent=urgent)
+    if status:
+        cases = cases.filter(status=status)
+    return cases.prefetch_related(
+        Prefetch(
+            "outcomes",
+            queryset=Outcome.objects.filter(kind__in=Outcome.RESULTS),
+            to_attr="results",
+        )
+    )
+
+
+def published_countries() -> list[str]:
+    return sorted(
+        Case.objects.filter(is_published=True).values_list("country", flat=True).distinct()
+    )
+
+
+def case_by_slug(slug: str) -> Case | None:
+    return (
+        Case.objects.filter(slug=slug)
+        .prefetch_related("outcomes", "documents", "officials", "templates")
+        .first()
+    )
+
+
+def results_achieved(case: Case) -> list[Outcome]:
+    return [outcome for outcome in case.outcomes.all() if outcome.is_result]
+
+
+def template_for(case: Case, language: str) -> AppealTemplate | None:
+    """The template in ``language``, else Russian, else English, else any."""
+    templates = {t.language: t for t in case.templates.all()}
+    for code in (language, "ru", "en"):
+        if code in templates:
+            return templates[code]
+    return next(iter(templates.values()), None)
+
+
+def officials_of(case: Case) -> QuerySet[Official]:
+    return Official.objects.filter(case=case)
+
+
+def assignments_of(case: Case) -> QuerySet[CaseAssignment]:
+    return CaseAssignment.objects.filter(case=case).select_related("group").order_by("group")
+
+
+def assignable_groups(user: Any) -> list[Group]:
+    """Groups the user may give a case to: those they manage (one rule decides, see rules)."""
+    groups = Group.objects.exclude(status=Group.Status.CLOSED).select_related("region")
+    return [group for group in groups if user.has_perm("cases.assign_to_group", group)]
+
+
+@dataclass(frozen=True)
+class ActionItem:
+    case: Case
+    decision: Decision
+    #: The case was assigned to one of the member's groups.
+    assigned: bool
+
+
+def actions_for(user: Any) -> list[ActionItem]:
+    """Every open case, each with the policy's answer for this member (offered first)."""
+    cases = list(
+        published_cases(status=Case.Status.OPEN).order_by("-is_urgent", "deadline", "-created_at")
+    )
+    assigned = set(
+        CaseAssignment.objects.filter(group__in=groups_of(user)).values_list("case_id", flat=True)
+    )
+    items = [ActionItem(case, may_act(user, case), case.pk in assigned) for case in cases]
+    return sorted(items, key=lambda item: (not item.decision.allowed, not item.assigned))
+
+
+def kept_letters_of(user: Any) -> QuerySet[Letter]:
+    """The writer's own letters whose text they chose to keep."""
+    return Letter.objects.filter(writer=user, kept=True).select_related("case", "official")
+
+
+def letter_count(case: Case) -> int:
+    return Letter.objects.filter(case=case).count()
+
+
+def letter_counts(*, case: Case | None = None) -> list[dict[str, Any]]:
+    """Letters per case, group and month (UTC month), newest month first."""
+    letters = Letter.objects.all()
+    if case is not None:
+        letters = letters.filter(case=case)
+    rows = (
+        letters.annotate(month=TruncMonth("written_at"))
+        .values(
+            "month",
+            "case_id",
+            "case__slug",
+            "case__title_ru",
+            "case__title_en",
+            "group_id",
+            "group__number",
+            "group__name",
+        )
+        .annotate(letters=Count("pk"), emailed=Count("pk", filter=Q(channel=Letter.Channel.EMAIL)))
+        .order_by("-month", "case__slug", "group__number")
+    )
+    return [dict(row) for row in rows]

@@ -1,0 +1,196 @@
+"""Case pages: the public list and case page, the letter flow, a member's actions, assignment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from vigil.core.permissions import can, public, require
+
+from . import selectors, services
+from .forms import AssignForm, CaseFilterForm, LetterForm
+from .models import Case, CaseAssignment, Letter
+from .policy import may_act
+
+
+def _case(request: HttpRequest, slug: str, **kwargs: Any) -> Case:
+    case = selectors.case_by_slug(slug)
+    if case is None:
+        raise Http404
+    return case
+
+
+def _add_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                form.add_error(field if field in form.fields else None, " ".join(item.messages))
+    else:
+        for text in error.messages:
+            form.add_error(None, text)
+
+
+@public
+@require_safe
+def index(request: HttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None, countries=selectors.published_countries())
+    cases = selectors.published_cases(**form.filters())
+    return render(request, "cases/index.html", {"form": form, "cases": cases})
+
+
+def _detail(
+    request: HttpRequest, case: Case, assign_form: AssignForm | None = None
+) -> HttpResponse:
+    groups = (
+        selectors.assignable_groups(request.user) if can(request.user, "cases.assign_case") else []
+    )
+    if assign_form is None and groups:
+        assign_form = AssignForm(groups=groups)
+    status = 400 if assign_form is not None and assign_form.errors else 200
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "case": case,
+            "results": selectors.results_achieved(case),
+            "decision": may_act(request.user, case) if request.user.is_authenticated else None,
+            "assign_form": assign_form,
+            "assignments": selectors.assignments_of(case) if groups else [],
+            "letters": selectors.letter_count(case),
+        },
+        status=status,
+    )
+
+
+@require("cases.read_case", get_object=_case)
+@require_safe
+def detail(request: HttpRequest, slug: str, obj: Case) -> HttpResponse:
+    return _detail(request, obj)
+
+
+@require("cases.assign_case", get_object=_case)
+@require_POST
+def assign(request: HttpRequest, slug: str, obj: Case) -> HttpResponse:
+    form = AssignForm(request.POST, groups=selectors.assignable_groups(request.user))
+    if form.is_valid():
+        group = form.cleaned_data["group"]
+        try:
+            services.assign_case(request.user, obj, group)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("The case is assigned to %(group)s.") % {"group": group})
+            return redirect(obj.get_absolute_url())
+    return _detail(request, obj, form)
+
+
+@require("cases.assign_case", get_object=_case)
+@require_POST
+def unassign(request: HttpRequest, slug: str, pk: int, obj: Case) -> HttpResponse:
+    assignment = get_object_or_404(CaseAssignment.objects.select_related("group"), pk=pk, case=obj)
+    services.unassign_case(request.user, assignment)
+    messages.success(request, _("The assignment is removed."))
+    return redirect(obj.get_absolute_url())
+
+
+def _not_offered(request: HttpRequest, case: Case, reason: str) -> HttpResponse:
+    return render(request, "cases/not_offered.html", {"case": case, "reason": reason}, status=403)
+
+
+@require("cases.write_letter", get_object=_case)
+@require_http_methods(["GET", "HEAD", "POST"])
+def write(request: HttpRequest, slug: str, obj: Case) -> HttpResponse:
+    case = obj
+    decision = may_act(request.user, case)
+    if not decision.allowed:
+        return _not_offered(request, case, decision.reason)
+    wanted = request.POST.get("language") or request.GET.get("lang") or get_language() or "ru"
+    template = selectors.template_for(case, wanted)
+    if request.method == "POST":
+        form = LetterForm(request.POST, case=case)
+        if form.is_valid():
+            try:
+                return _send(request, case, form)
+            except ValidationError as error:
+                _add_errors(form, error)
+            except PermissionDenied as refusal:
+                return _not_offered(request, case, str(refusal))
+    else:
+        officials = list(case.officials.all())
+        language = template.language if template else wanted
+        official = next((o for o in officials if language in o.language_codes), None)
+        form = LetterForm(
+            case=case,
+            initial={
+                "language": language,
+                "official": official or (officials[0] if officials else None),
+                "subject": template.subject if template else "",
+                "body": template.body if template else "",
+                "signature": getattr(request.user, "name", ""),
+            },
+        )
+    return render(
+        request,
+        "cases/write.html",
+        {
+            "case": case,
+            "form": form,
+            "template": template,
+            "decision": decision,
+            "languages": [t.language for t in case.templates.all()],
+            "has_officials": case.officials.exists(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _send(request: HttpRequest, case: Case, form: LetterForm) -> HttpResponse:
+    draft = form.draft()
+    if request.POST.get("send") == "email":
+        services.email_letter(request.user, case, draft, subject=form.cleaned_data["subject"])
+        messages.success(
+            request,
+            _("Your letter is on its way to %(name)s. Thank you.") % {"name": draft.official.name},
+        )
+        return redirect(case.get_absolute_url())
+    _letter, pdf = services.print_letter(request.user, case, draft)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="letter-{case.slug}.pdf"'
+    return response
+
+
+@require("cases.view_my_actions")
+@require_safe
+def my_actions(request: HttpRequest) -> HttpResponse:
+    items = selectors.actions_for(request.user)
+    return render(
+        request,
+        "cases/my_actions.html",
+        {
+            "offered": [item for item in items if item.decision.allowed],
+            "not_offered": [item for item in items if not item.decision.allowed],
+            "kept": selectors.kept_letters_of(request.user),
+        },
+    )
+
+
+@require("cases.view_my_actions")
+@require_POST
+def forget_letter(request: HttpRequest, pk: int) -> HttpResponse:
+    letter = get_object_or_404(Letter, pk=pk, writer=request.user)
+    services.forget_letter_text(request.user, letter)
+    messages.success(request, _("The copy of your letter is deleted; the letter still counts."))
+    return redirect("cases:my_actions")
+
+
+@require("cases.view_letter_counts")
+@require_safe
+def letter_counts(request: HttpRequest) -> HttpResponse:
+    return render(request, "cases/letter_counts.html", {"rows": selectors.letter_counts()})
