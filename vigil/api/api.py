@@ -78,3 +78,4 @@ def me(request: HttpRequest) -> dict[str, Any]:
 
 
 api.add_router("/cases/", "vigil.cases.api.router")
+api.add_router("/documents/", "vigil.publications.api.router")

@@ -1,0 +1,135 @@
+"""Every read of the publications app.  All of them start from ``Document.objects.public(now)``
+unless the reader may preview (staff), so no surface has its own idea of "published"."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from vigil.core.permissions import can
+
+from .indexnumbers import parse_index_number
+from .models import Attachment, Document
+
+PREVIEW = "publications.preview_document"
+
+
+def public_documents(now: datetime.datetime | None = None) -> QuerySet[Document]:
+    return Document.objects.public(now or timezone.now())
+
+
+def visible_documents(user: Any, now: datetime.datetime | None = None) -> QuerySet[Document]:
+    """Public documents, or every document for those who may preview."""
+    if user is not None and can(user, PREVIEW):
+        return Document.objects.all()
+    return public_documents(now)
+
+
+def latest_news(limit: int = 5, now: datetime.datetime | None = None) -> list[Document]:
+    """The home page's block: the newest public news releases."""
+    return list(public_documents(now).filter(doc_type=Document.Type.NEWS_RELEASE)[:limit])
+
+
+def filter_documents(queryset: QuerySet[Document], filters: dict[str, Any]) -> QuerySet[Document]:
+    """The library's filters (already validated by ``LibraryFilterForm``); empty ones ignored."""
+    if filters.get("type"):
+        queryset = queryset.filter(doc_type=filters["type"])
+    if filters.get("region"):
+        queryset = queryset.filter(index_prefix=filters["region"])
+    if filters.get("year"):
+        queryset = queryset.filter(index_year=filters["year"])
+    if filters.get("language"):
+        queryset = queryset.filter(language=filters["language"])
+    if query := (filters.get("q") or "").strip():
+        try:
+            index = str(parse_index_number(query))
+        except ValidationError:  # a query that is not an index number is text
+            index = None
+        words = Q()
+        for word in query.split()[:10]:
+            words &= Q(title__icontains=word) | Q(body__icontains=word)
+        queryset = queryset.filter(words | Q(index_number=index) if index else words)
+    return queryset
+
+
+def library(filters: dict[str, Any], now: datetime.datetime | None = None) -> QuerySet[Document]:
+    return filter_documents(public_documents(now), filters)
+
+
+def library_years(now: datetime.datetime | None = None) -> list[int]:
+    years = public_documents(now).order_by().values_list("index_year", flat=True).distinct()
+    return sorted(set(years), reverse=True)
+
+
+def annual_reports(now: datetime.datetime | None = None) -> QuerySet[Document]:
+    return public_documents(now).filter(doc_type=Document.Type.ANNUAL_REPORT)
+
+
+def document_for(
+    user: Any, slug: str, language: str, now: datetime.datetime | None = None
+) -> Document | None:
+    """The version a reader may open, or None (the page answers a plain 404)."""
+    return (
+        visible_documents(user, now)
+        .select_related("original")
+        .filter(slug=slug, language=language)
+        .first()
+    )
+
+
+def best_version(
+    user: Any, slug: str, language: str, now: datetime.datetime | None = None
+) -> Document | None:
+    """For ``/documents/d/<index>/``: the reader's language if visible, else the original."""
+    versions = list(visible_documents(user, now).filter(slug=slug))
+    for candidate in versions:
+        if candidate.language == language:
+            return candidate
+    originals = [v for v in versions if v.original_id is None]
+    return (originals or versions or [None])[0]  # type: ignore[list-item]
+
+
+def versions_of(
+    document: Document, user: Any, now: datetime.datetime | None = None
+) -> list[Document]:
+    """The other language versions of a document that this reader may open."""
+    return list(
+        visible_documents(user, now)
+        .filter(index_number=document.index_number)
+        .exclude(pk=document.pk)
+        .order_by("language")
+    )
+
+
+def attachment_for(
+    user: Any, slug: str, language: str, pk: int, now: datetime.datetime | None = None
+) -> Attachment | None:
+    document = document_for(user, slug, language, now)
+    if document is None:
+        return None
+    return Attachment.objects.filter(document=document, pk=pk).first()
+
+
+def embargoed(now: datetime.datetime | None = None) -> QuerySet[Document]:
+    """Documents waiting for their embargo (the staff's preview list)."""
+    now = now or timezone.now()
+    return Document.objects.filter(embargo_at__gt=now).order_by("embargo_at")
+
+
+def api_document(
+    index: str, language: str | None, now: datetime.datetime | None = None
+) -> Document | None:
+    """``GET /api/v1/documents/{index}``: by index number in any spelling, public only."""
+    try:
+        canonical = str(parse_index_number(index))
+    except ValidationError:  # a malformed index is simply not found
+        return None
+    versions = list(public_documents(now).filter(index_number=canonical))
+    if language:
+        versions = [v for v in versions if v.language == language]
+    originals = [v for v in versions if v.original_id is None]
+    return (originals or versions or [None])[0]  # type: ignore[list-item]

@@ -1,0 +1,28 @@
+"""``{% load publications %}{% latest_news 5 %}``: the home page's block of latest news."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+
+from vigil.publications import selectors
+
+register = template.Library()
+
+
+@register.inclusion_tag("publications/_latest_news.html")
+def latest_news(limit: int = 5) -> dict[str, Any]:
+    return {"documents": selectors.latest_news(limit)}
+
+
+@register.filter
+def embargo_display(document: Any) -> str:
+    """ "28 May 2003 10:00 GMT": the embargo in the zone it was announced in."""
+    from django.utils import formats
+
+    local = document.embargo_local
+    if local is None:
+        return ""
+    zone = document.embargo_zone or "UTC"
+    return f"{formats.date_format(local, 'j E Y H:i')} {zone}"
