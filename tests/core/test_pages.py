@@ -52,11 +52,21 @@ def test_pages_have_landmarks_skip_link_and_language(client: Any) -> None:
     assert "<script>" not in html and " style=" not in html and "<style" not in html
 
 
+#: A plain link the visitor may choose to follow (a petition's "share on Telegram") loads
+#: nothing; it must not pass the page's address on.
+_OUTGOING_LINK = re.compile(r'<a href="https://[^"]*"( rel="noopener noreferrer")?')
+
+
 def test_templates_and_static_files_name_no_other_host() -> None:
+    """No resource from another host: only outgoing plain links, which leak no referrer."""
     offenders = []
     for file in list(VIGIL.rglob("templates/**/*.html")) + list(VIGIL.rglob("static/**/*")):
         if file.is_file() and file.suffix in {".html", ".css", ".js", ".svg"}:
             text = file.read_text()
+            for link in _OUTGOING_LINK.finditer(text):
+                if not link.group(1):
+                    offenders.append(f"{file.relative_to(VIGIL)}: no rel: {link.group(0)}")
+            text = _OUTGOING_LINK.sub("<a", text)
             for url in re.findall(r"(?:https?:)?//[\w.-]+\.[a-z]{2,}[^\s\"')]*", text):
                 if "www.w3.org/2000/svg" not in url:
                     offenders.append(f"{file.relative_to(VIGIL)}: {url}")

@@ -88,6 +88,10 @@ def test_dormancy_rule(make_group: Callable[..., Group], kazan_coordinator: User
     recently = today - relativedelta(months=2)
     services.log_meeting(group, by=kazan_coordinator, held_on=recently, attendance=5)
     assert not selectors.is_dormant(group, today=today)
+    # A list passes the last meeting's date it has already read: the same answers, no lookup.
+    assert selectors.is_dormant(group, today=today, last_held_on=None)
+    assert selectors.is_dormant(group, today=today, last_held_on=long_ago)
+    assert not selectors.is_dormant(group, today=today, last_held_on=recently)
     new = make_group()
     new.created_at = timezone.now() - datetime.timedelta(days=30)
     new.save()

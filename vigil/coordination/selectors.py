@@ -162,16 +162,6 @@ def _count(queryset: QuerySet[Any]) -> Subquery:
     )
 
 
-def _dormant(group: Group, today: datetime.date) -> bool:
-    """The groups app's rule, asked for one group.
-
-    ``is_dormant`` looks the last meeting up itself: one small indexed query per group.  When
-    the groups app offers a form that takes the last meeting's date, pass
-    ``group.last_held_on`` (annotated below) here and the dashboard loses those queries.
-    """
-    return is_dormant(group, today=today)
-
-
 def dashboard(
     groups: QuerySet[Group], viewer: Any, *, today: datetime.date | None = None
 ) -> Dashboard:
@@ -209,7 +199,7 @@ def dashboard(
             group=group,
             members=group.member_count,
             last_meeting=group.last_held_on,
-            dormant=_dormant(group, today),
+            dormant=is_dormant(group, today=today, last_held_on=group.last_held_on),
             recent_meetings=group.recent_meeting_count,
         )
         for group in annotated
