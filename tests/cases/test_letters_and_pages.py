@@ -206,6 +206,9 @@ def test_assignment_goes_through_the_policy(
     again = client.post("/en/cases/abroad/assign/", {"group": kazan.pk})
     assert again.status_code == 400 and "already assigned" in again.content.decode()
     assert list(CaseAssignment.objects.values_list("case__slug", "group")) == [("abroad", kazan.pk)]
+    # The group's page lists the case for its members.
+    group_page = client.get(f"/en/groups/{kazan.slug}/").content.decode()
+    assert "Cases the group works on" in group_page and "/en/cases/abroad/" in group_page
     member = make_user()
     client.force_login(member)
     assert client.post("/en/cases/abroad/assign/", {"group": kazan.pk}).status_code == 403

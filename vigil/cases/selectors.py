@@ -72,6 +72,15 @@ def officials_of(case: Case) -> QuerySet[Official]:
     return Official.objects.filter(case=case)
 
 
+def cases_of_group(group: Any) -> QuerySet[Case]:
+    """The published cases assigned to a group, urgent first."""
+    return (
+        Case.objects.filter(assignments__group=group, is_published=True)
+        .order_by("-is_urgent", "deadline", "slug")
+        .distinct()
+    )
+
+
 def assignments_of(case: Case) -> QuerySet[CaseAssignment]:
     return CaseAssignment.objects.filter(case=case).select_related("group").order_by("group")
 
