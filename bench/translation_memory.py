@@ -22,9 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-
-from bench.run import child_env, run
+from run import child_env, run
 
 SEED = 20261123
 SUBJECTS = [

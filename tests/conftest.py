@@ -153,3 +153,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     must therefore all be done before the first browser test starts it.
     """
     items.sort(key=lambda item: item.get_closest_marker("browser") is not None)
+
+
+@pytest.fixture
+def region_tree(request: pytest.FixtureRequest) -> None:
+    """The directory's region tree (a data migration) for a test that uses the database: tests
+    with real commits flush it, so it is restored when missing."""
+    if not ({"db", "transactional_db", "django_db_setup"} & set(request.fixturenames)):
+        return
+    request.getfixturevalue("db")
+    from vigil.directory.models import Region
+    from vigil.directory.regions import ensure_region_tree
+
+    if not Region.objects.filter(slug="kazan").exists():
+        ensure_region_tree(Region)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages read in English: services and commands speak whatever language is active, and
+    Russian is the default."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+

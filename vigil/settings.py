@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "vigil.actions",
     "vigil.publications",
     "vigil.bulletin",
+    "vigil.distribution",
 ]
 
 MIDDLEWARE = [

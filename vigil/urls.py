@@ -22,6 +22,7 @@ urlpatterns += i18n_patterns(
     path("petitions/", include("vigil.actions.urls")),
     path("documents/", include("vigil.publications.urls")),
     path("bulletin/", include("vigil.bulletin.urls")),
+    path("distribution/", include("vigil.distribution.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )

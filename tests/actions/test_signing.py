@@ -285,6 +285,29 @@ def test_signing_is_a_few_queries(
         sign(client, petition, form_data(consent, email="fast@example.org"), ip)
 
 
+def test_signing_does_not_count_the_signatures_but_a_refusal_shows_the_count(
+    client: Client, petition: Petition, consent: ConsentText, ip: str
+) -> None:
+    """Counting on every signature would slow signing as the petition grows."""
+    Signature.objects.create(
+        petition=petition, email="counted@example.org", consent=consent,
+        confirmed_at=timezone.now(),
+    )  # fmt: skip
+    statements: list[str] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        statements.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        response = sign(client, petition, form_data(consent, email="new@example.org"), ip)
+    assert response.status_code == 302
+    assert not [s for s in statements if "COUNT(" in s.upper() and "actions_signature" in s]
+    response = sign(client, petition, form_data(consent, email="not-an-address"), ip, "en")
+    assert response.status_code == 400
+    assert re.search(r'data-counter="count">1<', response.content.decode())
+
+
 def test_unknown_and_unpublished_petitions_are_404(
     client: Client, make_petition: Callable[..., Petition], consent: ConsentText
 ) -> None:

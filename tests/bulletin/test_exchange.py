@@ -13,7 +13,7 @@ from vigil.accounts.models import User
 from vigil.bulletin import exchange, services
 from vigil.bulletin.models import Article, Issue, Segment
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 NS = {"x": exchange.XLIFF_NS}
 Status = Segment.Status
 RUSSIAN = {

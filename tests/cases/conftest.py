@@ -11,18 +11,13 @@ import pytest
 from vigil.accounts.models import User
 from vigil.cases.models import AppealTemplate, Case, Official, Outcome
 from vigil.directory.models import Region
-from vigil.directory.regions import ensure_region_tree
 from vigil.groups import services as group_services
 from vigil.groups.models import Group, Membership
 
 
 @pytest.fixture(autouse=True)
-def region_tree(request: pytest.FixtureRequest) -> None:
-    if not ({"db", "transactional_db", "django_db_setup"} & set(request.fixturenames)):
-        return
-    request.getfixturevalue("db")
-    if not Region.objects.filter(slug="kazan").exists():
-        ensure_region_tree(Region)
+def _regions(region_tree: None) -> None:
+    """Every test here has the region tree (see tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 from collections.abc import Iterator
 
 import pytest
-from django.utils import translation
 
 
 @pytest.fixture
-def english_reports() -> Iterator[None]:
-    """Command reports are read in English; a command speaks whatever language is active."""
-    with translation.override("en"):
-        yield
+def english_reports(english: None) -> Iterator[None]:
+    """Command reports are read in English (see tests/conftest.py ``english``)."""
+    yield

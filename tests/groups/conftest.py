@@ -12,7 +12,6 @@ from django.utils import timezone
 from tests.conftest import PASSWORD
 from vigil.accounts.models import User
 from vigil.directory.models import Region
-from vigil.directory.regions import ensure_region_tree
 from vigil.groups import services
 from vigil.groups.models import Group, Membership
 
@@ -20,13 +19,8 @@ FIRST_TUESDAY = "FREQ=MONTHLY;BYDAY=1TU"
 
 
 @pytest.fixture(autouse=True)
-def region_tree(request: pytest.FixtureRequest) -> None:
-    """The region tree (a data migration); tests with real commits flush it, so restore it."""
-    if not ({"db", "transactional_db", "django_db_setup"} & set(request.fixturenames)):
-        return
-    request.getfixturevalue("db")
-    if not Region.objects.filter(slug="kazan").exists():
-        ensure_region_tree(Region)
+def _regions(region_tree: None) -> None:
+    """Every test here has the region tree (see tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -82,6 +82,7 @@ def test_prefix_and_case_are_normalised() -> None:
         ("FREQ=MONTHLY\nRRULE:FREQ=DAILY", "one line"),
     ],
 )
+@pytest.mark.usefixtures("english")
 def test_rules_that_make_no_sense_are_refused_with_a_reason(rule: str, words: str) -> None:
     with pytest.raises(ValidationError) as caught:
         services.validate_schedule(rule, SEVEN_PM, "Europe/Moscow")

@@ -56,6 +56,12 @@ def petition_for_page(slug: str) -> Petition | None:
     return with_counts(Petition.objects.filter(slug=slug, is_published=True)).first()
 
 
+def petition_to_sign(slug: str) -> Petition | None:
+    """Without the counts: counting the signatures on every signature would grow with the
+    petition.  The page shown again after a refused signature counts them then."""
+    return Petition.objects.filter(slug=slug, is_published=True).first()
+
+
 def any_petition(slug: str) -> Petition | None:
     """Also unpublished ones: for staff pages."""
     return with_counts(Petition.objects.filter(slug=slug)).first()

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -111,7 +111,7 @@ def count(request: HttpRequest, slug: str) -> JsonResponse:
 @public
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
-    petition = selectors.petition_for_page(slug)
+    petition = selectors.petition_to_sign(slug)
     if petition is None:
         raise Http404(slug)
     form = SignForm(request.POST, consent_text=selectors.current_consent())
@@ -161,9 +161,12 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(petition)
 
 
+#: Lazy: translated when shown, in the viewer's language, not once at import.
 _LINK_PROBLEMS = {
-    "expired": _("This link has expired. Please sign again: we will send you a new one."),
-    "invalid": _("This link is not valid. Please copy the whole link from the e-mail."),
+    "expired": gettext_lazy(
+        "This link has expired. Please sign again: we will send you a new one."
+    ),
+    "invalid": gettext_lazy("This link is not valid. Please copy the whole link from the e-mail."),
 }
 
 
