@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import gc
 import io
+import json
 import tracemalloc
 from pathlib import Path
 from typing import Any
@@ -552,3 +553,55 @@ def test_demo_loads_seed_000_once() -> None:
     assert counts() == before
     call_command("load_demo", stdout=io.StringIO())
     assert counts()["Organisation"] == 1
+
+
+# --- the batched import writes what one-by-one import writes ------------------------------------
+def _index_rows(pk: int) -> tuple[Any, ...]:
+    from django.db import connection
+
+    column = "organisation_id" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT names, body, sort_name FROM {search.TABLE} WHERE {column} = %s",  # noqa: S608
+            [pk],
+        )
+        row = cursor.fetchone()
+        cursor.execute(f"SELECT card FROM {search.CARDS} WHERE organisation_id = %s", [pk])  # noqa: S608
+        card = cursor.fetchone()
+    return (row, json.loads(card[0]) if card else None)
+
+
+def test_batched_import_matches_entry_by_entry_import(tmp_path: Path) -> None:
+    """Seed 000 and the Memorial fixture in one file, Memorial repeated with a change (an
+    update within the batch): a new entry's revision is the entry as stored, and its index row
+    and card are what indexing the stored entry builds."""
+    memorial_text = (FIXTURES / "memorial_utf8.txt").read_text(encoding="utf-8")
+    path = tmp_path / "three.txt"
+    path.write_text(
+        "\n=====\n".join(
+            [
+                SEED.read_text(encoding="utf-8"),
+                memorial_text,
+                memorial_text.replace("Ежемесячный", "Еженедельный"),
+            ]
+        ),
+        encoding="utf-8",
+    )
+    out, err, code = run("import", str(path))
+    assert code == 0, err
+    assert "2 created, 1 updated" in out, out
+    amnesty = Organisation.objects.get(name_en="Amnesty International - Russia")
+    memorial = Organisation.objects.get(name_ru="Мемориал")
+    assert memorial.publications.get().description.startswith("Еженедельный")
+    [revision] = amnesty.revisions.all()
+    assert revision.snapshot == snapshot(amnesty)
+    assert [r.summary for r in memorial.revisions.order_by("pk")] == ["import", "import"]
+    for organisation in (amnesty, memorial):
+        written = _index_rows(organisation.pk)
+        search.index_organisations([organisation.pk])
+        assert _index_rows(organisation.pk) == written
+    # The card holds what a result may show: names, city, published people, no withheld mail.
+    card = _index_rows(amnesty.pk)[1]
+    assert card["slug"] == amnesty.slug and card["city"] == "Moscow"
+    assert ["Boris Suvorov", "Contact"] in card["contacts"]
+    assert "protected" not in json.dumps(card)
