@@ -92,7 +92,9 @@ def timed_import(env: dict[str, str], data: Path, log: Path, limit: float) -> di
             time.sleep(0.25)
     seconds = time.perf_counter() - started
     if process.returncode != 0:
-        raise RuntimeError(f"the import exited with {process.returncode}: see {log}")
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-5:]
+        sys.stderr.write("\n".join(tail) + "\n")
+        raise RuntimeError(f"the import exited with {process.returncode}")
     summary = log.read_text(encoding="utf-8").strip().splitlines()[-1]
     fifth = [rss for t, rss in samples if t >= seconds / 5] or [samples[-1][1]]
     return {

@@ -134,7 +134,7 @@ def entry(number: int, rnd: random.Random) -> str:
         roles, streets, topics = RU_ROLES, RU_STREETS, RU_TOPIC
         labels = ("Тел.", "Факс", "Эл. почта")
     else:
-        name = f"{rnd.choice(EN_ADJ)} {EN_TOPIC[t1]} {rnd.choice(EN_KIND)} No. {number}"
+        name = f"{rnd.choice(EN_ADJ)} {EN_TOPIC[t1]} {rnd.choice(EN_KIND)} No. {number:,}"
         people = [f"{rnd.choice(FIRST)} {rnd.choice(LAST)}" for _ in range(4)]
         roles, streets, topics = EN_ROLES, STREETS, EN_TOPIC
         labels = ("Tel", "Fax", "E-mail")

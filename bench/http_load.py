@@ -91,7 +91,7 @@ def load(
     latencies.sort()
     completed = sum(statuses.values())
     return {
-        "path": path,
+        "path": path if not paths else f"{len(paths)} paths in turn",
         "concurrency": concurrency,
         "requests": completed,
         "ok": len(latencies),
