@@ -109,8 +109,7 @@ RU_HISTORY = [
 RU_ACTIVITIES = [
     "Основные направления: мониторинг нарушений {t1}; семинары и тренинги; горячая линия;"
     " кампании писем и сбор подписей; круглые столы с партнёрскими организациями.",
-    "Группа проводит публичные лекции, показы фильмов и пикеты, издаёт доклады о нарушениях"
-    " {t2}.",
+    "Группа проводит публичные лекции, показы фильмов и пикеты, издаёт доклады о нарушениях {t2}.",
 ]
 
 
@@ -135,12 +134,12 @@ def entry(number: int, rnd: random.Random) -> str:
         roles, streets, topics = RU_ROLES, RU_STREETS, RU_TOPIC
         labels = ("Тел.", "Факс", "Эл. почта")
     else:
-        name = f"{rnd.choice(EN_ADJ)} {EN_TOPIC[t1]} {rnd.choice(EN_KIND)} No. {number}"
+        name = f"{rnd.choice(EN_ADJ)} {EN_TOPIC[t1]} {rnd.choice(EN_KIND)} No. {number:,}"
         people = [f"{rnd.choice(FIRST)} {rnd.choice(LAST)}" for _ in range(4)]
         roles, streets, topics = EN_ROLES, STREETS, EN_TOPIC
         labels = ("Tel", "Fax", "E-mail")
     lines = [name, ""]
-    lines.append(f"{postal}{rnd.randrange(10**(6 - len(postal))):0{6 - len(postal)}d} {city}")
+    lines.append(f"{postal}{rnd.randrange(10 ** (6 - len(postal))):0{6 - len(postal)}d} {city}")
     lines.append(f"{rnd.choice(streets)}, {rnd.randrange(1, 120)}")
     if rnd.random() < 0.4:
         lines.append(f"PO Box {rnd.randrange(1, 999)}")

@@ -49,8 +49,16 @@ def get(port: int, path: str, timeout: float) -> tuple[int, float]:
 
 
 def load(
-    *, port: int, path: str, requests: int, concurrency: int, time_limit: float, timeout: float
+    *,
+    port: int,
+    path: str,
+    requests: int,
+    concurrency: int,
+    time_limit: float,
+    timeout: float,
+    paths: list[str] | None = None,
 ) -> dict[str, Any]:
+    """``paths``: a mix of paths asked in turn instead of ``path`` alone."""
     lock = threading.Lock()
     issued = 0
     latencies: list[float] = []
@@ -66,7 +74,8 @@ def load(
                 if issued >= requests or time.perf_counter() >= deadline:
                     break
                 issued += 1
-            mine.append(get(port, path, timeout))
+                target = paths[issued % len(paths)] if paths else path
+            mine.append(get(port, target, timeout))
         with lock:
             for status, seconds in mine:
                 statuses[status] += 1
@@ -82,7 +91,7 @@ def load(
     latencies.sort()
     completed = sum(statuses.values())
     return {
-        "path": path,
+        "path": path if not paths else f"{len(paths)} paths in turn",
         "concurrency": concurrency,
         "requests": completed,
         "ok": len(latencies),
@@ -101,6 +110,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--path", default="/health/")
+    parser.add_argument("--paths", type=Path, help="a file of paths, one a line, asked in turn")
     parser.add_argument("--requests", type=int, default=3000)
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--time-limit", type=float, default=30.0, help="seconds, warm-up excluded")
@@ -110,9 +120,11 @@ def main() -> None:
     args = parser.parse_args()
     if not 0 < args.requests <= 100_000 or not 0 < args.concurrency <= 64:
         parser.error("--requests must be 1..100000 and --concurrency 1..64")
-    for _ in range(args.warmup):
-        get(args.port, args.path, args.timeout)
+    paths = args.paths.read_text().split() if args.paths else None
+    for index in range(args.warmup):
+        get(args.port, paths[index % len(paths)] if paths else args.path, args.timeout)
     result = load(
+        paths=paths,
         port=args.port,
         path=args.path,
         requests=args.requests,

@@ -111,7 +111,7 @@ def directory() -> dict[str, Organisation]:
 
 
 def slugs(text: str, **filters: Any) -> set[str]:
-    return {hit.organisation.slug for hit in search.search(text, per_page=100, **filters).hits}
+    return {hit.slug for hit in search.search(text, per_page=100, **filters).hits}
 
 
 # The one query set: (query, filters, expected slugs).  Run as is on SQLite and PostgreSQL.
@@ -227,7 +227,7 @@ def test_highlighting(directory: dict[str, Organisation]) -> None:
     assert "<mark>Suvorov</mark>" in hit.snippet
     assert hit.city == "Moscow"
     hits = search.search("правозащитных").hits
-    marked = {h.organisation.slug: (str(h.name), str(h.snippet)) for h in hits}
+    marked = {h.slug: (str(h.name), str(h.snippet)) for h in hits}
     assert "<mark>Правозащитная</mark>" in marked["memorial"][1]
     assert "<mark>правозащитная</mark>" in marked["kazan-rights"][0]
     hit = search.search("291-29-04").hits[0]
@@ -320,9 +320,7 @@ def test_pagination(directory: dict[str, Organisation]) -> None:
     third = search.search("paging group", per_page=10, page=3)
     assert len(third.hits) == 5 and not third.has_next
     seen = {
-        h.organisation.slug
-        for p in (1, 2, 3)
-        for h in search.search("paging group", per_page=10, page=p).hits
+        h.slug for p in (1, 2, 3) for h in search.search("paging group", per_page=10, page=p).hits
     }
     assert len(seen) == 25
     assert search.search("paging group", page=99).hits == []
@@ -457,5 +455,5 @@ def test_common_words_are_capped(directory: dict[str, Organisation], monkeypatch
     # Entries matching in their names come before those matching elsewhere.
     make_org("mentions", name_en="Other", mission="common common common")
     monkeypatch.setattr(search, "CANDIDATES", 100)
-    ranked = [h.organisation.slug for h in search.search("common", per_page=10).hits]
+    ranked = [h.slug for h in search.search("common", per_page=10).hits]
     assert ranked[-1] == "mentions" and len(ranked) == 7

@@ -408,8 +408,12 @@ def detect_encoding(sample: bytes) -> str:
     return "koi8-r" if scores["koi8-r"] > scores["cp1251"] else "cp1251"
 
 
+#: Control characters other than tab, line ends, form feed and the DOS end-of-file mark.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x19\x1b-\x1f]")
+
+
 def _control_character(text: str) -> bool:
-    return any(ord(ch) < 32 and ch not in "\t\f\r\n\x1a" for ch in text)
+    return _CONTROL.search(text) is not None
 
 
 # --- the file -------------------------------------------------------------------------------

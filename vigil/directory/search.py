@@ -26,6 +26,7 @@ import contextlib
 import contextvars
 import functools
 import html
+import json
 import math
 import re
 import threading
@@ -40,11 +41,13 @@ import Stemmer
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
 
 from . import translit
 
 TABLE = "directory_search"
 TERMS = "directory_search_term"
+CARDS = "directory_search_card"
 #: Longest query read, in characters, and most words used from it.
 MAX_QUERY_CHARS = 300
 MAX_QUERY_WORDS = 12
@@ -114,12 +117,18 @@ def word_forms(word: str) -> frozenset[str]:
     return frozenset(form for form in forms if form and _WORD.fullmatch(form))
 
 
-def name_terms(word: str) -> set[str]:
+@functools.lru_cache(maxsize=200_000)
+def name_terms(word: str) -> frozenset[str]:
     """The vocabulary entries (for typo matching) of a word of a name."""
     if word.isdigit() or len(word) < 3:
-        return set()
+        return frozenset()
     key = translit.key(word)
-    return {key} if _WORD.fullmatch(key) else set()
+    return frozenset({key}) if _WORD.fullmatch(key) else frozenset()
+
+
+@functools.lru_cache(maxsize=200_000)
+def _ordered_forms(word: str) -> tuple[str, ...]:
+    return tuple(sorted(word_forms(word)))
 
 
 def phone_tokens(normalised: str) -> list[str]:
@@ -139,21 +148,22 @@ class Document:
     body: str
     sort_name: str
     terms: set[str] = field(default_factory=set)
+    #: What a search result shows of the entry (see :func:`card_of`), stored beside the index
+    #: so that a page of results is one read, not the entry and six related tables.
+    card: dict[str, Any] = field(default_factory=dict)
 
 
 def _tokens(texts: Iterable[str], terms: set[str] | None = None) -> list[str]:
     out: list[str] = []
     seen: set[str] = set()
-    for text in texts:
-        if not text:
-            continue
-        for word in words(text):
-            if terms is not None:
-                terms.update(name_terms(word))
-            for form in sorted(word_forms(word)):
-                if form not in seen:
-                    seen.add(form)
-                    out.append(form)
+    # One pass over all the texts: words never run across the line breaks joining them.
+    for word in dict.fromkeys(words("\n".join(t for t in texts if t))):
+        if terms is not None:
+            terms.update(name_terms(word))
+        for form in _ordered_forms(word):
+            if form not in seen:
+                seen.add(form)
+                out.append(form)
     return out
 
 
@@ -186,17 +196,36 @@ def _place_names(org: Any, cities: Iterable[str]) -> list[str]:
 
 def build_document(org: Any) -> Document:
     """The tokens of a published entry.  Works on historical models too (migrations)."""
+    offices = list(org.offices.all())
+    contacts = [c for c in org.contacts.all() if c.is_published]
+    channels = [ch for office in offices for ch in office.channels.all()]
+    channels += [ch for contact in contacts for ch in contact.channels.all()]
+    return document_of(
+        org,
+        offices=offices,
+        contacts=contacts,
+        regions=list(org.regions.all()),
+        topics=list(org.topics.all()),
+        publications=list(org.publications.all()),
+        channels=channels,
+    )
+
+
+def document_of(
+    org: Any,
+    *,
+    offices: list[Any],
+    contacts: list[Any],
+    regions: list[Any],
+    topics: list[Any],
+    publications: list[Any],
+    channels: list[Any],
+) -> Document:
+    """The tokens of an entry from its parts in hand: an import that has just written the rows
+    indexes them without reading them back.  ``contacts`` and ``channels``: the published ones."""
     terms: set[str] = set()
     name_texts = [org.name_ru, org.name_en, *(org.aliases or []), *(org.former_names or [])]
     names = _tokens([str(t) for t in name_texts], terms)
-
-    offices = list(org.offices.all())
-    contacts = [c for c in org.contacts.all() if c.is_published]
-    regions = list(org.regions.all())
-    topics = list(org.topics.all())
-    publications = list(org.publications.all())
-    channels = [ch for office in offices for ch in office.channels.all()]
-    channels += [ch for contact in contacts for ch in contact.channels.all()]
 
     people_places = [c.name for c in contacts]
     people_places += [o.city for o in offices] + [o.label for o in offices]
@@ -232,7 +261,64 @@ def build_document(org: Any) -> Document:
                     seen_phones.add(token)
                     body.append(token)
     sort_name = normalise(org.name_en or org.name_ru)[:200]
-    return Document(" ".join(names), " ".join(body), sort_name, terms)
+    card = card_of(
+        org, offices=offices, contacts=contacts, regions=regions, topics=topics,
+        publications=publications,
+    )  # fmt: skip
+    return Document(" ".join(names), " ".join(body), sort_name, terms, card)
+
+
+def _phone_rows(label: str, channels: Iterable[Any]) -> list[list[str]]:
+    return [
+        [label, ch.value, ch.normalised]
+        for ch in channels
+        if ch.kind in ("phone", "fax") and not ch.withheld
+    ]
+
+
+def card_of(
+    org: Any,
+    *,
+    offices: list[Any],
+    contacts: list[Any],
+    regions: list[Any],
+    topics: list[Any],
+    publications: list[Any],
+) -> dict[str, Any]:
+    """The public parts of an entry a result shows: names, city and where snippets come from.
+
+    ``contacts``: the published ones only — a card never holds what the public may not see.
+    """
+    phones: list[list[str]] = []
+    for office in offices:
+        phones += _phone_rows(office.label or office.city, _channels_of(office))
+    for contact in contacts:
+        phones += _phone_rows(contact.name, _channels_of(contact))
+    return {
+        "slug": org.slug,
+        "name_ru": org.name_ru,
+        "name_en": org.name_en,
+        "city": next((o.city for o in offices if o.city), ""),
+        "contacts": [[c.name, c.role] for c in contacts],
+        "phones": phones,
+        "texts": [
+            org.mission,
+            org.activities,
+            org.history,
+            org.membership,
+            *[f"{p.title}. {p.description}" for p in publications],
+            ", ".join(o.city for o in offices if o.city),
+            ", ".join(f"{r.name_ru} / {r.name_en}" for r in regions),
+            ", ".join(f"{t.name_ru} / {t.name_en}" for t in topics),
+        ],
+        "other_names": [n for n in [*(org.aliases or []), *(org.former_names or [])] if n],
+    }
+
+
+def _channels_of(owner: Any) -> list[Any]:
+    """The channels of an office or contact: in hand when an import has just made them."""
+    loaded = getattr(owner, "loaded_channels", None)
+    return loaded if loaded is not None else list(owner.channels.all())
 
 
 # --- writing the index -----------------------------------------------------------------------
@@ -263,6 +349,14 @@ def _write(rows: Sequence[tuple[int, Document]]) -> None:
                 f"INSERT INTO {TABLE} (rowid, names, body, sort_name) VALUES (%s, %s, %s, %s)",  # noqa: S608
                 [(pk, d.names, d.body, d.sort_name) for pk, d in rows],
             )
+        cursor.executemany(
+            f"DELETE FROM {CARDS} WHERE organisation_id = %s",  # noqa: S608
+            [(pk,) for pk, _d in rows],
+        )
+        cursor.executemany(
+            f"INSERT INTO {CARDS} (organisation_id, card) VALUES (%s, %s)",  # noqa: S608
+            [(pk, json.dumps(d.card, ensure_ascii=False)) for pk, d in rows],
+        )
         # Terms this process already knows are in the table (or were, before a rollback).
         terms = sorted({t for _pk, d in rows for t in d.terms} - _vocabulary.terms)
         if terms:
@@ -276,17 +370,21 @@ def _write(rows: Sequence[tuple[int, Document]]) -> None:
 def remove(pks: Iterable[int]) -> None:
     """Drop organisations from the index."""
     column = "organisation_id" if _postgres() else "rowid"
+    rows = [(pk,) for pk in pks]
     with connection.cursor() as cursor:
-        cursor.executemany(
-            f"DELETE FROM {TABLE} WHERE {column} = %s",  # noqa: S608
-            [(pk,) for pk in pks],
-        )
+        cursor.executemany(f"DELETE FROM {TABLE} WHERE {column} = %s", rows)  # noqa: S608
+        cursor.executemany(f"DELETE FROM {CARDS} WHERE organisation_id = %s", rows)  # noqa: S608
 
 
 def _prefetched(queryset: Any) -> Any:
     return queryset.prefetch_related(
         "offices__channels", "contacts__channels", "regions", "topics", "publications"
     )
+
+
+def write_documents(rows: Sequence[tuple[int, Document]]) -> None:
+    """Store the documents of new published entries (see :func:`document_of`)."""
+    _write(rows)
 
 
 def index_organisations(pks: Iterable[int], organisation_model: Any = None) -> None:
@@ -309,6 +407,7 @@ def rebuild_all(organisation_model: Any = None, *, batch_size: int = 500) -> int
         from .models import Organisation as organisation_model
     with connection.cursor() as cursor:
         cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+        cursor.execute(f"DELETE FROM {CARDS}")  # noqa: S608
     pks = list(
         organisation_model.objects.filter(is_published=True)
         .order_by("pk")
@@ -685,15 +784,13 @@ def highlight(text: str, tokens: set[str]) -> tuple[str, int]:
     first = -1
     last = 0
     for match in _TEXT_WORD.finditer(text):
-        out.append(html.escape(text[last : match.start()]))
         word = match.group(0)
         if _matches(word, tokens):
+            out.append(html.escape(text[last : match.start()]))
             if first < 0:
                 first = len(out)
             out.append(f"<mark>{html.escape(word)}</mark>")
-        else:
-            out.append(html.escape(word))
-        last = match.end()
+            last = match.end()
     out.append(html.escape(text[last:]))
     return "".join(out), first
 
@@ -714,52 +811,28 @@ def snippet(text: str, tokens: set[str], *, width: int = 30) -> SafeString | Non
     return mark_safe(prefix + marked + suffix)  # noqa: S308 - every piece is escaped above
 
 
-def _phone_matches(channel: Any, tokens: set[str]) -> bool:
-    return bool(set(phone_tokens(channel.normalised or channel.value)) & tokens)
-
-
-def make_snippet(org: Any, query: Query) -> SafeString:
+def make_snippet(card: dict[str, Any], query: Query) -> SafeString:
     """Where the entry matches, with the matched words in <mark>; the start of the entry else."""
     tokens = query.tokens
-    contacts = [c for c in org.contacts.all() if c.is_published]
-    for contact in contacts:
-        found = snippet(
-            f"{contact.name} ({contact.role})" if contact.role else contact.name, tokens
-        )
+    for name, role in card["contacts"]:
+        found = snippet(f"{name} ({role})" if role else name, tokens)
         if found:
             return found
-    for office in org.offices.all():
-        for channel in office.channels.all():
-            if channel.kind in ("phone", "fax") and _phone_matches(channel, tokens):
-                label = office.label or office.city
-                text = html.escape(f"{label}: " if label else "")
-                return mark_safe(f"{text}<mark>{html.escape(channel.value)}</mark>")  # noqa: S308
-    for contact in contacts:
-        for channel in contact.channels.all():
-            if channel.kind in ("phone", "fax") and _phone_matches(channel, tokens):
-                text = html.escape(f"{contact.name}: ")
-                return mark_safe(f"{text}<mark>{html.escape(channel.value)}</mark>")  # noqa: S308
-    texts = [
-        org.mission,
-        org.activities,
-        org.history,
-        org.membership,
-        *[f"{p.title}. {p.description}" for p in org.publications.all()],
-        ", ".join(o.city for o in org.offices.all() if o.city),
-        ", ".join(f"{r.name_ru} / {r.name_en}" for r in org.regions.all()),
-        ", ".join(f"{t.name_ru} / {t.name_en}" for t in org.topics.all()),
-    ]
-    for text in texts:
+    for label, value, normalised in card["phones"]:
+        if set(phone_tokens(normalised or value)) & tokens:
+            text = html.escape(f"{label}: " if label else "")
+            return mark_safe(f"{text}<mark>{html.escape(value)}</mark>")  # noqa: S308
+    for text in card["texts"]:
         if text:
             found = snippet(text, tokens)
             if found:
                 return found
-    names = " · ".join(n for n in [*(org.aliases or []), *(org.former_names or [])] if n)
+    names = " · ".join(card["other_names"])
     if names:
         found = snippet(names, tokens)
         if found:
             return found
-    lead = (org.mission or org.activities or org.history or "").split()
+    lead = next((t for t in card["texts"][:3] if t), "").split()
     return mark_safe(html.escape(" ".join(lead[:30]) + (" …" if len(lead) > 30 else "")))  # noqa: S308
 
 
@@ -771,7 +844,7 @@ def highlight_name(text: str, query: Query) -> SafeString:
 # --- the public entry point ----------------------------------------------------------------------
 @dataclass
 class Hit:
-    organisation: Any
+    slug: str
     name: SafeString
     city: str
     snippet: SafeString
@@ -831,6 +904,18 @@ def matching_organisations(
     return Organisation.objects.filter(pk__in=ids, is_published=True).order_by(order)
 
 
+def _cards(ids: list[int]) -> dict[int, dict[str, Any]]:
+    if not ids:
+        return {}
+    marks = ", ".join(["%s"] * len(ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT organisation_id, card FROM {CARDS} WHERE organisation_id IN ({marks})",  # noqa: S608
+            ids,
+        )
+        return {int(pk): json.loads(card) for pk, card in cursor.fetchall()}
+
+
 def search(
     text: str,
     *,
@@ -840,27 +925,25 @@ def search(
     per_page: int = 20,
 ) -> Results:
     """Published organisations matching ``text``, best first, one page of them, highlighted."""
-    from .models import Organisation
-
     query = parse(text)
     page = max(1, min(int(page), 10_000))
     per_page = max(1, min(int(per_page), 100))
     ids, total = matching_ids(
         query, region=region, topic=topic, offset=(page - 1) * per_page, limit=per_page
     )
-    by_id = {
-        org.pk: org
-        for org in _prefetched(
-            Organisation.objects.filter(pk__in=ids, is_published=True).defer(
-                "original_text", "unparsed_lines"
-            )
-        )
-    }
+    cards = _cards(ids)
+    english = (get_language() or "ru").startswith("en")
     hits = []
     for pk in ids:
-        org = by_id.get(pk)
-        if org is None:
+        card = cards.get(pk)
+        if card is None:
             continue
-        city = next((o.city for o in org.offices.all() if o.city), "")
-        hits.append(Hit(org, highlight_name(org.name, query), city, make_snippet(org, query)))
+        name = (
+            (card["name_en"] or card["name_ru"])
+            if english
+            else (card["name_ru"] or card["name_en"])
+        )
+        hits.append(
+            Hit(card["slug"], highlight_name(name, query), card["city"], make_snippet(card, query))
+        )
     return Results(query, hits, min(total, CANDIDATES), page, per_page, more=total > CANDIDATES)

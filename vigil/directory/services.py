@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -290,7 +291,15 @@ def _channel_dicts(channels: Any) -> list[dict[str, Any]]:
     ]
 
 
-def _proposed_from_parsed(parsed: ParsedEntry, before: dict[str, Any], slug: str) -> dict[str, Any]:
+def _proposed_from_parsed(
+    parsed: ParsedEntry,
+    before: dict[str, Any],
+    slug: str,
+    *,
+    regions: dict[str, Region] | None = None,
+) -> dict[str, Any]:
+    if regions is None:
+        regions = {r.slug: r for r in Region.objects.filter(slug__in=parsed.regions)}
     data = dict(before)
     published = {(c["name"], c["role"]): c["is_published"] for c in before.get("contacts", [])}
     if parsed.name_en:
@@ -311,9 +320,7 @@ def _proposed_from_parsed(parsed: ParsedEntry, before: dict[str, Any], slug: str
         last_updated=parsed.last_updated.isoformat() if parsed.last_updated else None,
         source_encoding=parsed.source_encoding[:32],
         unparsed_lines=parsed.unparsed_lines,
-        regions=sorted(
-            Region.objects.filter(slug__in=parsed.regions).values_list("slug", flat=True)
-        ),
+        regions=sorted({slug for slug in parsed.regions if slug in regions}),
         offices=[
             {
                 "label": o.label[:200],
@@ -508,6 +515,214 @@ def import_entry(parsed: ParsedEntry, *, dry_run: bool = False, author: Any = No
         existing, proposed, before=before, original_text=parsed.original_text,
         dry_run=dry_run, author=author, summary="import",
     )  # fmt: skip
+
+
+def import_entries(
+    entries: Iterable[ParsedEntry], *, dry_run: bool = False, author: Any = None
+) -> Iterator[ImportResult]:
+    """:func:`import_entry` for many entries: the same result per entry, in order.
+
+    Entries new to the directory are written together, a batch per transaction (a few queries
+    for the whole batch, one search-index pass); an entry that already exists, or that repeats
+    a name earlier in its batch, goes through :func:`import_entry` after the batch before it.
+    """
+    batch: list[ParsedEntry] = []
+    for parsed in entries:
+        batch.append(parsed)
+        if len(batch) >= IMPORT_BATCH:
+            yield from _import_batch(batch, dry_run=dry_run, author=author)
+            batch = []
+    if batch:
+        yield from _import_batch(batch, dry_run=dry_run, author=author)
+
+
+#: Entries written per transaction by :func:`import_entries`.
+IMPORT_BATCH = 500
+
+
+def _import_batch(
+    batch: list[ParsedEntry], *, dry_run: bool, author: Any
+) -> Iterator[ImportResult]:
+    keys = [import_key_for(parsed.name) for parsed in batch]
+    existing = set(
+        Organisation.objects.filter(import_key__in=set(keys)).values_list("import_key", flat=True)
+    )
+    fresh: list[tuple[ParsedEntry, str]] = []
+    for parsed, key in zip(batch, keys, strict=True):
+        if key in existing:
+            yield from _create_together(fresh, dry_run=dry_run, author=author)
+            fresh = []
+            yield import_entry(parsed, dry_run=dry_run, author=author)
+            continue
+        if not dry_run:
+            existing.add(key)
+        fresh.append((parsed, key))
+    yield from _create_together(fresh, dry_run=dry_run, author=author)
+
+
+def _unique_slugs(names: list[str]) -> list[str]:
+    """:func:`unique_slug` for many new entries at once (also unique among themselves)."""
+    bases = [slugify(translit.to_latin(name))[:190].strip("-") or "organisation" for name in names]
+    taken = set(Organisation.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
+    slugs = []
+    for name, base in zip(names, bases, strict=True):
+        if base in taken or base in RESERVED_SLUGS:
+            slug = unique_slug(name)
+            while slug in taken:  # taken by an entry of this batch, not yet in the database
+                slug = f"{slug}-{len(taken)}"
+        else:
+            slug = base
+        taken.add(slug)
+        slugs.append(slug)
+    return slugs
+
+
+def _create_together(
+    fresh: list[tuple[ParsedEntry, str]], *, dry_run: bool, author: Any
+) -> Iterator[ImportResult]:
+    if not fresh:
+        return
+    from . import search  # here: search imports the models, and signals import search
+
+    slugs = _unique_slugs([parsed.name for parsed, _key in fresh])
+    regions = {r.slug: r for r in Region.objects.all()}
+    empty = _empty_snapshot()
+    planned = []
+    for (parsed, _key), slug in zip(fresh, slugs, strict=True):
+        proposed = _proposed_from_parsed(parsed, empty, slug, regions=regions)
+        planned.append((parsed, proposed))
+    if dry_run:
+        for _parsed, proposed in planned:
+            name = proposed.get("name_en") or proposed.get("name_ru") or ""
+            yield ImportResult(
+                "created", name, proposed["slug"], snapshot_diff(empty, proposed), None, True
+            )
+        return
+    with transaction.atomic():
+        organisations = Organisation.objects.bulk_create(
+            _new_organisation(proposed, parsed.original_text) for parsed, proposed in planned
+        )
+        pairs = list(zip(organisations, (proposed for _parsed, proposed in planned), strict=True))
+        through = Organisation.regions.through
+        through.objects.bulk_create(
+            through(organisation_id=org.pk, region_id=regions[slug].pk)
+            for org, proposed in pairs
+            for slug in proposed["regions"]
+        )
+        offices = Office.objects.bulk_create(
+            Office(
+                organisation=org,
+                **{k: row.get(k, default) for k, default in _OFFICE_DEFAULTS.items()},
+            )
+            for org, proposed in pairs
+            for row in proposed["offices"]
+        )
+        office_rows = [row for _org, proposed in pairs for row in proposed["offices"]]
+        office_at: dict[tuple[int, int], Office] = {}
+        for office in offices:
+            office_at.setdefault((office.organisation_id, office.position), office)
+        contact_rows = [(org, row) for org, proposed in pairs for row in proposed["contacts"]]
+        contacts = Contact.objects.bulk_create(
+            Contact(
+                organisation=org,
+                office=office_at.get((org.pk, row["office"]))
+                if row["office"] is not None
+                else None,
+                name=row["name"],
+                role=row["role"],
+                is_published=row["is_published"],
+                position=row["position"],
+            )
+            for org, row in contact_rows
+        )
+        Channel.objects.bulk_create(
+            [
+                Channel(office=office, position=position, **_channel_fields(item))
+                for office, row in zip(offices, office_rows, strict=True)
+                for position, item in enumerate(row["channels"])
+            ]
+            + [
+                Channel(contact=contact, position=position, **_channel_fields(item))
+                for contact, (_org, row) in zip(contacts, contact_rows, strict=True)
+                for position, item in enumerate(row["channels"])
+            ]
+        )
+        Publication.objects.bulk_create(
+            Publication(
+                organisation=org,
+                **{k: row.get(k, default) for k, default in _PUBLICATION_DEFAULTS.items()},
+            )
+            for org, proposed in pairs
+            for row in proposed["publications"]
+        )
+        author = author if getattr(author, "pk", None) else None
+        Revision.objects.bulk_create(
+            Revision(organisation=org, author=author, summary="import", snapshot=proposed)
+            for org, proposed in pairs
+        )
+        search.write_documents(
+            _documents(pairs, regions, offices, office_rows, contacts, contact_rows)
+        )
+    for org, _proposed in pairs:
+        # The diff of a new entry is everything in it: only a dry run shows it.
+        yield ImportResult("created", org.name, org.slug, {}, org, False)
+
+
+def _documents(
+    pairs: list[tuple[Organisation, dict[str, Any]]],
+    regions: dict[str, Region],
+    offices: list[Office],
+    office_rows: list[dict[str, Any]],
+    contacts: list[Contact],
+    contact_rows: list[tuple[Organisation, dict[str, Any]]],
+) -> list[tuple[int, Any]]:
+    """Search documents of entries just written, from the objects in hand (no reads)."""
+    from . import search
+
+    parts: dict[int, dict[str, list[Any]]] = {
+        org.pk: {"offices": [], "contacts": [], "channels": []} for org, _proposed in pairs
+    }
+    for office, row in zip(offices, office_rows, strict=True):
+        office.loaded_channels = _unsaved_channels(row["channels"])  # type: ignore[attr-defined]
+        parts[office.organisation_id]["offices"].append(office)
+        parts[office.organisation_id]["channels"] += office.loaded_channels  # type: ignore[attr-defined]
+    for contact, (_org, row) in zip(contacts, contact_rows, strict=True):
+        if contact.is_published:
+            contact.loaded_channels = _unsaved_channels(row["channels"])  # type: ignore[attr-defined]
+            parts[contact.organisation_id]["contacts"].append(contact)
+            parts[contact.organisation_id]["channels"] += contact.loaded_channels  # type: ignore[attr-defined]
+    return [
+        (
+            org.pk,
+            search.document_of(
+                org,
+                offices=parts[org.pk]["offices"],
+                contacts=parts[org.pk]["contacts"],
+                regions=[regions[slug] for slug in proposed["regions"]],
+                topics=[],
+                publications=[
+                    Publication(**{k: row.get(k, d) for k, d in _PUBLICATION_DEFAULTS.items()})
+                    for row in proposed["publications"]
+                ],
+                channels=parts[org.pk]["channels"],
+            ),
+        )
+        for org, proposed in pairs
+        if org.is_published
+    ]
+
+
+def _unsaved_channels(rows: list[dict[str, Any]]) -> list[Channel]:
+    return [Channel(**_channel_fields(item)) for item in rows]
+
+
+def _new_organisation(proposed: dict[str, Any], original_text: str) -> Organisation:
+    organisation = Organisation(original_text=original_text)
+    for name in _SCALAR_FIELDS:
+        setattr(organisation, name, proposed[name])
+    last_updated = proposed.get("last_updated")
+    organisation.last_updated = datetime.date.fromisoformat(last_updated) if last_updated else None
+    return organisation
 
 
 def restore_entry(

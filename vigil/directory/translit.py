@@ -14,6 +14,7 @@ both sides: index and query.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -87,6 +88,7 @@ def fold_latin(text: str) -> str:
     return text
 
 
+@functools.lru_cache(maxsize=200_000)
 def key(word: str) -> str:
     """The comparison form of a word in either script: "Мемориал" and "Memorial" agree."""
     return fold_latin(to_latin(word))

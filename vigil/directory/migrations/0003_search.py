@@ -27,9 +27,7 @@ def create(apps: Any, schema_editor: Any) -> None:
         raise RuntimeError(f"directory search supports SQLite and PostgreSQL, not {vendor}")
     for sql in SQLITE if vendor == "sqlite" else POSTGRES:
         schema_editor.execute(sql)
-    from vigil.directory.search import rebuild_all
-
-    rebuild_all(apps.get_model("directory", "Organisation"))
+    # The rows are built by 0004_search_cards, once the table beside the index exists.
 
 
 def drop(apps: Any, schema_editor: Any) -> None:

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 from pathlib import Path
 from typing import Any
@@ -20,14 +19,12 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
-from vigil.directory import exchange, search
+from vigil.directory import exchange, services
 from vigil.directory.importer import EntryError, HandbookFile, ParsedEntry
 from vigil.directory.models import Region
-from vigil.directory.services import ImportResult, import_entry, restore_entry
+from vigil.directory.services import ImportResult, import_entries, restore_entry
 
 DIFF_VALUE_LENGTH = 70
-#: Entries whose search rows are built together.
-INDEX_BATCH = 100
 
 
 class _RawOutput(io.StringIO):
@@ -104,13 +101,13 @@ class Command(BaseCommand):
         )
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         errors = 0
-        with contextlib.ExitStack() as batch:
-            batch.enter_context(search.deferred())
-            for done, item in enumerate(source, start=1):
-                if done % INDEX_BATCH == 0:  # index the search rows of a batch at a time
-                    batch.close()
-                    batch.enter_context(search.deferred())
-                errors += self.import_item(item, dry_run=dry_run, counts=counts)
+        chunk: list[ParsedEntry | EntryError] = []
+        for item in source:
+            chunk.append(item)
+            if len(chunk) >= services.IMPORT_BATCH:
+                errors += self.import_chunk(chunk, dry_run=dry_run, counts=counts)
+                chunk = []
+        errors += self.import_chunk(chunk, dry_run=dry_run, counts=counts)
         self.stdout.write(
             "  "
             + _(
@@ -127,22 +124,30 @@ class Command(BaseCommand):
         )
         return errors == 0
 
-    def import_item(
-        self, item: ParsedEntry | EntryError, *, dry_run: bool, counts: dict[str, int]
+    def import_chunk(
+        self, chunk: list[ParsedEntry | EntryError], *, dry_run: bool, counts: dict[str, int]
     ) -> int:
-        """Import one entry and report it; returns 1 for an error, else 0."""
-        if isinstance(item, EntryError):
-            self.stderr.write(f"  {item}")
-            return 1
-        result = import_entry(item, dry_run=dry_run)
-        counts[result.status] += 1
-        self.report_result(result, dry_run=dry_run, first_line=item.first_line)
-        for number, text in item.unparsed:
-            self.stdout.write(
-                "      "
-                + _("line %(number)d kept unparsed: %(text)s") % {"number": number, "text": text}
-            )
-        return 0
+        """Import the entries of a chunk together and report every item in file order;
+        returns the number of errors."""
+        results = import_entries(
+            (item for item in chunk if isinstance(item, ParsedEntry)), dry_run=dry_run
+        )
+        errors = 0
+        for item in chunk:
+            if isinstance(item, EntryError):
+                self.stderr.write(f"  {item}")
+                errors += 1
+                continue
+            result = next(results)
+            counts[result.status] += 1
+            self.report_result(result, dry_run=dry_run, first_line=item.first_line)
+            for number, text in item.unparsed:
+                self.stdout.write(
+                    "      "
+                    + _("line %(number)d kept unparsed: %(text)s")
+                    % {"number": number, "text": text}
+                )
+        return errors
 
     def report_result(self, result: ImportResult, *, dry_run: bool, first_line: int) -> None:
         labels = {

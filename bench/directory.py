@@ -1,0 +1,262 @@
+"""Benchmark the directory at scale on SQLite and on PostgreSQL, and print one table.
+
+    .venv/bin/python bench/directory.py            # 100,000 organisations (the issue's figure)
+    .venv/bin/python bench/directory.py --entries 5000 --no-postgres   # a quick try
+
+1. ``bench/directory_data.py`` writes the entries to one handbook-style text file (a third in
+   Russian; one to three offices and two to four contacts each), once for both databases.
+2. For each database, in a fresh data folder (and a throwaway PostgreSQL database):
+   ``vigil migrate``, then ``vigil directory import FILE`` exactly as staff would run it, its
+   report going to a log file.  The rate is entries divided by the command's wall time, start-up
+   included; its resident memory is sampled every 0.25 s from /proc: the peak, and the growth
+   between a fifth of the way and the end (flat memory means no growth with the file's size).
+3. ``bench/directory_search.py``: the query mix in-process, p50/p95/p99 over 2,000 searches.
+4. ``vigil serve --workers 2 --no-worker`` driven by ``bench/http_load.py`` (a second process,
+   8 threads) on the search page with the same mix: p50/p95/p99 seen by the client.
+
+Every step is bounded in count and time.  PostgreSQL or Redis not answering is said loudly and
+their column left "not measured".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from directory_data import write as write_entries
+from run import (
+    BENCH,
+    HOST,
+    PG_PORT,
+    PG_USER,
+    PYTHON,
+    REDIS_URL,
+    ROOT,
+    VIGIL,
+    child_env,
+    fmt,
+    forget_cache_keys,
+    load_average,
+    loud,
+    machine,
+    markdown_row,
+    postgres_problem,
+    run,
+    say,
+    serving,
+    throwaway_database,
+)
+
+TARGETS = {"search_ms": 10.0, "http_ms": 30.0, "import_per_s": 2000.0}
+
+
+def rss_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+def timed_import(env: dict[str, str], data: Path, log: Path, limit: float) -> dict[str, Any]:
+    """``vigil directory import`` as a user runs it, with its memory sampled from outside."""
+    say(f"$ vigil directory import {data.name} > {log.name}")
+    samples: list[tuple[float, int]] = []
+    started = time.perf_counter()
+    with log.open("wb") as out:
+        process = subprocess.Popen(
+            [VIGIL, "directory", "import", str(data)],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+        )
+        while process.poll() is None:
+            if time.perf_counter() - started > limit:
+                process.kill()
+                raise RuntimeError(f"the import took more than {limit:.0f} s")
+            rss = rss_kib(process.pid)
+            if rss:
+                samples.append((time.perf_counter() - started, rss))
+            time.sleep(0.25)
+    seconds = time.perf_counter() - started
+    if process.returncode != 0:
+        tail = log.read_text(encoding="utf-8", errors="replace").splitlines()[-5:]
+        sys.stderr.write("\n".join(tail) + "\n")
+        raise RuntimeError(f"the import exited with {process.returncode}")
+    summary = log.read_text(encoding="utf-8").strip().splitlines()[-1]
+    fifth = [rss for t, rss in samples if t >= seconds / 5] or [samples[-1][1]]
+    return {
+        "seconds": seconds,
+        "report": summary,
+        "peak_rss_mib": max(rss for _t, rss in samples) / 1024,
+        "rss_at_fifth_mib": fifth[0] / 1024,
+        "rss_at_end_mib": samples[-1][1] / 1024,
+    }
+
+
+def measure(
+    mode: str, env: dict[str, str], work: Path, data: Path, opts: argparse.Namespace
+) -> dict[str, Any]:
+    load_before = load_average()
+    run([VIGIL, "migrate", "--no-input", "-v", "0"], env, timeout=300)
+    run([VIGIL, "createcachetable"], env, timeout=60)
+    result: dict[str, Any] = {"load_average": [load_before]}
+    result["import"] = timed_import(env, data, work / f"import-{mode}.log", opts.import_limit)
+    result["import"]["per_s"] = opts.entries / result["import"]["seconds"]
+    out, paths = work / f"search-{mode}.json", work / "paths.txt"
+    command = [PYTHON, str(BENCH / "directory_search.py"), "--out", str(out)]
+    command += ["--queries", str(opts.queries), "--paths", str(paths)]
+    run(command, env, timeout=600)
+    result["search"] = json.loads(out.read_text())
+    with serving(env, work / f"serve-{mode}.log", opts.workers) as port:
+        out = work / f"http-{mode}.json"
+        load = [PYTHON, str(BENCH / "http_load.py"), "--port", str(port), "--paths", str(paths)]
+        load += ["--requests", str(opts.requests), "--concurrency", str(opts.concurrency)]
+        load += ["--time-limit", str(opts.time_limit), "--out", str(out)]
+        run(load, env, timeout=opts.time_limit + 300)
+        result["http"] = json.loads(out.read_text())
+    result["load_average"].append(load_average())
+    return result
+
+
+def postgres_mode(work: Path, data: Path, opts: argparse.Namespace) -> dict[str, Any] | None:
+    problem = postgres_problem()
+    if problem:
+        loud(f"{problem} -- DID NOT ANSWER: the PostgreSQL column WAS NOT MEASURED")
+        return None
+    prefix = f"vigil-bench-{os.getpid()}-{secrets.token_hex(4)}"
+    with throwaway_database() as name:
+        extra = {
+            "VIGIL_DATABASE_URL": f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}",
+            "VIGIL_REDIS_URL": REDIS_URL,
+            "VIGIL_CACHE_PREFIX": prefix,
+        }
+        try:
+            return measure("postgresql", child_env(work / "pg-data", extra), work, data, opts)
+        finally:
+            forget_cache_keys(prefix)
+
+
+def table(results: dict[str, dict[str, Any] | None], opts: argparse.Namespace) -> str:
+    modes = list(results)
+    rows: list[list[str]] = []
+
+    def row(label: str, cell: Any) -> None:
+        rows.append([label, *("not measured" if r is None else cell(r) for r in results.values())])
+
+    def quantiles(part: dict[str, Any]) -> str:
+        return " / ".join(fmt(part[f"{q}_ms"], 1) for q in ("p50", "p95", "p99"))
+
+    row(
+        "Load average (1 min), before / after",
+        lambda r: " / ".join(f"{x:.2f}" for x in r["load_average"]),
+    )
+    row(
+        f"Import {opts.entries:,} entries (`vigil directory import`), entries/s",
+        lambda r: f"{fmt(r['import']['per_s'], 0)} ({fmt(r['import']['seconds'], 0)} s)",
+    )
+    row(
+        "Import: resident memory at 1/5 of the run / at the end / peak, MiB",
+        lambda r: " / ".join(
+            fmt(r["import"][k], 0) for k in ("rss_at_fifth_mib", "rss_at_end_mib", "peak_rss_mib")
+        ),
+    )
+    row(
+        f"Search in-process, p50 / p95 / p99 ms ({opts.queries:,} queries)",
+        lambda r: quantiles(r["search"]),
+    )
+    for kind in ("russian", "english", "transliterated", "typo", "person", "phone"):
+        row(
+            f"… {kind} queries, p50 / p95 ms",
+            lambda r, k=kind: " / ".join(
+                fmt(r["search"]["by_kind"][k][f"{q}_ms"], 1) for q in ("p50", "p95")
+            ),
+        )
+    row("Queries that found nothing", lambda r: ", ".join(r["search"]["empty"]) or "none")
+    row("Search page over HTTP, p50 / p95 / p99 ms", lambda r: quantiles(r["http"]))
+    row(
+        "Search page over HTTP: requests/s, requests (errors)",
+        lambda r: (
+            f"{fmt(r['http']['rps'], 0)}; {r['http']['requests']:,} ({r['http']['errors']})"
+            + (" time limit hit" if r["http"]["hit_time_limit"] else "")
+        ),
+    )
+    header = ["Measurement", *modes]
+    lines = [markdown_row(header), markdown_row(["---"] * len(header)), *map(markdown_row, rows)]
+    return "\n".join(lines)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--entries", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=2_000, help="in-process searches")
+    parser.add_argument("--requests", type=int, default=2_000, help="HTTP searches")
+    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="HTTP, seconds")
+    parser.add_argument("--import-limit", type=float, default=3600.0, help="seconds per import")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    opts = parser.parse_args()
+    if not 100 <= opts.entries <= 1_000_000:
+        parser.error("--entries must be 100..1000000")
+
+    started = time.monotonic()
+    info = machine()
+    busy = load_average()
+    if busy > (os.cpu_count() or 1) / 2:
+        loud(f"load average {busy:.2f} on {os.cpu_count()} CPUs: other work WILL SKEW the figures")
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    results: dict[str, dict[str, Any] | None] = {}
+    with tempfile.TemporaryDirectory(prefix="vigil-bench-directory-") as tmp:
+        work = Path(tmp)
+        data = work / "entries.txt"
+        say(f"writing {opts.entries:,} entries to {data.name}")
+        write_entries(data, opts.entries)
+        say(f"{data.stat().st_size / 1024 / 1024:.0f} MiB")
+        say("SQLite (embedded mode: a fresh VIGIL_DATA_DIR, database cache)")
+        results["SQLite"] = measure("sqlite", child_env(work / "sqlite-data", {}), work, data, opts)
+        if opts.no_postgres:
+            loud("--no-postgres: the PostgreSQL column WAS NOT MEASURED")
+            results["PostgreSQL"] = None
+        else:
+            say(f"PostgreSQL at {HOST}:{PG_PORT} with the Redis cache at {REDIS_URL}")
+            results["PostgreSQL"] = postgres_mode(work, data, opts)
+
+    print(f"Vigil directory benchmark, {now}")
+    print(
+        f"Machine: {info.get('cpu', '?')}, {info['nproc']} CPUs, {info.get('memory', '?')}; "
+        f"Python {info['python']}, Django {info['django']}; {info['platform']}"
+    )
+    print(
+        f"{opts.entries:,} generated organisations; HTTP: vigil serve --workers {opts.workers} "
+        f"--no-worker, client bench/http_load.py with {opts.concurrency} threads, a new "
+        f"connection per request, up to {opts.requests:,} requests or {opts.time_limit:g} s "
+        f"after 100 warm-up requests.  Targets: import ≥ {TARGETS['import_per_s']:,.0f}/s, "
+        f"search p95 ≤ {TARGETS['search_ms']:g} ms in-process and ≤ {TARGETS['http_ms']:g} ms "
+        "over HTTP."
+    )
+    print()
+    print(table(results, opts))
+    print(f"\nTotal time: {time.monotonic() - started:.0f} s")
+    if opts.json:
+        opts.json.write_text(
+            json.dumps({"when": now, "machine": info, "results": results}, indent=2)
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,33 @@
+"""What a search result shows of an entry, stored beside the index (``search.card_of``).
+
+A page of results is then one read of this table instead of the entries and six related
+tables.  The same SQL on SQLite and PostgreSQL; rows go with their entry.
+"""
+
+from typing import Any
+
+from django.db import migrations
+
+CREATE = (
+    "CREATE TABLE directory_search_card ("
+    "organisation_id bigint NOT NULL PRIMARY KEY "
+    "REFERENCES directory_organisation (id) ON DELETE CASCADE DEFERRABLE INITIALLY DEFERRED, "
+    "card text NOT NULL)"
+)
+
+
+def create(apps: Any, schema_editor: Any) -> None:
+    schema_editor.execute(CREATE)
+    from vigil.directory.search import rebuild_all
+
+    rebuild_all(apps.get_model("directory", "Organisation"))
+
+
+def drop(apps: Any, schema_editor: Any) -> None:
+    schema_editor.execute("DROP TABLE IF EXISTS directory_search_card")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("directory", "0003_search")]
+
+    operations = [migrations.RunPython(create, drop)]
