@@ -312,7 +312,7 @@ def export_csv(board: Dashboard) -> Iterator[str]:
             row.group.region.name,
             row.members,
             row.last_meeting.isoformat() if row.last_meeting else "",
-            _("dormant") if row.dormant else _("active"),
+            str(Group.Status.DORMANT.label if row.dormant else Group.Status.ACTIVE.label),
             row.recent_meetings,
             row.letters_total,
             *[row.letters.get(case, 0) for case in case_labels],

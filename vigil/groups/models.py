@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import (
@@ -27,9 +28,10 @@ from vigil.core.timezones import validate_time_zone
 
 class Group(models.Model):
     class Status(models.TextChoices):
-        ACTIVE = "active", _("active")
-        DORMANT = "dormant", _("dormant")
-        CLOSED = "closed", _("closed")
+        # A group's status agrees with "группа" in Russian: its own context.
+        ACTIVE = "active", pgettext_lazy("group status", "active")
+        DORMANT = "dormant", pgettext_lazy("group status", "dormant")
+        CLOSED = "closed", pgettext_lazy("group status", "closed")
 
     number = models.PositiveIntegerField(_("number"), unique=True)
     name = models.CharField(_("name"), max_length=200)
