@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from django.utils import translation
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
@@ -50,7 +50,7 @@ def test_dashboard_in_russian_shows_a_dormant_group(
 
     with translation.override("ru"):
         heading = gettext("Regional coordination")
-        dormant = gettext("dormant")
+        dormant = pgettext("group status", "dormant")
         chart_title = gettext("Groups and their activity by region")
     expect(page.get_by_role("heading", level=1)).to_have_text(heading)
 
