@@ -60,6 +60,29 @@ def test_figures_for_the_whole_network(network: Network) -> None:
     assert (board.active_count, board.dormant_count, board.letters_total) == (3, 1, 16)
 
 
+def test_latest_bulletins_receipt_per_group(network: Network) -> None:
+    from tests.distribution.conftest import make_issue
+    from vigil.distribution import services as distribution_services
+
+    staff = network.people["staff"]
+
+    def board() -> selectors.Dashboard:
+        return selectors.dashboard(selectors.overseen_groups(staff), staff, today=network.today)
+
+    assert board().bulletin_issue == "" and {row.bulletin for row in board().rows} == {""}
+    distribution = distribution_services.plan(make_issue())
+    shown = board()
+    assert shown.bulletin_issue == str(distribution.issue)
+    expected = {
+        delivery.group_id: str(delivery.get_status_display())
+        for delivery in distribution.deliveries.all()
+    }
+    assert {row.group.pk: row.bulletin for row in shown.rows} == {
+        row.group.pk: expected[row.group.pk] for row in shown.rows
+    }
+    assert any(row.bulletin for row in shown.rows)
+
+
 def test_chart_sums_the_table_per_region(network: Network) -> None:
     staff = network.people["staff"]
     board = selectors.dashboard(selectors.overseen_groups(staff), staff, today=network.today)
@@ -102,9 +125,9 @@ def test_the_number_of_queries_does_not_grow_with_every_figure(
     moscow = network.a.region
     for number in range(10, 20):
         make_group(number, f"Группа {number}", f"group-{number}", moscow)
-    # Members, last meeting (also for the dormancy rule), recent meetings, letters and events:
-    # the same few queries for 10 more groups.
-    assert queries() == before <= 3
+    # Members, last meeting (also for the dormancy rule), recent meetings, letters, events and
+    # the latest bulletin's receipt: the same few queries for 10 more groups.
+    assert queries() == before <= 4
 
 
 @pytest.mark.parametrize("key", ["supporter", "member_a", "member_b", "coordinator_a"])
@@ -203,6 +226,7 @@ def test_csv_export_is_the_same_table(client: Any, network: Network) -> None:
         "Letters this month: Case 2",
         "Letters this month: Дело Иванова",
         "Upcoming events",
+        "Latest bulletin",
     ]
     by_number = {row[0]: dict(zip(header, row, strict=True)) for row in rows[1:]}
     assert sorted(by_number) == ["1", "2", "3", "5"]
@@ -214,6 +238,7 @@ def test_csv_export_is_the_same_table(client: Any, network: Network) -> None:
     assert a["Letters this month"] == "15"
     assert a["Letters this month: Дело Иванова"] == "12"
     assert a["Upcoming events"] == "2"
+    assert a["Latest bulletin"] == ""  # none sent yet
     assert by_number["2"]["State"] == "dormant"
 
 

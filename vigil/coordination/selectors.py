@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from vigil.accounts.roles import Role
 from vigil.directory.models import Region
+from vigil.distribution.models import Delivery, Distribution
 from vigil.events import selectors as events_selectors
 from vigil.events.models import Event
 from vigil.groups.models import Group, Meeting, MeetingLetters, Membership
@@ -127,6 +128,8 @@ class GroupRow:
     recent_meetings: int
     letters: dict[str, int] = field(default_factory=dict)
     upcoming_events: int = 0
+    #: The latest bulletin's delivery to the group ("sent", "bounced", "print pack"...).
+    bulletin: str = ""
 
     @property
     def letters_total(self) -> int:
@@ -140,6 +143,8 @@ class Dashboard:
     rows: list[GroupRow]
     #: Letters this month per case over all rows, biggest first.
     cases: list[tuple[str, int]]
+    #: The latest bulletin sent out (its receipt is in each row), if any.
+    bulletin_issue: str = ""
 
     @property
     def dormant_count(self) -> int:
@@ -236,7 +241,14 @@ def dashboard(
     for event_count in organised:
         by_id[event_count["group_id"]].upcoming_events = event_count["total"]
 
+    latest = Distribution.objects.select_related("issue").order_by("-created_at").first()
+    if latest is not None:
+        deliveries = Delivery.objects.filter(distribution=latest, group_id__in=list(by_id))
+        for delivery in deliveries.only("group_id", "status"):
+            by_id[delivery.group_id].bulletin = str(delivery.get_status_display())
+
     return Dashboard(
+        bulletin_issue=str(latest.issue) if latest is not None else "",
         today=today,
         month_start=month_start,
         rows=rows,
@@ -303,6 +315,7 @@ def export_csv(board: Dashboard) -> Iterator[str]:
         _("Letters this month"),
         *[_("Letters this month: %(case)s") % {"case": case} for case in case_labels],
         _("Upcoming events"),
+        _("Latest bulletin"),
     ]
     rows = [
         [
@@ -317,6 +330,7 @@ def export_csv(board: Dashboard) -> Iterator[str]:
             row.letters_total,
             *[row.letters.get(case, 0) for case in case_labels],
             row.upcoming_events,
+            row.bulletin,
         ]
         for row in board.rows
     ]
