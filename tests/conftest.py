@@ -177,4 +177,3 @@ def english() -> Iterator[None]:
 
     with translation.override("en"):
         yield
-
