@@ -457,3 +457,23 @@ def test_common_words_are_capped(directory: dict[str, Organisation], monkeypatch
     monkeypatch.setattr(search, "CANDIDATES", 100)
     ranked = [h.slug for h in search.search("common", per_page=10).hits]
     assert ranked[-1] == "mentions" and len(ranked) == 7
+
+
+def test_a_rolled_back_write_does_not_lose_a_name_from_the_typo_vocabulary() -> None:
+    """The process saw "Zyxwvut" in a write that was rolled back: writing it again must still
+    put it in the shared vocabulary, or a typo of it is found only until the next reload."""
+    import contextlib
+
+    from django.db import connection, transaction
+
+    search.search("anything")  # this process's vocabulary is loaded and learns as it writes
+    with contextlib.suppress(RuntimeError), transaction.atomic():
+        make_org("first", name_en="Zyxwvut Society")
+        raise RuntimeError("the import failed")
+    make_org("second", name_en="Zyxwvut Union")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT count(*) FROM {search.TERMS} WHERE term = %s",  # noqa: S608
+            [translit.key("zyxwvut")],
+        )
+        assert cursor.fetchone()[0] == 1

@@ -357,8 +357,10 @@ def _write(rows: Sequence[tuple[int, Document]]) -> None:
             f"INSERT INTO {CARDS} (organisation_id, card) VALUES (%s, %s)",  # noqa: S608
             [(pk, json.dumps(d.card, ensure_ascii=False)) for pk, d in rows],
         )
-        # Terms this process already knows are in the table (or were, before a rollback).
-        terms = sorted({t for _pk, d in rows for t in d.terms} - _vocabulary.terms)
+        # Every term is written, even one this process knows: a rolled-back write leaves a
+        # term in this process's memory that never reached the table (and so other processes,
+        # and this one after a reload).
+        terms = sorted({t for _pk, d in rows for t in d.terms})
         if terms:
             cursor.executemany(
                 f"INSERT INTO {TERMS} (term) VALUES (%s) ON CONFLICT DO NOTHING",  # noqa: S608
