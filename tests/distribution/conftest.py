@@ -9,20 +9,14 @@ import pytest
 
 from vigil.bulletin.models import Article, Issue, Segment
 from vigil.directory.models import Region
-from vigil.directory.regions import ensure_region_tree
 from vigil.groups.models import Group
 
 APPROVED = Segment.Status.APPROVED
 
 
 @pytest.fixture(autouse=True)
-def region_tree(request: pytest.FixtureRequest) -> None:
-    """The region tree (a data migration); tests with real commits flush it, so restore it."""
-    if not ({"db", "transactional_db", "django_db_setup"} & set(request.fixturenames)):
-        return
-    request.getfixturevalue("db")
-    if not Region.objects.filter(slug="kazan").exists():
-        ensure_region_tree(Region)
+def _regions(region_tree: None) -> None:
+    """Every test here has the region tree (see tests/conftest.py)."""
 
 
 @pytest.fixture(autouse=True)

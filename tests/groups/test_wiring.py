@@ -15,9 +15,9 @@ import pytest
 from django.test import override_settings
 
 from tests.conftest import SmtpSink
+from tests.core.test_settings import production_env as core_production_env
 from tests.groups.conftest import sign_in
 from vigil.accounts.models import User
-from vigil.core.env import new_aes_key
 from vigil.directory.models import Region
 from vigil.groups import selectors, services
 from vigil.groups.models import Group
@@ -82,15 +82,10 @@ def run_check(env: dict[str, str], tmp_path: Path) -> subprocess.CompletedProces
 
 
 def production_env(**extra: str) -> dict[str, str]:
-    return {
-        "VIGIL_ENV": "production",
-        "VIGIL_SECRET_KEY": "s" * 20 + new_aes_key(),
-        "VIGIL_ENCRYPTION_KEYS": f"k1:{new_aes_key()}",
-        "VIGIL_BLIND_INDEX_KEY": new_aes_key(),
-        "VIGIL_ALLOWED_HOSTS": "vigil.example.org",
-        "VIGIL_SMTP_HOST": "127.0.0.1",
-        **extra,
-    }
+    """The core settings tests' production set-up without VIGIL_BASE_URL, plus ``extra``."""
+    env = core_production_env()
+    del env["VIGIL_BASE_URL"]
+    return {**env, **extra}
 
 
 @pytest.mark.parametrize(
