@@ -647,7 +647,7 @@ def _create_together(
                 for position, item in enumerate(row["channels"])
             ]
         )
-        Publication.objects.bulk_create(
+        publications = Publication.objects.bulk_create(
             Publication(
                 organisation=org,
                 **{k: row.get(k, default) for k, default in _PUBLICATION_DEFAULTS.items()},
@@ -661,7 +661,7 @@ def _create_together(
             for org, proposed in pairs
         )
         search.write_documents(
-            _documents(pairs, regions, offices, office_rows, contacts, contact_rows)
+            _documents(pairs, regions, offices, office_rows, contacts, contact_rows, publications)
         )
     for org, _proposed in pairs:
         # The diff of a new entry is everything in it: only a dry run shows it.
@@ -675,13 +675,17 @@ def _documents(
     office_rows: list[dict[str, Any]],
     contacts: list[Contact],
     contact_rows: list[tuple[Organisation, dict[str, Any]]],
+    publications: list[Publication],
 ) -> list[tuple[int, Any]]:
     """Search documents of entries just written, from the objects in hand (no reads)."""
     from . import search
 
     parts: dict[int, dict[str, list[Any]]] = {
-        org.pk: {"offices": [], "contacts": [], "channels": []} for org, _proposed in pairs
+        org.pk: {"offices": [], "contacts": [], "channels": [], "publications": []}
+        for org, _proposed in pairs
     }
+    for publication in publications:
+        parts[publication.organisation_id]["publications"].append(publication)
     for office, row in zip(offices, office_rows, strict=True):
         office.loaded_channels = _unsaved_channels(row["channels"])  # type: ignore[attr-defined]
         parts[office.organisation_id]["offices"].append(office)
@@ -700,10 +704,7 @@ def _documents(
                 contacts=parts[org.pk]["contacts"],
                 regions=[regions[slug] for slug in proposed["regions"]],
                 topics=[],
-                publications=[
-                    Publication(**{k: row.get(k, d) for k, d in _PUBLICATION_DEFAULTS.items()})
-                    for row in proposed["publications"]
-                ],
+                publications=parts[org.pk]["publications"],
                 channels=parts[org.pk]["channels"],
             ),
         )
