@@ -26,6 +26,13 @@ LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 _CALL_REPORT = pytest.StashKey[pytest.TestReport]()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _database_before_browser(django_db_setup: None) -> None:
+    """Create the test database before Playwright's session-wide browser starts its event loop,
+    so that it is also destroyed after the loop has stopped: otherwise a browser test run on
+    its own set the database up, and tore it down, inside the loop (SynchronousOnlyOperation)."""
+
+
 @pytest.fixture(scope="module", autouse=True)
 def _allow_orm_beside_playwright() -> Iterator[None]:
     """Playwright's sync API runs an event loop in this thread; without this, every ORM call

@@ -4,45 +4,21 @@ named reviewer of the issue approves.  Screenshots for the user guide."""
 
 from __future__ import annotations
 
-import os
-import re
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.bulletin import services
 from vigil.bulletin.models import GlossaryTerm, Segment
 
 from .conftest import RequestLog
+from .support import IMG, ru, sign_in
 
 pytestmark = pytest.mark.browser
-
-_ROOT = Path(__file__).resolve().parents[2]
-IMG = (
-    _ROOT / "docs" / "img" if os.environ.get("VIGIL_UPDATE_SCREENSHOTS") else _ROOT / "test-results"
-)
-
-
-def ru(text: str) -> str:
-    with translation.override("ru"):
-        return gettext(text)
-
-
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/account/login/")
-    page.get_by_label(ru("E-mail address")).fill(email)
-    page.get_by_label(ru("Password")).fill(PASSWORD)
-    page.get_by_role("button", name=ru("Sign in")).click()
-    expect(page).not_to_have_url(re.compile(r"/account/login/"))
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ one is not, writes a letter for a death-penalty case in Russia and downloads the
 from __future__ import annotations
 
 import io
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -12,8 +11,6 @@ from typing import Any
 
 import pypdf
 import pytest
-from django.utils import translation
-from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
@@ -25,21 +22,14 @@ from vigil.groups import services
 from vigil.groups.models import Membership
 
 from .conftest import RequestLog
+from .support import IMG, UPDATE_SCREENSHOTS, ru
 
 pytestmark = pytest.mark.browser
 
-_ROOT = Path(__file__).resolve().parents[2]
-SCREENSHOTS = bool(os.environ.get("VIGIL_UPDATE_SCREENSHOTS"))
-
-
-def ru(text: str) -> str:
-    with translation.override("ru"):
-        return gettext(text)
-
 
 def shot(page: Page, name: str) -> None:
-    if SCREENSHOTS:
-        page.screenshot(path=str(_ROOT / "docs" / "img" / f"cases-{name}.png"), full_page=True)
+    if UPDATE_SCREENSHOTS:
+        page.screenshot(path=str(IMG / f"cases-{name}.png"), full_page=True)
 
 
 def test_member_in_russia_writes_for_the_right_cases(

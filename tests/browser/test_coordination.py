@@ -3,9 +3,7 @@ chart is drawn under the CSP, nothing comes from another host; a screenshot for 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,13 +16,9 @@ from tests.coordination.network import build_network
 from vigil.accounts.models import User
 
 from .conftest import RequestLog
+from .support import IMG
 
 pytestmark = pytest.mark.browser
-
-_ROOT = Path(__file__).resolve().parents[2]
-IMG = (
-    _ROOT / "docs" / "img" if os.environ.get("VIGIL_UPDATE_SCREENSHOTS") else _ROOT / "test-results"
-)
 
 
 def test_dashboard_in_russian_shows_a_dormant_group(

@@ -4,10 +4,8 @@ from another host; screenshots for the user guide."""
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -21,15 +19,9 @@ from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 
 from .conftest import RequestLog
+from .support import IMG
 
 pytestmark = pytest.mark.browser
-
-# The user guide's pictures are refreshed only on request (VIGIL_UPDATE_SCREENSHOTS=1), so that
-# an ordinary test run changes no tracked file.
-_ROOT = Path(__file__).resolve().parents[2]
-IMG = (
-    _ROOT / "docs" / "img" if os.environ.get("VIGIL_UPDATE_SCREENSHOTS") else _ROOT / "test-results"
-)
 
 
 def test_region_and_organisation_pages_in_russian(

@@ -4,14 +4,11 @@ that a calendar app can read; screenshots for the user guide."""
 from __future__ import annotations
 
 import datetime
-import os
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from icalendar import Calendar
 from playwright.sync_api import Page, expect
 
@@ -25,18 +22,9 @@ from vigil.events.models import Event, Rsvp
 from vigil.groups.models import Group, Membership
 
 from .conftest import RequestLog
+from .support import IMG, ru
 
 pytestmark = pytest.mark.browser
-
-_ROOT = Path(__file__).resolve().parents[2]
-IMG = (
-    _ROOT / "docs" / "img" if os.environ.get("VIGIL_UPDATE_SCREENSHOTS") else _ROOT / "test-results"
-)
-
-
-def ru(message: str) -> str:
-    with translation.override("ru"):
-        return gettext(message)
 
 
 def _setup(make_user: Callable[..., User]) -> tuple[Group, User, User, Event]:

@@ -5,16 +5,12 @@ meeting.  Screenshots for the user guide."""
 from __future__ import annotations
 
 import datetime
-import os
 import re
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, SmtpSink
@@ -25,36 +21,13 @@ from vigil.groups import services
 from vigil.groups.models import Group, Meeting, Membership
 
 from .conftest import RequestLog
+from .support import IMG, ru, run_tasks, sign_in
 
 pytestmark = pytest.mark.browser
-
-_ROOT = Path(__file__).resolve().parents[2]
-IMG = (
-    _ROOT / "docs" / "img" if os.environ.get("VIGIL_UPDATE_SCREENSHOTS") else _ROOT / "test-results"
-)
-
-
-def ru(text: str) -> str:
-    """A string as the Russian pages show it (English until the catalog translates it)."""
-    with translation.override("ru"):
-        return gettext(text)
-
-
-def run_tasks() -> None:
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "-v", "0")
 
 
 def last_body(smtp: SmtpSink) -> str:
     return str(smtp.messages[-1].get_payload(decode=True).decode())  # type: ignore[union-attr]
-
-
-def sign_in(page: Page, base: str, email: str, password: str) -> None:
-    page.context.clear_cookies()
-    page.goto(f"{base}/account/login/")
-    page.get_by_label(ru("E-mail address")).fill(email)
-    page.get_by_label(ru("Password")).fill(password)
-    page.get_by_role("button", name=ru("Sign in")).click()
-    expect(page).not_to_have_url(re.compile(r"/account/login/"))
 
 
 def test_join_accept_first_sign_in_and_log_a_meeting(

@@ -5,38 +5,20 @@ user guide (docs/img/petitions-*.png) only with VIGIL_UPDATE_SCREENSHOTS=1."""
 from __future__ import annotations
 
 import datetime
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core.management import call_command
-from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.conftest import SmtpSink
 from vigil.actions.models import ConsentText, Petition, Signature
 
 from .conftest import RequestLog
+from .support import IMG, ru, run_tasks
 
 pytestmark = pytest.mark.browser
-
-_ROOT = Path(__file__).resolve().parents[2]
-IMG = (
-    _ROOT / "docs" / "img" if os.environ.get("VIGIL_UPDATE_SCREENSHOTS") else _ROOT / "test-results"
-)
-
-
-def ru(text: str) -> str:
-    """A string as the Russian pages show it (English until the catalog translates it)."""
-    with translation.override("ru"):
-        return gettext(text)
-
-
-def run_tasks() -> None:
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "-v", "0")
 
 
 def test_sign_in_russian_confirm_by_mail_and_watch_the_counter_move(

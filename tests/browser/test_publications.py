@@ -5,9 +5,7 @@ user guide (only with VIGIL_UPDATE_SCREENSHOTS=1)."""
 from __future__ import annotations
 
 import datetime
-import os
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,13 +17,10 @@ from vigil.publications import services
 from vigil.publications.importer import read_file
 
 from .conftest import RequestLog
+from .support import IMG
 
 pytestmark = pytest.mark.browser
 
-_ROOT = Path(__file__).resolve().parents[2]
-IMG = (
-    _ROOT / "docs" / "img" if os.environ.get("VIGIL_UPDATE_SCREENSHOTS") else _ROOT / "test-results"
-)
 TITLE = "Russian Federation: Resource Centre plays key role"
 
 

@@ -1,0 +1,43 @@
+"""What the browser tests share: where screenshots go, the Russian text of a message, signing
+in through the form, running queued tasks.  Kept here rather than in conftest.py because the
+tests import these names."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+from django.core.management import call_command
+from django.utils import translation
+from django.utils.translation import gettext
+from playwright.sync_api import Page, expect
+
+from tests.conftest import PASSWORD
+
+_ROOT = Path(__file__).resolve().parents[2]
+#: The user guide's pictures are refreshed only on request (VIGIL_UPDATE_SCREENSHOTS=1), so
+#: that an ordinary test run changes no tracked file.
+UPDATE_SCREENSHOTS = bool(os.environ.get("VIGIL_UPDATE_SCREENSHOTS"))
+IMG = _ROOT / "docs" / "img" if UPDATE_SCREENSHOTS else _ROOT / "test-results"
+
+
+def ru(text: str) -> str:
+    """A message as the Russian pages show it."""
+    with translation.override("ru"):
+        return gettext(text)
+
+
+def run_tasks() -> None:
+    """Run every queued task once, as the worker would (mail, publication, ...)."""
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "-v", "0")
+
+
+def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:
+    """Sign in through the Russian login form, starting from no session."""
+    page.context.clear_cookies()
+    page.goto(f"{base}/account/login/")
+    page.get_by_label(ru("E-mail address")).fill(email)
+    page.get_by_label(ru("Password")).fill(password)
+    page.get_by_role("button", name=ru("Sign in")).click()
+    expect(page).not_to_have_url(re.compile(r"/account/login/"))
