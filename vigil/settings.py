@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "vigil.publications",
     "vigil.bulletin",
     "vigil.distribution",
+    "vigil.campaigns",
 ]
 
 MIDDLEWARE = [

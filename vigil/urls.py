@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("documents/", include("vigil.publications.urls")),
     path("bulletin/", include("vigil.bulletin.urls")),
     path("distribution/", include("vigil.distribution.urls")),
+    path("campaigns/", include("vigil.campaigns.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )

@@ -4,10 +4,12 @@ unless the reader may preview (staff), so no surface has its own idea of "publis
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Max, Q, QuerySet
 from django.utils import timezone
 
 from vigil.core.permissions import can
@@ -58,6 +60,55 @@ def filter_documents(queryset: QuerySet[Document], filters: dict[str, Any]) -> Q
 
 def library(filters: dict[str, Any], now: datetime.datetime | None = None) -> QuerySet[Document]:
     return filter_documents(public_documents(now), filters)
+
+
+@dataclass(frozen=True)
+class LibraryEntry:
+    """One document in a listing: the version to show and every public language version."""
+
+    document: Document
+    versions: list[Document]
+
+
+def library_index(filters: dict[str, Any], now: datetime.datetime | None = None) -> QuerySet[Any]:
+    """The index numbers the filters match, newest first: one row per document, however many
+    language versions it has.  A document matches when any public version does, so the
+    language filter lists those with a version in that language."""
+    return (
+        filter_documents(public_documents(now), filters)
+        .order_by()
+        .values("index_number")
+        .annotate(newest=Max("date"), embargo=Max("embargo_at"))
+        .order_by(
+            F("newest").desc(nulls_last=True), F("embargo").desc(nulls_last=True), "index_number"
+        )
+    )
+
+
+def pick_version(versions: list[Document], *languages: str) -> Document:
+    """The first of ``languages`` the document has, else its original, else any version."""
+    for language in languages:
+        for version in versions:
+            if language and version.language == language:
+                return version
+    originals = [v for v in versions if v.original_id is None]
+    return (originals or versions)[0]
+
+
+def entries_for(
+    index_numbers: Iterable[str], *languages: str, now: datetime.datetime | None = None
+) -> list[LibraryEntry]:
+    """The public versions of these documents, grouped, in the order given; each shows the
+    version in the first of ``languages`` it has (one query)."""
+    order = list(dict.fromkeys(index_numbers))
+    grouped: dict[str, list[Document]] = {index: [] for index in order}
+    for version in public_documents(now).filter(index_number__in=order).order_by("language"):
+        grouped[version.index_number].append(version)
+    return [
+        LibraryEntry(document=pick_version(versions, *languages), versions=versions)
+        for versions in grouped.values()
+        if versions
+    ]
 
 
 def library_years(now: datetime.datetime | None = None) -> list[int]:

@@ -30,8 +30,16 @@ def _listing(
     filters: dict[str, Any] = form.cleaned_data.copy() if form.is_valid() else {}
     filters.update(fixed)
     now = timezone.now()
-    documents = selectors.library(filters, now)
-    page = Paginator(documents, PAGE_SIZE).get_page(request.GET.get("page"))
+    # One entry per document: paginate its index numbers, then fetch their versions.
+    page = Paginator(selectors.library_index(filters, now), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    entries = selectors.entries_for(
+        (row["index_number"] for row in page.object_list),
+        filters.get("language") or "",
+        translation.get_language() or "ru",
+        now=now,
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -40,6 +48,7 @@ def _listing(
         {
             "form": form,
             "page": page,
+            "entries": entries,
             "query": query.urlencode(),
             "years": selectors.library_years(now),
             "can_preview": can(request.user, selectors.PREVIEW),

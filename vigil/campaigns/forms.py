@@ -1,0 +1,52 @@
+"""The back office's campaign form and the public list's filter."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext_lazy as _
+
+from . import services
+from .models import Campaign
+
+
+class CampaignForm(forms.ModelForm):
+    class Meta:
+        model = Campaign
+        fields = [
+            "title_ru", "title_en", "slug", "status", "starts_at", "ends_at",
+            "summary_ru", "summary_en", "body_ru", "body_en",
+            "hero_image", "hero_alt_ru", "hero_alt_en",
+            "cases", "petitions", "events", "documents", "partners",
+        ]  # fmt: skip
+
+    def clean_hero_image(self) -> Any:
+        """A new upload is re-encoded without its metadata before anything is stored."""
+        image = self.cleaned_data.get("hero_image")
+        if isinstance(image, UploadedFile):
+            return services.clean_hero_image(image)
+        return image
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        starts, ends = data.get("starts_at"), data.get("ends_at")
+        if starts and ends and ends <= starts:
+            self.add_error("ends_at", _("The end must come after the start."))
+        if data.get("hero_image") and not (data.get("hero_alt_ru") or data.get("hero_alt_en")):
+            self.add_error("hero_alt_ru", _("Describe the picture for people who cannot see it."))
+        return data
+
+
+class CampaignFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[
+            ("", _("All campaigns")),
+            (Campaign.Status.ACTIVE, _("Running")),
+            (Campaign.Status.ENDED, _("Ended")),
+        ],
+    )
