@@ -1,11 +1,14 @@
 """Distribution of one bulletin issue to 10,000 groups, and crash recovery with kill -9.
 
-    python bench/distribution.py                     # 10,000 recipients, fresh SQLite dir
-    python bench/distribution.py --recipients 2000 --kills 1
+    python bench/distribution.py                     # 10,000 recipients, SQLite and PostgreSQL
+    python bench/distribution.py --recipients 2000 --kills 1 --no-postgres
 
-In a throwaway data folder: ``vigil migrate``, then 10,000 active groups with an e-mail address
-and two fully approved Russian issues.  ``bench/distribution_sink.py`` (another process) is the
-SMTP server on 127.0.0.1; it logs every accepted Message-ID before answering 250.
+For each database (SQLite in a fresh data folder, then PostgreSQL in a throwaway database at
+127.0.0.1:5432 that is dropped afterwards; ``--no-postgres`` skips it): ``vigil migrate``, then
+10,000 active groups with an e-mail address and two fully approved Russian issues.
+``bench/distribution_sink.py`` (another process, one per database) is the SMTP server on
+127.0.0.1; it logs every accepted Message-ID before answering 250 (see its docstring for how it
+differs from stock aiosmtpd; ``--plain-sink`` uses stock aiosmtpd).
 
 1. Throughput: ``vigil distribute ISSUE`` sends the first issue; messages/s is counted from the
    sink's clock (first to last message accepted), and also over the whole command.
@@ -18,26 +21,41 @@ SMTP server on 127.0.0.1; it logs every accepted Message-ID before answering 250
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import os
 import re
+import secrets
 import signal
 import subprocess
+import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from run import (
+    HOST,
+    PG_PORT,
+    PG_USER,
     PYTHON,
+    REDIS_URL,
     ROOT,
     VIGIL,
     child_env,
+    fmt,
+    forget_cache_keys,
     free_port,
     load_average,
+    loud,
     machine,
+    markdown_row,
+    postgres_problem,
     run,
     say,
+    throwaway_database,
 )
 
 SINK = Path(__file__).resolve().parent / "distribution_sink.py"
@@ -124,10 +142,183 @@ def child_json(env: dict[str, str], *args: str) -> object:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU of a process so far (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def measure(work: Path, extra: dict[str, str], opts: argparse.Namespace) -> dict[str, Any]:
+    """Both runs on one database, with a sink of its own; every figure in a dict."""
+    load_before = load_average()
+    work.mkdir(parents=True)
+    port = free_port()
+    log = work / "received.log"
+    env = child_env(
+        work / "data",
+        {
+            "VIGIL_SMTP_HOST": "127.0.0.1",
+            "VIGIL_SMTP_PORT": str(port),
+            "VIGIL_FROM_EMAIL": "Vigil <bulletin@vigil.example.org>",
+            "VIGIL_BASE_URL": "https://vigil.example.org",
+            "DJANGO_SETTINGS_MODULE": "vigil.settings",
+            **extra,
+        },
+    )
+    sink_args = [PYTHON, str(SINK), "--port", str(port), "--log", str(log)]
+    sink = subprocess.Popen(
+        [*sink_args, *(["--plain"] if opts.plain_sink else [])],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
+        run([VIGIL, "migrate", "--no-input", "-v", "0"], env, timeout=300)
+        say(f"creating {opts.recipients} groups and two approved issues")
+        ids = child_json(env, "--child", "setup", str(opts.recipients))
+        assert isinstance(ids, list)
+        first, second = int(ids[0]), int(ids[1])
+
+        # 1. throughput
+        say(f"$ vigil distribute {first}")
+        sink_cpu = cpu_seconds(sink.pid)
+        started = time.monotonic()
+        out = subprocess.run(
+            [VIGIL, "distribute", str(first)],
+            env=env, cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800,
+        )  # fmt: skip
+        command_s = time.monotonic() - started
+        sink_cpu = cpu_seconds(sink.pid) - sink_cpu
+        load_after_send = load_average()
+        say(out.stdout.strip())
+        found = re.search(r"sent \d+ in ([\d.]+) s \(CPU ([\d.]+) s\)", out.stdout)
+        if found is None:
+            raise RuntimeError(f"unexpected output of vigil distribute: {out.stdout!r}")
+        send_s, send_cpu = float(found.group(1)), float(found.group(2))
+        got = received(log, "<bulletin.202611.")
+        span = got[-1][0] - got[0][0] if len(got) > 1 else float("nan")
+        sink_rate = (len(got) - 1) / span if span else float("nan")
+
+        # 2. kill -9 mid-send, then resume
+        run([VIGIL, "distribute", str(second), "--plan-only"], env, timeout=600)
+        in_doubt: list[int] = []
+        for kill in range(1, opts.kills + 1):
+            # Off the batch boundaries (services.BATCH = 100), so a batch is cut in flight.
+            target = opts.recipients * kill // (opts.kills + 1) + 37
+            say(f"$ vigil distribute {second} --resume   (SIGKILL at {target} received)")
+            sender = subprocess.Popen(
+                [VIGIL, "distribute", str(second), "--resume", "--mail-log", str(log)],
+                env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )  # fmt: skip
+            deadline = time.monotonic() + 600
+            while len(received(log, "<bulletin.202612.")) < target:
+                if sender.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the sender ended before it could be killed")
+                time.sleep(0.02)
+            os.killpg(sender.pid, signal.SIGKILL)
+            sender.wait()
+            say(f"killed at {len(received(log, '<bulletin.202612.'))} received")
+            after_kill = child_json(env, "--child", "expected", str(second))
+            assert isinstance(after_kill, dict)
+            in_doubt.append(int(after_kill["statuses"].get("sending", 0)))
+        say(f"$ vigil distribute {second} --resume --mail-log received.log")
+        out = subprocess.run(
+            [VIGIL, "distribute", str(second), "--resume", "--mail-log", str(log)],
+            env=env, cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800,
+        )  # fmt: skip
+        say(out.stdout.strip())
+        last_resume = out.stdout.strip()
+        # Earlier resumes were killed too; their recovery counts went down with them.
+        state = child_json(env, "--child", "expected", str(second))
+    finally:
+        sink.send_signal(signal.SIGTERM)
+        sink.wait(timeout=30)
+    assert isinstance(state, dict)
+    counts = Counter(mid for _t, mid in received(log, "<bulletin.202612."))
+    planned = set(state["message_ids"])
+    return {
+        "rate": opts.recipients / send_s,
+        "sink_rate": sink_rate,
+        "sink_cpu_ms": sink_cpu * 1000 / max(len(got), 1),
+        "sender_cpu_ms": send_cpu * 1000 / opts.recipients,
+        "command_s": command_s,
+        "duplicates": sum(n - 1 for n in counts.values() if n > 1),
+        "misses": len(planned - set(counts)),
+        "strays": len(set(counts) - planned),
+        "statuses": state["statuses"],
+        "in_doubt": in_doubt,
+        "last_resume": last_resume,
+        "load": [load_before, load_after_send, load_average()],
+    }
+
+
+def sqlite_mode(work: Path, opts: argparse.Namespace) -> dict[str, Any]:
+    say("SQLite (WAL) in a fresh data folder")
+    return measure(work / "sqlite", {}, opts)
+
+
+def postgres_mode(work: Path, opts: argparse.Namespace) -> dict[str, Any] | None:
+    problem = postgres_problem()
+    if problem:
+        loud(f"{problem} -- DID NOT ANSWER: the PostgreSQL column WAS NOT MEASURED")
+        return None
+    say(f"PostgreSQL at {HOST}:{PG_PORT} with the Redis cache at {REDIS_URL}")
+    prefix = f"vigil-bench-{os.getpid()}-{secrets.token_hex(4)}"
+    with throwaway_database() as name:
+        extra = {
+            "VIGIL_DATABASE_URL": f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}",
+            "VIGIL_REDIS_URL": REDIS_URL,
+            "VIGIL_CACHE_PREFIX": prefix,
+        }
+        try:
+            return measure(work / "postgresql", extra, opts)
+        finally:
+            forget_cache_keys(prefix)
+
+
+def table(results: dict[str, dict[str, Any] | None], opts: argparse.Namespace) -> str:
+    modes = list(results)
+    rows: list[list[str]] = []
+
+    def row(label: str, target: str, cell: Callable[[dict[str, Any]], str]) -> None:
+        cells = [cell(r) if r is not None else "not measured" for r in results.values()]
+        rows.append([label, target, *cells])
+
+    row(
+        "Load average (1 min): start / after the send / end",
+        "",
+        lambda r: " / ".join(f"{x:.2f}" for x in r["load"]),
+    )
+    row("Recipients", "10,000", lambda r: f"{opts.recipients:,}")
+    row("Messages/s, sender's send loop", "≥ 200", lambda r: fmt(r["rate"], 0))
+    row("Messages/s, at the SMTP sink (first to last)", "≥ 200", lambda r: fmt(r["sink_rate"], 0))
+    row("Sender's send loop, CPU per message, ms", "", lambda r: fmt(r["sender_cpu_ms"], 2))
+    row("SMTP sink, CPU per message, ms", "", lambda r: fmt(r["sink_cpu_ms"], 2))
+    row("Whole `vigil distribute` (plan, PDF, send), s", "", lambda r: fmt(r["command_s"], 1))
+    row("Crash run: SIGKILLs of the sender", "", lambda r: str(opts.kills))
+    row(
+        "Crash run: rows left `sending` (in doubt) by each SIGKILL",
+        "",
+        lambda r: ", ".join(map(str, r["in_doubt"])) or "—",
+    )
+    row("Crash run: duplicates", "0", lambda r: f"**{r['duplicates']}**")
+    row("Crash run: misses", "0", lambda r: f"**{r['misses']}**")
+    row("Crash run: unknown Message-IDs", "0", lambda r: str(r["strays"]))
+    row("Crash run: rows by status at the end", "all sent", lambda r: str(r["statuses"]))
+    header = ["Measurement", "Target", *modes]
+    return "\n".join(
+        [markdown_row(header), markdown_row(["---"] * len(header)), *map(markdown_row, rows)]
+    )
+
+
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--recipients", type=int, default=10_000)
     parser.add_argument("--kills", type=int, default=2, help="SIGKILLs during the second run")
+    parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--plain-sink", action="store_true", help="stock aiosmtpd as the sink")
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     opts = parser.parse_args()
     if opts.child:
@@ -135,110 +326,41 @@ def main() -> None:
             setup(int(opts.child[1]))
         else:
             expected(int(opts.child[1]))
-        return
+        return 0
+    if not (10 <= opts.recipients <= 100_000 and 0 <= opts.kills <= 10):
+        parser.error("--recipients must be 10..100000 and --kills 0..10")
 
-    load_before = load_average()
+    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    busy = load_average()
+    if busy > (os.cpu_count() or 1) / 2:
+        loud(f"load average {busy:.2f} on {os.cpu_count()} CPUs: other work WILL SKEW the figures")
+    results: dict[str, dict[str, Any] | None] = {}
     with tempfile.TemporaryDirectory(prefix="vigil-bench-dist-") as tmp:
         work = Path(tmp)
-        port = free_port()
-        log = work / "received.log"
-        env = child_env(
-            work / "data",
-            {
-                "VIGIL_SMTP_HOST": "127.0.0.1",
-                "VIGIL_SMTP_PORT": str(port),
-                "VIGIL_FROM_EMAIL": "Vigil <bulletin@vigil.example.org>",
-                "VIGIL_BASE_URL": "https://vigil.example.org",
-                "DJANGO_SETTINGS_MODULE": "vigil.settings",
-            },
-        )
-        sink = subprocess.Popen(
-            [PYTHON, str(SINK), "--port", str(port), "--log", str(log)],
-            stdout=subprocess.PIPE,
-            text=True,
-            start_new_session=True,
-        )
-        try:
-            assert sink.stdout is not None and sink.stdout.readline().strip() == "ready"
-            run([VIGIL, "migrate", "--no-input", "-v", "0"], env, timeout=300)
-            say(f"creating {opts.recipients} groups and two approved issues")
-            ids = child_json(env, "--child", "setup", str(opts.recipients))
-            assert isinstance(ids, list)
-            first, second = int(ids[0]), int(ids[1])
-
-            # 1. throughput
-            say(f"$ vigil distribute {first}")
-            started = time.monotonic()
-            out = subprocess.run(
-                [VIGIL, "distribute", str(first)],
-                env=env, cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800,
-            )  # fmt: skip
-            command_s = time.monotonic() - started
-            say(out.stdout.strip())
-            send_s = float(re.search(r"sent \d+ in ([\d.]+) s", out.stdout).group(1))  # type: ignore[union-attr]
-            got = received(log, "<bulletin.202611.")
-            span = got[-1][0] - got[0][0] if len(got) > 1 else float("nan")
-            sink_rate = (len(got) - 1) / span if span else float("nan")
-
-            # 2. kill -9 mid-send, then resume
-            run([VIGIL, "distribute", str(second), "--plan-only"], env, timeout=600)
-            resumes = []
-            for kill in range(1, opts.kills + 1):
-                target = opts.recipients * kill // (opts.kills + 1)
-                say(f"$ vigil distribute {second} --resume   (SIGKILL at {target} received)")
-                sender = subprocess.Popen(
-                    [VIGIL, "distribute", str(second), "--resume", "--mail-log", str(log)],
-                    env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                    start_new_session=True,
-                )  # fmt: skip
-                deadline = time.monotonic() + 600
-                while len(received(log, "<bulletin.202612.")) < target:
-                    if sender.poll() is not None or time.monotonic() > deadline:
-                        raise RuntimeError("the sender ended before it could be killed")
-                    time.sleep(0.02)
-                os.killpg(sender.pid, signal.SIGKILL)
-                sender.wait()
-                say(f"killed at {len(received(log, '<bulletin.202612.'))} received")
-            say(f"$ vigil distribute {second} --resume --mail-log received.log")
-            out = subprocess.run(
-                [VIGIL, "distribute", str(second), "--resume", "--mail-log", str(log)],
-                env=env, cwd=ROOT, capture_output=True, text=True, check=True, timeout=1800,
-            )  # fmt: skip
-            say(out.stdout.strip())
-            resumes.append(out.stdout.strip())
-            # Earlier resumes were killed too; their recovery counts went down with them.
-            state = child_json(env, "--child", "expected", str(second))
-        finally:
-            sink.send_signal(signal.SIGTERM)
-            sink.wait(timeout=30)
-        assert isinstance(state, dict)
-        counts = Counter(mid for _t, mid in received(log, "<bulletin.202612."))
-        planned = set(state["message_ids"])
-        duplicates = sum(n - 1 for n in counts.values() if n > 1)
-        misses = len(planned - set(counts))
-        strays = len(set(counts) - planned)
+        results["SQLite"] = sqlite_mode(work, opts)
+        if opts.no_postgres:
+            loud("--no-postgres: the PostgreSQL column WAS NOT MEASURED")
+            results["PostgreSQL"] = None
+        else:
+            results["PostgreSQL"] = postgres_mode(work, opts)
 
     info = machine()
-    rate = opts.recipients / send_s
+    sink = "stock aiosmtpd" if opts.plain_sink else "aiosmtpd, DATA read in blocks, PIPELINING"
     print()
-    print(f"Machine: {info.get('cpu', '?')}, {info['nproc']} cores, {info.get('memory', '?')}, "
-          f"Python {info['python']}, Django {info['django']}; load average before "
-          f"{load_before:.2f}, after {load_average():.2f}. SQLite (WAL).")  # fmt: skip
+    print(f"Vigil distribution benchmark, {now}")
+    print(
+        f"Machine: {info.get('cpu', '?')}, {info['nproc']} cores, {info.get('memory', '?')}, "
+        f"Python {info['python']}, Django {info['django']}. SMTP sink: {sink}, on 127.0.0.1."
+    )
     print()
-    print("| Measure | Result | Target |")
-    print("| --- | --- | --- |")
-    print(f"| Recipients | {opts.recipients:,} | 10,000 |")
-    print(f"| Messages/s, sender's send loop | {rate:,.0f} | ≥ 200 |")
-    print(f"| Messages/s, at the SMTP sink (first to last) | {sink_rate:,.0f} | ≥ 200 |")
-    print(f"| Whole `vigil distribute` (plan, PDF, send) | {command_s:,.1f} s | — |")
-    print(f"| Crash run: SIGKILLs of the sender | {opts.kills} | — |")
-    print(f"| Crash run: duplicates | {duplicates} | 0 |")
-    print(f"| Crash run: misses | {misses} | 0 |")
-    print(f"| Crash run: unknown Message-IDs | {strays} | 0 |")
-    print(f"| Crash run: rows by status at the end | {state['statuses']} | all sent |")
+    print(table(results, opts))
     print()
-    print(f"Last resume: {resumes[-1]}")
+    for mode, result in results.items():
+        if result is not None:
+            print(f"Last resume, {mode}: {result['last_resume']}")
+    bad = [r for r in results.values() if r is not None and (r["duplicates"] or r["misses"])]
+    return 1 if bad else 0
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
 
+from tests.conftest import SmtpSink, _free_port
 from vigil.bulletin.models import Article, Issue, Segment
 from vigil.directory.models import Region
 from vigil.groups.models import Group
@@ -79,3 +82,54 @@ def groups(make_group: Callable[..., Group]) -> list[Group]:
         make_group("", postal_address="420111, Казань, ул. Баумана, 1"),
         make_group("closed@example.org", status=Group.Status.CLOSED),
     ]
+
+
+@dataclass
+class StrictSink(SmtpSink):
+    """A real SMTP server that refuses some recipients; it may offer PIPELINING."""
+
+    refuse: set[str] = field(default_factory=set)
+    commands: list[str] = field(default_factory=list)
+
+
+@pytest.fixture(params=[True, False], ids=["pipelining", "one-by-one"])
+def strict_server(request: pytest.FixtureRequest, settings: Any) -> Iterator[StrictSink]:
+    from aiosmtpd.controller import Controller
+
+    sink = StrictSink(host="127.0.0.1", port=_free_port())
+    pipelining = bool(request.param)
+
+    class Handler:
+        async def handle_EHLO(
+            self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+        ) -> list[str]:
+            session.host_name = hostname
+            sink.commands.append("EHLO")
+            return [responses[0], "250-PIPELINING", *responses[1:]] if pipelining else responses
+
+        async def handle_RCPT(
+            self, server: Any, session: Any, envelope: Any, address: str, options: list[str]
+        ) -> str:
+            sink.commands.append(f"RCPT {address}")
+            if address in sink.refuse:
+                return "550 5.1.1 No such mailbox"
+            envelope.rcpt_tos.append(address)
+            return "250 OK"
+
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+            sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+            return "250 Message accepted for delivery"
+
+    controller = Controller(Handler(), hostname=sink.host, port=sink.port)
+    controller.start()
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": sink.host, "port": sink.port, "timeout": 10},
+        }
+    }
+    try:
+        yield sink
+    finally:
+        controller.stop()

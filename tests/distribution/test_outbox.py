@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import os
 import smtplib
@@ -16,7 +17,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from tests.conftest import SmtpSink
-from tests.distribution.conftest import make_issue
+from tests.distribution.conftest import StrictSink, make_issue
 from vigil.distribution import services
 from vigil.distribution.models import Delivery, Distribution, OptOut
 from vigil.groups.models import Group
@@ -63,7 +64,9 @@ def test_plan_writes_one_row_per_active_group(issue: Any, groups: list[Group]) -
         services.plan(issue)  # once per issue
 
 
-def test_an_issue_not_fully_approved_is_refused(db: Any, groups: list[Group]) -> None:
+def test_an_issue_not_fully_approved_is_refused(
+    db: Any, groups: list[Group], english: None
+) -> None:
     issue = make_issue(approved=False)
     with pytest.raises(ValidationError, match="not fully approved"):
         services.plan(issue)
@@ -105,70 +108,83 @@ def test_send_html_mail_with_pdf_and_one_click_unsubscribe(
     assert len(smtp_server.messages) == 3
 
 
-def _crash_at(monkeypatch: pytest.MonkeyPatch, call: int) -> None:
-    """Kill the sender at the ``call``-th commit step, as a power cut would."""
-    real = services._step
+def _power_cut_at_settle(monkeypatch: pytest.MonkeyPatch, call: int = 1) -> None:
+    """The process dies just before the ``call``-th batch commits its outcome (as kill -9)."""
+    real = services._settle
     calls = {"n": 0}
 
-    def step(*args: Any, **kwargs: Any) -> bool:
+    def settle(*args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
         if calls["n"] == call:
-            raise KeyboardInterrupt("crash")
-        return real(*args, **kwargs)
+            raise KeyboardInterrupt("power cut")
+        real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_step", step)
+    monkeypatch.setattr(services, "_settle", settle)
 
 
-def test_crash_after_smtp_accepted_is_not_sent_twice(
+def _connection_lost_at(monkeypatch: pytest.MonkeyPatch, message: int) -> None:
+    """The SMTP connection drops while the ``message``-th message is in flight."""
+    real = services._Post.send
+    calls = {"n": 0}
+
+    def send(self: Any, delivery: Delivery) -> None:
+        calls["n"] += 1
+        if calls["n"] == message:
+            raise smtplib.SMTPServerDisconnected("connection lost")
+        real(self, delivery)
+
+    monkeypatch.setattr(services._Post, "send", send)
+
+
+def test_a_whole_batch_in_doubt_after_a_crash_is_confirmed_not_resent(
     issue: Any, groups: list[Group], smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     distribution = services.plan(issue)
-    # Step 2 would record row 1 sent and row 2 sending: row 1 went out, the crash hides it.
-    _crash_at(monkeypatch, 2)
+    _power_cut_at_settle(monkeypatch)  # all three went out; the process dies before recording it
     with pytest.raises(KeyboardInterrupt):
         services.send(distribution)
     monkeypatch.undo()
-    assert len(smtp_server.messages) == 1
-    assert list(distribution.deliveries.values_list("status", flat=True)).count(Status.SENDING) == 1
+    assert len(smtp_server.messages) == 3
+    assert distribution.deliveries.filter(status=Status.SENDING).count() == 3
     seen = received_ids(smtp_server)
     report = services.send(distribution, accepted=lambda mid: mid in seen)
-    assert report.recovery.confirmed == 1 and report.sent == 2
+    assert (report.recovery.confirmed, report.recovery.requeued, report.sent) == (3, 0, 0)
     counts = received_ids(smtp_server)
     expected = {d.message_id for d in distribution.deliveries.filter(status=Status.SENT)}
     assert set(counts) == expected and len(expected) == 3
     assert max(counts.values()) == 1  # no message twice
 
 
-def test_crash_before_data_is_resent(
+def test_a_batch_half_sent_when_the_process_died_is_settled_row_by_row(
     issue: Any, groups: list[Group], smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     distribution = services.plan(issue)
-    real = services.build_message
-    calls = {"n": 0}
-
-    class Lost:
-        def __init__(self, message: Any) -> None:
-            self.message = message
-
-    def build(*args: Any) -> Any:
-        calls["n"] += 1
-        return real(*args)
-
-    from django.core.mail.backends.smtp import EmailBackend
-
-    sent_messages = EmailBackend.send_messages
-
-    def dying(self: Any, messages: Any) -> int:
-        if calls["n"] == 2:
-            raise smtplib.SMTPServerDisconnected("connection lost")
-        return sent_messages(self, messages)
-
-    monkeypatch.setattr(services, "build_message", build)
-    monkeypatch.setattr(EmailBackend, "send_messages", dying)
-    with pytest.raises(smtplib.SMTPServerDisconnected):
+    _connection_lost_at(monkeypatch, 2)  # message 1 accepted, 2 cut off, 3 never tried...
+    _power_cut_at_settle(monkeypatch)  # ...and the process dies before writing any of it
+    with pytest.raises(KeyboardInterrupt):
         services.send(distribution)
     monkeypatch.undo()
     assert len(smtp_server.messages) == 1
+    assert distribution.deliveries.filter(status=Status.SENDING).count() == 3
+    seen = received_ids(smtp_server)
+    report = services.send(distribution, accepted=lambda mid: mid in seen)
+    assert (report.recovery.confirmed, report.recovery.requeued, report.sent) == (1, 2, 2)
+    counts = received_ids(smtp_server)
+    assert len(counts) == 3 and max(counts.values()) == 1
+    assert set(statuses(distribution).values()) == {Status.SENT, Status.PRINT}
+
+
+def test_a_lost_connection_leaves_only_the_message_in_flight_in_doubt(
+    issue: Any, groups: list[Group], smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distribution = services.plan(issue)
+    _connection_lost_at(monkeypatch, 2)
+    with pytest.raises(smtplib.SMTPServerDisconnected):
+        services.send(distribution)
+    monkeypatch.undo()
+    rows = list(distribution.deliveries.exclude(status=Status.PRINT).order_by("pk"))
+    assert [d.status for d in rows] == [Status.SENT, Status.SENDING, Status.PLANNED]
+    assert [d.attempts for d in rows] == [1, 1, 0]  # the third was never tried
     seen = received_ids(smtp_server)
     report = services.send(distribution, accepted=lambda mid: mid in seen)
     assert report.recovery.requeued == 1 and report.sent == 2
@@ -176,21 +192,80 @@ def test_crash_before_data_is_resent(
     assert len(counts) == 3 and max(counts.values()) == 1
 
 
-def test_without_proof_a_stuck_row_is_uncertain_until_staff_resend(
+def test_without_proof_a_stuck_batch_is_uncertain_until_staff_resend(
     issue: Any, groups: list[Group], smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     distribution = services.plan(issue)
-    _crash_at(monkeypatch, 2)
+    _power_cut_at_settle(monkeypatch, 2)  # batches of two: the first is recorded, not the second
     with pytest.raises(KeyboardInterrupt):
-        services.send(distribution)
+        services.send(distribution, batch=2)
     monkeypatch.undo()
     report = services.send(distribution)  # no way to ask the server: at most once
-    assert report.recovery.uncertain == 1 and report.sent == 2
+    assert report.recovery.uncertain == 1 and report.sent == 0
     assert distribution.deliveries.filter(status=Status.UNCERTAIN).count() == 1
     assert len(smtp_server.messages) == 3
     report = services.send(distribution, resend_uncertain=True)  # staff chose at least once
     assert report.recovery.requeued == 1 and report.sent == 1
     assert len(smtp_server.messages) == 4
+
+
+def test_a_try_later_answer_stops_the_run_and_keeps_the_rest_planned(
+    issue: Any, groups: list[Group], smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    distribution = services.plan(issue)
+    real = services._Post.send
+
+    def busy(self: Any, delivery: Delivery) -> None:
+        if delivery.address == "g2@example.org":
+            raise smtplib.SMTPDataError(451, b"4.3.0 Try again later")
+        real(self, delivery)
+
+    monkeypatch.setattr(services._Post, "send", busy)
+    with pytest.raises(smtplib.SMTPDataError):
+        services.send(distribution)
+    monkeypatch.undo()
+    # The server said no for now: certainly not delivered, so nothing is in doubt.
+    assert statuses(distribution)["g2@example.org"] == Status.PLANNED
+    assert statuses(distribution)["g3@example.org"] == Status.PLANNED
+    report = services.send(distribution)
+    assert report.sent == 2 and report.recovery == services.Recovery()
+    assert len(received_ids(smtp_server)) == 3
+
+
+def test_every_message_over_one_connection_pipelined_or_not(
+    issue: Any, groups: list[Group], strict_server: StrictSink
+) -> None:
+    """A refused recipient is recorded and the others still go, over the same connection."""
+    strict_server.refuse = {"g2@example.org"}
+    distribution = services.plan(issue)
+    report = services.send(distribution, batch=2)
+    assert (report.sent, report.failed) == (2, 1)
+    assert strict_server.commands.count("EHLO") == 1
+    by_status = statuses(distribution)
+    assert by_status["g2@example.org"] == Status.FAILED
+    assert "No such mailbox" in distribution.deliveries.get(address="g2@example.org").note
+    assert sorted(rcpt[0] for _f, rcpt in strict_server.envelopes) == [
+        "g1@example.org",
+        "g3@example.org",
+    ]
+    for message in cast(list[EmailMessage], strict_server.messages):
+        [attachment] = list(message.iter_attachments())
+        assert attachment.get_content() == bytes(distribution.pdf)
+        html = message.get_body(("html",))
+        assert html is not None and str(message["List-Unsubscribe"]).strip("<>") in (
+            html.get_content()
+        )
+
+
+@pytest.mark.parametrize("extra", [0, 1, 56, 57, 58, 200])
+def test_a_body_encoded_once_up_to_its_footer_is_the_same_as_encoded_whole(extra: int) -> None:
+    link = "https://vigil.example.org/distribution/unsubscribe/abc:def/"
+    template = "Ж" * 30 + "x" * extra + f'<a href="{services.UNSUBSCRIBE_PLACEHOLDER}">'
+    template += f"</a> {services.UNSUBSCRIBE_PLACEHOLDER}\n"
+    body = services._Body("html", template)
+    whole = template.replace(services.UNSUBSCRIBE_PLACEHOLDER, link).encode()
+    expected = base64.encodebytes(whole).replace(b"\n", b"\r\n")
+    assert body.render(link.encode()).split(b"\r\n\r\n", 1)[1] == expected
 
 
 def test_accepted_in_log_reads_an_mta_log(tmp_path: Path) -> None:
@@ -224,3 +299,16 @@ def test_one_sender_at_a_time(issue: Any, groups: list[Group], smtp_server: Smtp
         sender=f"{os.uname().nodename}:{gone.pid}"
     )
     assert services.send(distribution).sent == 3
+
+
+def test_an_address_unfit_for_a_header_is_refused_not_sent(
+    issue: Any, groups: list[Group], smtp_server: SmtpSink, english: None
+) -> None:
+    distribution = services.plan(issue)
+    bad = distribution.deliveries.get(address="g2@example.org")
+    Delivery.objects.filter(pk=bad.pk).update(address="g2@example.org\r\nBcc: x@example.org")
+    report = services.send(distribution)
+    assert (report.sent, report.failed) == (2, 1)
+    bad.refresh_from_db()
+    assert bad.status == Status.FAILED and "mail header" in bad.note
+    assert len(smtp_server.messages) == 2
