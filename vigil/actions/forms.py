@@ -86,6 +86,13 @@ class SignForm(forms.Form):
         if consent_text is not None and not self.is_bound:
             self.initial["consent_version"] = consent_text.version
 
+    def show_consent(self, consent_text: Any) -> None:
+        """Label the box with the wording in force, for a form shown again."""
+        self.consent_text = consent_text
+        if consent_text is not None:
+            self.fields["consent"].label = consent_text.text
+            self["consent"].label = consent_text.text  # a bound field copies its label
+
     def clean_name(self) -> str:
         return self._readable("name", _("Write your name."))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any
 
@@ -56,10 +57,33 @@ def petition_for_page(slug: str) -> Petition | None:
     return with_counts(Petition.objects.filter(slug=slug, is_published=True)).first()
 
 
+#: Open petitions by slug, remembered briefly by this process for signing.  Only an open
+#: petition is remembered, and the insert checks again that it is open, so a stale entry
+#: can neither let a signature into a closed petition nor refuse one for long.
+PETITION_MEMO_SECONDS = 5.0
+_to_sign: dict[str, tuple[float, Petition]] = {}
+
+
 def petition_to_sign(slug: str) -> Petition | None:
     """Without the counts: counting the signatures on every signature would grow with the
     petition.  The page shown again after a refused signature counts them then."""
-    return Petition.objects.filter(slug=slug, is_published=True).first()
+    now = time.monotonic()
+    memo = _to_sign.get(slug)
+    if memo is not None and memo[0] > now and memo[1].is_open():
+        return memo[1]
+    petition = Petition.objects.filter(slug=slug, is_published=True).first()
+    if petition is not None and petition.is_open():
+        if len(_to_sign) > 1000:
+            _to_sign.clear()
+        _to_sign[slug] = (now + PETITION_MEMO_SECONDS, petition)
+    else:
+        _to_sign.pop(slug, None)
+    return petition
+
+
+def forget_petition(slug: str) -> None:
+    """A petition was saved or deleted in this process: sign against the new row at once."""
+    _to_sign.pop(slug, None)
 
 
 def any_petition(slug: str) -> Petition | None:

@@ -1,12 +1,13 @@
 """Writes and rules for petitions: signing, confirming, paper batches, delivery, privacy.
 
-Signing is one short transaction: look the address up by its blind index, insert one row.
-The confirmation mail is queued only when it commits (``transaction.on_commit``), so a
-refused or rolled-back signature mails nobody.  Rate limits live in Django's cache (Redis in
-the PostgreSQL mode, the database cache in the embedded one) and run before the transaction.
-A burst is never dropped in silence: within limits it is kept and flagged for staff; past the
-hard limit the visitor is told to wait.
-"""
+Signing is one short write transaction: the rate-limit counters (in the embedded mode; Redis
+counts them in one round trip in the PostgreSQL mode), one ``INSERT ... SELECT ... ON
+CONFLICT DO NOTHING`` that checks the petition is open and the consent version current and
+de-duplicates by the blind index, and the confirmation mail's task (the database queue's row
+commits with the signature; the worker writes the mail from the signature's id).  A refused
+or rolled-back signature mails nobody; a stored one always has its mail queued.  A burst is
+never dropped in silence: within limits it is kept and flagged for staff; past the hard limit
+the visitor is told to wait."""
 
 from __future__ import annotations
 
@@ -15,25 +16,27 @@ import ipaddress
 import time
 from dataclasses import dataclass
 from functools import partial
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import connection, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vigil.core.crypto import normalise_email
+from vigil.core.crypto import blind_index, normalise_email
 from vigil.core.fields import blind_index_for
 from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
 
-from .models import ConsentText, PaperBatch, Petition, Signature
+from .models import ConsentText, PaperBatch, Petition, RateCount, Signature
+from .selectors import forget_petition
 
 CONFIRM_SALT = "vigil.actions.confirm"
 DATA_SALT = "vigil.actions.my-data"
@@ -43,6 +46,7 @@ LINK_MAX_AGE = datetime.timedelta(days=7)
 #: Rate limits, per window: above SOFT a signature is kept but flagged; above HARD refused.
 RATE_WINDOW_SECONDS = 600
 LIMITS = {"ip": (5, 30), "net": (20, 200)}
+RATE_PURPOSE = "actions.rate"
 
 #: Scanned paper lists: PDF, JPEG or PNG, recognised by their first bytes, not their name.
 SCAN_TYPES = {
@@ -82,17 +86,59 @@ def _window() -> int:
     return int(time.time()) // RATE_WINDOW_SECONDS
 
 
-def _hit(key: str) -> int:
-    """Count one attempt in the current fixed window (the window is part of the key, so a
-    cache that resets the expiry on ``incr`` cannot stretch it).  ``incr`` is atomic in
-    Redis; ``add`` makes sure only one request starts the window."""
-    key = f"{key}:{_window()}"
-    try:
-        return int(cache.incr(key))
-    except ValueError:  # no such key yet: this request may be the first of the window
-        if cache.add(key, 1, timeout=RATE_WINDOW_SECONDS * 2):
-            return 1
-        return int(cache.incr(key))
+def _counters(ip: str, scope: str) -> dict[str, str]:
+    """The two counters of an attempt, named by a keyed hash: no address is stored in clear."""
+    return {
+        "ip": blind_index(f"{scope}:ip:{ip or 'unknown'}", purpose=RATE_PURPOSE),
+        "net": blind_index(f"{scope}:net:{network_of(ip or '')}", purpose=RATE_PURPOSE),
+    }
+
+
+def _uses_redis() -> bool:
+    return isinstance(cache, RedisCache)
+
+
+def _count_in_redis(names: dict[str, str]) -> dict[str, int]:
+    """Both counters in one pipeline, one round trip.  The window is part of the key, so
+    renewing the expiry on each hit cannot stretch a window."""
+    window = _window()
+    keys = {
+        kind: cache.make_and_validate_key(f"actions:rate:{name}:{window}")
+        for kind, name in names.items()
+    }
+    client: Any = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+    pipe = client.pipeline(transaction=False)
+    for key in keys.values():
+        pipe.incr(key)
+        pipe.expire(key, RATE_WINDOW_SECONDS * 2)
+    replies = pipe.execute()
+    return {kind: int(replies[2 * n]) for n, kind in enumerate(keys)}
+
+
+#: The window whose old rows this process last removed.
+_swept: dict[str, int] = {"window": -1}
+
+
+def _count_in_database(names: dict[str, str]) -> dict[str, int]:
+    """Both counters in one statement, in the caller's transaction (the embedded mode)."""
+    window = _window()
+    table = connection.ops.quote_name(RateCount._meta.db_table)
+    if _swept["window"] != window:
+        # Once per process and window: counters of past windows are of no use any more.
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {table} WHERE period < %s", [window])  # noqa: S608
+        _swept["window"] = window
+    kinds = list(names)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (counter, period, hits) VALUES (%s, %s, 1), (%s, %s, 1) "  # noqa: S608
+            f"ON CONFLICT (counter) DO UPDATE SET hits = CASE WHEN {table}.period = "
+            f"excluded.period THEN {table}.hits + 1 ELSE 1 END, period = excluded.period "
+            "RETURNING counter, hits",
+            [names[kinds[0]], window, names[kinds[1]], window],
+        )
+        hits = dict(cursor.fetchall())
+    return {kind: int(hits[names[kind]]) for kind in kinds}
 
 
 @dataclass(frozen=True)
@@ -101,12 +147,8 @@ class Throttle:
     reason: str = ""
 
 
-def throttle(ip: str, *, scope: str = "sign") -> Throttle:
-    """Count an attempt from ``ip`` and its network; refuse past the hard limits."""
-    counts = {
-        "ip": _hit(f"actions:{scope}:ip:{ip or 'unknown'}"),
-        "net": _hit(f"actions:{scope}:net:{network_of(ip or '')}"),
-    }
+def _judge(counts: dict[str, int]) -> Throttle:
+    """Refuse past the hard limits; past the soft ones, keep and flag."""
     reasons = []
     for kind, seen in counts.items():
         soft, hard = LIMITS[kind]
@@ -126,10 +168,23 @@ def throttle(ip: str, *, scope: str = "sign") -> Throttle:
     return Throttle(flagged=bool(reasons), reason="; ".join(reasons)[:200])
 
 
+def throttle(ip: str, *, scope: str = "sign") -> Throttle:
+    """Count an attempt from ``ip`` and its network; refuse past the hard limits.
+
+    Redis when the cache is Redis (the PostgreSQL mode), else a table of this database in a
+    transaction of its own.  ``sign`` counts in its own transaction instead."""
+    names = _counters(ip, scope)
+    if _uses_redis():
+        return _judge(_count_in_redis(names))
+    with transaction.atomic():
+        counts = _count_in_database(names)
+    return _judge(counts)
+
+
 # --- signing -------------------------------------------------------------------------------
 @dataclass
 class Signed:
-    signature: Signature
+    signature_id: int
     #: "new": a confirmation mail is on its way; "pending": signed before, not confirmed yet
     #: (the mail is sent again); "confirmed": this person's signature already counts.
     outcome: str
@@ -140,6 +195,44 @@ def _check_open(petition: Petition) -> None:
         raise ValidationError(
             _("This petition is closed: it no longer takes signatures."), code="closed"
         )
+
+
+def _consent_changed() -> ValidationError:
+    return ValidationError(
+        _("The consent text has changed since the page was opened. Please read it "
+          "again and tick the box."),
+        code="consent_changed",
+    )  # fmt: skip
+
+
+def _insert_sql() -> str:
+    """One statement that inserts the signature only if the petition is open and the consent
+    version is the newest, and does nothing when this address already signed: the checks
+    and the write cannot be separated by another request."""
+    fields = _signature_fields()
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    return (
+        f"INSERT INTO actions_signature ({columns}, petition_id, consent_id) "  # noqa: S608
+        f"SELECT {placeholders}, p.id, c.id FROM actions_petition p, actions_consenttext c "
+        "WHERE p.id = %s AND p.is_published AND p.delivered_at IS NULL AND p.closes_at > %s "
+        "AND c.version = %s "
+        "AND c.version = (SELECT MAX(version) FROM actions_consenttext) "
+        "ON CONFLICT (petition_id, email_index) WHERE email_index IS NOT NULL DO NOTHING "
+        "RETURNING id"
+    )
+
+
+SIGNATURE_COLUMNS = (
+    "name", "email", "email_index", "country", "city", "phone", "language", "created_at",
+    "flagged", "flag_reason",
+)  # fmt: skip
+_INSERT: dict[str, str] = {}
+
+
+def _signature_fields() -> list[models.Field[Any, Any]]:
+    """The model's fields for the columns of the insert: they seal what is personal."""
+    return [cast("models.Field[Any, Any]", Signature._meta.get_field(n)) for n in SIGNATURE_COLUMNS]
 
 
 def sign(
@@ -155,47 +248,104 @@ def sign(
     base_url: str,
     ip: str = "",
 ) -> Signed:
-    """Record a signature waiting for confirmation; the same address signs once."""
+    """Record a signature waiting for confirmation; the same address signs once.
+
+    One write transaction: the rate-limit counters (embedded mode), the signature and its
+    confirmation mail's task commit together or not at all, so no signature is ever stored
+    without its mail.  The mail itself is written by the worker."""
     _check_open(petition)
-    rate = throttle(ip)
+    if consent_version is None or (
+        consent_version != current_consent_version()
+        and consent_version != current_consent_version(fresh=True)
+    ):
+        raise _consent_changed()
     email = normalise_email(email)
     index = blind_index_for(Signature, "email_index", email)
+    names = _counters(ip, "sign")
+    rate = _judge(_count_in_redis(names)) if _uses_redis() else None
+    now = timezone.now()
+    values: dict[str, Any] = {
+        "name": name.strip(),
+        "email": email,
+        "email_index": index,
+        "country": country.strip(),
+        "city": city.strip(),
+        "phone": phone.strip(),
+        "language": language if language in LANGUAGES else "ru",
+        "created_at": now,
+    }
     with transaction.atomic():
-        consent = ConsentText.objects.order_by("-version").first()
-        if consent is None or consent.version != consent_version:
-            raise ValidationError(
-                _("The consent text has changed since the page was opened. Please read it "
-                  "again and tick the box."),
-                code="consent_changed",
+        if rate is None:
+            rate = _judge(_count_in_database(names))
+        values["flagged"], values["flag_reason"] = rate.flagged, rate.reason
+        params = [
+            field.get_db_prep_save(values[field.name], connection) for field in _signature_fields()
+        ]
+        sql = _INSERT.get(connection.vendor) or _INSERT.setdefault(connection.vendor, _insert_sql())
+        with connection.cursor() as cursor:
+            cursor.execute(
+                sql, [*params, petition.pk, connection.ops.adapt_datetimefield_value(now),
+                      consent_version],
             )  # fmt: skip
-        existing = Signature.objects.filter(petition=petition, email_index=index).first()
-        if existing is None:
-            signature = Signature(
-                petition=petition,
-                name=name.strip(),
-                email=email,
-                country=country.strip(),
-                city=city.strip(),
-                phone=phone.strip(),
-                consent=consent,
-                language=language if language in LANGUAGES else "ru",
-                flagged=rate.flagged,
-                flag_reason=rate.reason,
+            row = cursor.fetchone()
+        if row is not None:
+            _queue_confirmation(int(row[0]), base_url)
+            return Signed(int(row[0]), "new")
+        # Nothing inserted: closed meanwhile, a newer consent text, or signed before.
+        fresh = Petition.objects.filter(pk=petition.pk).first()
+        if fresh is None or not fresh.is_open():
+            forget_petition(petition.slug)
+            raise ValidationError(
+                _("This petition is closed: it no longer takes signatures."), code="closed"
             )
-            signature.full_clean(exclude=["email_index", "petition", "consent"])
-            try:
-                with transaction.atomic():
-                    signature.save()
-            except IntegrityError:
-                # The same address at the same moment, in another request: that one stands.
-                existing = Signature.objects.get(petition=petition, email_index=index)
-            else:
-                _mail_confirmation(signature, petition, base_url)
-                return Signed(signature, "new")
+        if consent_version != current_consent_version(fresh=True):
+            raise _consent_changed()
+        existing = (
+            Signature.objects.filter(petition=petition, email_index=index)
+            .only("pk", "confirmed_at")
+            .first()
+        )
+        if existing is None:  # signed and withdrawn in the same instant: rare, harmless
+            raise ValidationError(_("Please try again."), code="retry")
         if existing.confirmed_at is not None:
-            return Signed(existing, "confirmed")
-        _mail_confirmation(existing, petition, base_url)
-        return Signed(existing, "pending")
+            return Signed(existing.pk, "confirmed")
+        _queue_confirmation(existing.pk, base_url)
+        return Signed(existing.pk, "pending")
+
+
+def _queue_confirmation(signature_id: int, base_url: str) -> None:
+    """The database task queue writes in this transaction: the task commits with the
+    signature.  Another queue (Redis) could run the task before the commit: it gets it on
+    commit."""
+    from .tasks import send_confirmation
+
+    if settings.TASKS_BACKEND == "database":
+        send_confirmation.enqueue(signature_id=signature_id, base_url=base_url)
+    else:
+        transaction.on_commit(
+            partial(send_confirmation.enqueue, signature_id=signature_id, base_url=base_url)
+        )
+
+
+#: The newest consent version, remembered briefly by this process.  A stale value cannot
+#: let a signature through: the insert checks the version again.
+CONSENT_MEMO_SECONDS = 5.0
+_consent_memo: dict[str, Any] = {"until": 0.0, "version": None}
+
+
+def current_consent_version(*, fresh: bool = False) -> int | None:
+    """The version a new signer must have agreed to."""
+    if fresh or time.monotonic() >= _consent_memo["until"]:
+        _consent_memo["version"] = (
+            ConsentText.objects.order_by("-version").values_list("version", flat=True).first()
+        )
+        _consent_memo["until"] = time.monotonic() + CONSENT_MEMO_SECONDS
+    version: int | None = _consent_memo["version"]
+    return version
+
+
+def forget_consent_version() -> None:
+    _consent_memo["until"] = 0.0
 
 
 def confirmation_token(signature: Signature) -> str:
@@ -237,10 +387,11 @@ def _absolute(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + path
 
 
-def _mail_confirmation(signature: Signature, petition: Petition, base_url: str) -> None:
+def confirmation_mail(signature: Signature, base_url: str) -> tuple[str, str]:
+    """Subject and body of the confirmation mail, in the language the person signed in."""
     with translation.override(signature.language):
         context = {
-            "petition": petition,
+            "petition": signature.petition,
             "name": signature.name,
             "confirm_url": _absolute(
                 base_url, reverse("actions:confirm", args=[confirmation_token(signature)])
@@ -250,8 +401,7 @@ def _mail_confirmation(signature: Signature, petition: Petition, base_url: str) 
         }
         subject = " ".join(render_to_string("actions/mail/confirm_subject.txt", context).split())
         body = render_to_string("actions/mail/confirm.txt", context)
-    to = [str(signature.email)]
-    transaction.on_commit(lambda: queue_email(to=to, subject=subject, body=body))
+    return subject, body
 
 
 # --- a signer's own data -------------------------------------------------------------------
@@ -415,6 +565,7 @@ def purge_petition_data(*, now: datetime.datetime | None = None) -> Purged:
     now = now or timezone.now()
     days = int(getattr(settings, "VIGIL_PETITION_RETENTION_DAYS", 90))
     report = Purged()
+    RateCount.objects.filter(period__lt=_window()).delete()
     report.unconfirmed_deleted = Signature.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - LINK_MAX_AGE
     ).delete()[0]

@@ -69,6 +69,8 @@ def _petition_page(
     request: HttpRequest, petition: Petition, form: SignForm | None = None, status: int = 200
 ) -> HttpResponse:
     consent = selectors.current_consent()
+    if form is not None:
+        form.show_consent(consent)
     share_url = request.build_absolute_uri(petition.get_absolute_url())
     return render(
         request,
@@ -108,15 +110,26 @@ def count(request: HttpRequest, slug: str) -> JsonResponse:
     return response
 
 
+def _shown_again(request: HttpRequest, slug: str, form: SignForm, status: int) -> HttpResponse:
+    """The page with the refused form: the petition read afresh, with its counts (the one
+    signing remembers may have just closed or gone)."""
+    petition = selectors.petition_for_page(slug)
+    if petition is None:
+        raise Http404(slug)
+    return _petition_page(request, petition, form, status=status)
+
+
 @public
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = selectors.petition_to_sign(slug)
     if petition is None:
         raise Http404(slug)
-    form = SignForm(request.POST, consent_text=selectors.current_consent())
+    # The consent text itself is read only if the page is shown again: signing checks its
+    # version, in the insert.
+    form = SignForm(request.POST)
     if not form.is_valid():
-        return _petition_page(request, petition, form, status=400)
+        return _shown_again(request, slug, form, status=400)
     if form.is_spam():
         # A robot is thanked like a person: nothing tells it that it was found out.
         messages.success(request, _("Thank you! Check your e-mail to confirm your signature."))
@@ -139,7 +152,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         for message in error.messages:
             form.add_error(None, message)
         status = 429 if error.code == "rate_limited" else 400
-        return _petition_page(request, petition, form, status=status)
+        return _shown_again(request, slug, form, status=status)
     if signed.outcome == "confirmed":
         messages.info(
             request,

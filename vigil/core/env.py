@@ -156,6 +156,9 @@ def sqlite_settings(path: Path) -> dict[str, Any]:
     return {
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": path,
+        # Kept open between requests, as for PostgreSQL: opening a connection runs the
+        # PRAGMAs below, and closing the last one checkpoints the WAL, on every request.
+        "CONN_MAX_AGE": 60,
         "OPTIONS": {
             # WAL lets readers and the single writer work side by side; IMMEDIATE transactions
             # avoid "database is locked" when two workers upgrade a read lock at once.
