@@ -523,7 +523,7 @@ def test_large_import_has_flat_memory(tmp_path: Path, monkeypatch: pytest.Monkey
     search index is left out: its word caches fill up to their bounds as new words arrive.
     """
     monkeypatch.setattr(search, "index_organisations", lambda pks, model=None: None)
-    monkeypatch.setattr(search, "write_documents", lambda rows: None)
+    monkeypatch.setattr(search, "write_documents", lambda rows, new=False: None)
     monkeypatch.setattr(services, "IMPORT_BATCH", INDEX_BATCH)
     warm, small, large = tmp_path / "warm.txt", tmp_path / "small.txt", tmp_path / "large.txt"
     _write_big(warm, 20)

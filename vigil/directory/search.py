@@ -26,6 +26,7 @@ import contextlib
 import contextvars
 import functools
 import html
+import itertools
 import json
 import math
 import re
@@ -68,6 +69,8 @@ _FOLD = str.maketrans({"ß": "ss", "ё": "е", "і": "и", "ї": "и", "є": "е
 _WORD = re.compile(r"[a-z]+|[а-я]+|[0-9]+")
 _TEXT_WORD = re.compile(r"\w+")
 _PLAIN = re.compile(r"[\x00-\x7fа-я]*")
+_UNPLAIN = re.compile(r"[^\x00-\x7fа-я]+")
+_FOLD_PAIRS = (("ß", "ss"), ("ё", "е"), ("і", "и"), ("ї", "и"), ("є", "е"), ("ґ", "г"), ("ў", "у"))
 _PHONE = re.compile(r"\+?\(?\d[\d\s().\-–/]{3,}\d")
 _STOPWORDS = frozenset(
     {
@@ -80,10 +83,21 @@ _STOPWORDS = frozenset(
 # --- words and their forms -----------------------------------------------------------------
 def normalise(text: str) -> str:
     """Lower case, ё → е, accents dropped from Latin letters (й stays й)."""
-    text = text.lower().translate(_FOLD)
-    if text.isascii() or _PLAIN.fullmatch(text):
+    text = text.lower()
+    if text.isascii():
         return text
-    return "".join(_fold_char(ch) for ch in text)
+    # str.replace per letter, not str.translate: translate maps a non-ASCII text a character
+    # at a time in Python-level lookups, ten times slower on a whole entry.
+    for letter, folded in _FOLD_PAIRS:
+        if letter in text:
+            text = text.replace(letter, folded)
+    if _PLAIN.fullmatch(text):
+        return text
+    return _UNPLAIN.sub(_fold_run, text)
+
+
+def _fold_run(match: re.Match[str]) -> str:
+    return "".join(_fold_char(ch) for ch in match.group())
 
 
 @functools.lru_cache(maxsize=4096)
@@ -104,7 +118,13 @@ def _stem(stemmer: Any, word: str) -> str:
         return str(stemmer.stemWord(word))
 
 
-@functools.lru_cache(maxsize=200_000)
+#: Words whose forms are kept in memory (each of the three caches below).  Digit runs (postal
+#: codes, house numbers) are their own only form and never cached: they are most of the distinct
+#: words of a large import and would fill the caches.
+WORD_CACHE = 20_000
+
+
+@functools.lru_cache(maxsize=WORD_CACHE)
 def word_forms(word: str) -> frozenset[str]:
     """Every form a word is indexed and looked up under (``word`` is one item of :func:`words`)."""
     if word.isdigit():
@@ -117,7 +137,7 @@ def word_forms(word: str) -> frozenset[str]:
     return frozenset(form for form in forms if form and _WORD.fullmatch(form))
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=WORD_CACHE)
 def name_terms(word: str) -> frozenset[str]:
     """The vocabulary entries (for typo matching) of a word of a name."""
     if word.isdigit() or len(word) < 3:
@@ -126,14 +146,15 @@ def name_terms(word: str) -> frozenset[str]:
     return frozenset({key}) if _WORD.fullmatch(key) else frozenset()
 
 
-@functools.lru_cache(maxsize=200_000)
+@functools.lru_cache(maxsize=WORD_CACHE)
 def _ordered_forms(word: str) -> tuple[str, ...]:
     return tuple(sorted(word_forms(word)))
 
 
 def phone_tokens(normalised: str) -> list[str]:
     """'+70952912904' → '70952912904', '0952912904', ..., '2912904' (suffixes of 7+ digits)."""
-    digits = "".join(ch for ch in normalised if ch.isdigit())
+    bare = normalised.removeprefix("+")  # most are normalise_phone's "+digits" already
+    digits = bare if bare.isdigit() else "".join(ch for ch in normalised if ch.isdigit())
     if len(digits) < 5:
         return [digits] if digits else []
     if len(digits) <= 7:
@@ -153,18 +174,26 @@ class Document:
     card: dict[str, Any] = field(default_factory=dict)
 
 
-def _tokens(texts: Iterable[str], terms: set[str] | None = None) -> list[str]:
-    out: list[str] = []
-    seen: set[str] = set()
+def _unique_words(texts: Iterable[str]) -> dict[str, None]:
     # One pass over all the texts: words never run across the line breaks joining them.
-    for word in dict.fromkeys(words("\n".join(t for t in texts if t))):
-        if terms is not None:
-            terms.update(name_terms(word))
-        for form in _ordered_forms(word):
-            if form not in seen:
-                seen.add(form)
-                out.append(form)
-    return out
+    return dict.fromkeys(words("\n".join([t for t in texts if t])))
+
+
+def _learn_terms(unique: Iterable[str], terms: set[str]) -> None:
+    terms.update(itertools.chain.from_iterable([name_terms(w) for w in unique if not w.isdigit()]))
+
+
+def _forms(unique: Iterable[str]) -> list[str]:
+    # Every form of every word, in order, each once.
+    forms = [(w,) if w.isdigit() else _ordered_forms(w) for w in unique]
+    return list(dict.fromkeys(itertools.chain.from_iterable(forms)))
+
+
+def _tokens(texts: Iterable[str], terms: set[str] | None = None) -> list[str]:
+    unique = _unique_words(texts)
+    if terms is not None:
+        _learn_terms(unique, terms)
+    return _forms(unique)
 
 
 _city_names: dict[str, list[str]] | None = None
@@ -176,21 +205,33 @@ def forget_places() -> None:
     _city_names = None
 
 
+def load_places(region_model: Any = None) -> dict[str, list[str]]:
+    """Read the region names office cities are matched against, if not read yet (an import does
+    it before it starts the worker processes that build documents without the database)."""
+    global _city_names
+    if _city_names is not None:
+        return _city_names
+    if region_model is None:
+        from .models import Region as region_model
+    table: dict[str, list[str]] = {}
+    for region in region_model.objects.all():
+        names = [region.name_ru, region.name_en]
+        for name in [*names, *(region.source_names or [])]:
+            if name:
+                table.setdefault(" ".join(words(name)), []).extend(n for n in names if n)
+    _city_names = table
+    return table
+
+
 def _place_names(org: Any, cities: Iterable[str]) -> list[str]:
     """Both names of the regions an office city is the name of ("St. Petersburg" → "Санкт-...")."""
-    global _city_names
-    if _city_names is None:
-        region_model = org._meta.get_field("regions").related_model
-        table: dict[str, list[str]] = {}
-        for region in region_model.objects.all():
-            names = [region.name_ru, region.name_en]
-            for name in [*names, *(region.source_names or [])]:
-                if name:
-                    table.setdefault(" ".join(words(name)), []).extend(n for n in names if n)
-        _city_names = table
+    table = _city_names
+    if table is None:
+        meta = getattr(org, "_meta", None)  # an import's new entries are plain namespaces
+        table = load_places(meta.get_field("regions").related_model if meta else None)
     found: list[str] = []
     for city in cities:
-        found += _city_names.get(" ".join(words(city)), [])
+        found += table.get(" ".join(words(city)), [])
     return found
 
 
@@ -231,8 +272,7 @@ def document_of(
     people_places += [o.city for o in offices] + [o.label for o in offices]
     people_places += _place_names(org, {o.city for o in offices if o.city})
     people_places += [r.name_ru for r in regions] + [r.name_en for r in regions]
-    body_texts = [
-        *people_places,
+    rest_texts = [
         *[c.role for c in contacts],
         *[t.name_ru for t in topics],
         *[t.name_en for t in topics],
@@ -248,9 +288,11 @@ def document_of(
         ],
         *[ch.value for ch in channels if ch.kind in ("email", "web") and not ch.withheld],
     ]
-    # Names of people and places are in the typo vocabulary too.
-    _tokens(people_places, terms)
-    body = _tokens(body_texts)
+    # Names of people and places are in the typo vocabulary too (their words read once).
+    body_words = _unique_words(people_places)
+    _learn_terms(body_words, terms)
+    body_words.update(_unique_words(rest_texts))
+    body = _forms(body_words)
     names_set = set(names)
     body = [t for t in body if t not in names_set]
     seen_phones: set[str] = set()
@@ -326,11 +368,35 @@ def _postgres() -> bool:
     return connection.vendor == "postgresql"
 
 
-def _write(rows: Sequence[tuple[int, Document]]) -> None:
+def _write(rows: Sequence[tuple[int, Document]], *, new: bool = False) -> None:
+    """Store index rows and cards; ``new``: the organisations have none yet (nothing to replace)."""
     if not rows:
         return
     with connection.cursor() as cursor:
-        if _postgres():
+        if _postgres() and new:
+            # One INSERT ... SELECT from a COPY of the documents: the server builds the tsvectors.
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS directory_search_load "
+                "(organisation_id bigint, names text, body text, sort_name text, card text) "
+                "ON COMMIT DELETE ROWS"
+            )
+            with cursor.cursor.copy("COPY directory_search_load FROM STDIN") as copy:
+                for pk, d in rows:
+                    copy.write_row(
+                        (pk, d.names, d.body, d.sort_name, json.dumps(d.card, ensure_ascii=False))
+                    )
+            cursor.execute(
+                f"INSERT INTO {TABLE} (organisation_id, names, body, sort_name, document) "  # noqa: S608
+                "SELECT organisation_id, names, body, sort_name, "
+                "setweight(to_tsvector('simple', names), 'A') || "
+                "setweight(to_tsvector('simple', body), 'B') FROM directory_search_load"
+            )
+            cursor.execute(
+                f"INSERT INTO {CARDS} (organisation_id, card) "  # noqa: S608
+                "SELECT organisation_id, card FROM directory_search_load"
+            )
+            cursor.execute("DELETE FROM directory_search_load")
+        elif _postgres():
             cursor.executemany(
                 f"INSERT INTO {TABLE} (organisation_id, names, body, sort_name, document) "  # noqa: S608
                 "VALUES (%s, %s, %s, %s, setweight(to_tsvector('simple', %s), 'A') || "
@@ -341,22 +407,25 @@ def _write(rows: Sequence[tuple[int, Document]]) -> None:
                 [(pk, d.names, d.body, d.sort_name, d.names, d.body) for pk, d in rows],
             )
         else:
-            cursor.executemany(
-                f"DELETE FROM {TABLE} WHERE rowid = %s",  # noqa: S608
-                [(pk,) for pk, _d in rows],
-            )
+            if not new:
+                cursor.executemany(
+                    f"DELETE FROM {TABLE} WHERE rowid = %s",  # noqa: S608
+                    [(pk,) for pk, _d in rows],
+                )
             cursor.executemany(
                 f"INSERT INTO {TABLE} (rowid, names, body, sort_name) VALUES (%s, %s, %s, %s)",  # noqa: S608
                 [(pk, d.names, d.body, d.sort_name) for pk, d in rows],
             )
-        cursor.executemany(
-            f"DELETE FROM {CARDS} WHERE organisation_id = %s",  # noqa: S608
-            [(pk,) for pk, _d in rows],
-        )
-        cursor.executemany(
-            f"INSERT INTO {CARDS} (organisation_id, card) VALUES (%s, %s)",  # noqa: S608
-            [(pk, json.dumps(d.card, ensure_ascii=False)) for pk, d in rows],
-        )
+        if not (_postgres() and new):
+            if not new:
+                cursor.executemany(
+                    f"DELETE FROM {CARDS} WHERE organisation_id = %s",  # noqa: S608
+                    [(pk,) for pk, _d in rows],
+                )
+            cursor.executemany(
+                f"INSERT INTO {CARDS} (organisation_id, card) VALUES (%s, %s)",  # noqa: S608
+                [(pk, json.dumps(d.card, ensure_ascii=False)) for pk, d in rows],
+            )
         # Every term is written, even one this process knows: a rolled-back write leaves a
         # term in this process's memory that never reached the table (and so other processes,
         # and this one after a reload).
@@ -384,9 +453,10 @@ def _prefetched(queryset: Any) -> Any:
     )
 
 
-def write_documents(rows: Sequence[tuple[int, Document]]) -> None:
-    """Store the documents of new published entries (see :func:`document_of`)."""
-    _write(rows)
+def write_documents(rows: Sequence[tuple[int, Document]], *, new: bool = False) -> None:
+    """Store the documents of published entries (see :func:`document_of`); ``new``: entries
+    just created, with no index rows yet."""
+    _write(rows, new=new)
 
 
 def index_organisations(pks: Iterable[int], organisation_model: Any = None) -> None:
@@ -677,6 +747,128 @@ def _filters(region: str | None, topic: str | None) -> tuple[str, list[Any]] | N
     return sql, params
 
 
+#: PostgreSQL: organisations are read in blocks of this many ids (the ``b<n>`` token the
+#: index expression of migration 0005 adds to each document; see :func:`_postgres_ids`).
+ID_BLOCK = 4096
+#: The indexed expression (migration 0005): the document plus its id block's token.
+_BLOCKED = f"(document || array_to_tsvector(ARRAY['b' || (organisation_id / {ID_BLOCK})::text]))"
+
+
+def _first_ids(cursor: Any, query: Query, extra: str, params: list[Any], count: int) -> list[int]:
+    """The first ``count`` matching ids in id order: the one read a common word costs."""
+    if not _postgres():
+        # One row, not a thousand: reading rows into Python costs more than FTS5's work here.
+        cursor.execute(
+            f"SELECT group_concat(id, ' ') FROM (SELECT rowid AS id FROM {TABLE} "  # noqa: S608
+            f"WHERE {TABLE} MATCH %s{extra.format(id='rowid')} ORDER BY rowid LIMIT %s)",
+            [query.fts5(), *params, count],
+        )
+        return [int(pk) for pk in (cursor.fetchone()[0] or "").split()]
+    return _postgres_ids(cursor, query.tsquery(), extra.format(id="organisation_id"), params, count)
+
+
+def _postgres_ids(cursor: Any, match: str, extra: str, params: list[Any], count: int) -> list[int]:
+    """First ``count`` matches by id on PostgreSQL, read block by block of ids.
+
+    A GIN scan cannot stop early: ``document @@ q`` decodes every posting of every form of a
+    common word (tens of thousands), however small the LIMIT.  ANDed with the token of one
+    block of ids, it reads only that block's part of them.  So blocks are read in id order —
+    one, then as many as the matches seen so far say are needed — until ``count`` matches
+    are found.  A query with no match in its first block is specific (or very rare): the rest
+    is read in one plain query.
+    """
+    # The planner may pick a sequential scan that unpacks every row's tsvector for a common
+    # word; the GIN index is an order of magnitude faster here.  (One round trip for both.)
+    cursor.execute(
+        "SELECT set_config('enable_seqscan', 'off', true), "  # noqa: S608
+        f"min(organisation_id), max(organisation_id) FROM {TABLE}"
+    )
+    _off, low, high = cursor.fetchone()
+    if low is None:
+        return []
+    first, block, last = low // ID_BLOCK, low // ID_BLOCK, high // ID_BLOCK
+    found: list[int] = []
+    width = 1
+    while block <= last and len(found) < count:
+        blocks = range(block, min(last, block + width - 1) + 1)
+        # One query, a member per block: with the block's tsquery a constant, the GIN scan
+        # skips through the long postings (a tsquery from a parameter is five times slower).
+        sql = " UNION ALL ".join(
+            f"(SELECT organisation_id FROM {TABLE} "  # noqa: S608
+            f"WHERE {_BLOCKED} @@ to_tsquery('simple', %s){extra})"
+            for _b in blocks
+        )
+        cursor.execute(
+            f"{sql} ORDER BY 1 LIMIT %s",
+            [x for b in blocks for x in (f"({match}) & b{b}", *params)] + [count - len(found)],
+        )
+        found += [int(row[0]) for row in cursor.fetchall()]
+        block = blocks.stop
+        if len(found) >= count or block > last:
+            break
+        if not found:
+            # Nothing in the first block: a specific query, whose postings are short.  The
+            # ``+ 0`` keeps the planner off the primary key (an ordered scan that would
+            # unpack every row's tsvector).
+            cursor.execute(
+                f"SELECT id FROM (SELECT organisation_id AS id FROM {TABLE} "  # noqa: S608
+                f"WHERE {_BLOCKED} @@ to_tsquery('simple', %s){extra} "
+                "AND organisation_id + 0 >= %s OFFSET 0) m ORDER BY 1 LIMIT %s",
+                [match, *params, block * ID_BLOCK, count],
+            )
+            return [int(row[0]) for row in cursor.fetchall()]
+        per_block = len(found) / (block - first)
+        width = math.ceil(1.2 * (count - len(found)) / per_block)
+    return found
+
+
+def _in_names(query: Query, names: str) -> bool:
+    """Whether every word of the query is in these names (the ``names`` column's tokens)."""
+    tokens = set(names.split())
+    return all(not group.isdisjoint(tokens) for group in query.groups)
+
+
+def _names_tier(
+    cursor: Any, query: Query, extra: str, params: list[Any], ids: list[int]
+) -> set[int]:
+    """Which of ``ids`` (at most CANDIDATES) match the whole query in their names."""
+    if not _postgres():
+        cursor.execute(
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s{extra.format(id='rowid')}",  # noqa: S608
+            [f"names : ({query.fts5()})", *params],
+        )
+        return {int(row[0]) for row in cursor.fetchall()}
+    # The names column is short and read by primary key; ``document @@ q:A`` would unpack
+    # every candidate's whole tsvector to check the weights.
+    cursor.execute(
+        f"SELECT organisation_id, names FROM {TABLE} WHERE organisation_id = ANY(%s)",  # noqa: S608
+        [ids],
+    )
+    return {int(pk) for pk, names in cursor.fetchall() if _in_names(query, names)}
+
+
+def _ranked(cursor: Any, query: Query, ids: list[int]) -> list[int]:
+    """At most RANKED candidates: names matches first, then by bm25 / ts_rank, name and id."""
+    if _postgres():
+        cursor.execute(
+            "SELECT organisation_id, -ts_rank(document, to_tsquery('simple', %s)), sort_name, "  # noqa: S608
+            f"names FROM {TABLE} WHERE organisation_id = ANY(%s)",
+            [query.tsquery(), ids],
+        )
+    else:
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT rowid, bm25({TABLE}, {NAME_WEIGHT}, {BODY_WEIGHT}), sort_name, names "  # noqa: S608
+            f"FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid IN ({marks})",
+            [query.fts5(), *ids],
+        )
+    rows = [
+        (not _in_names(query, names), float(score), sort_name, int(pk))
+        for pk, score, sort_name, names in cursor.fetchall()
+    ]
+    return [row[-1] for row in sorted(rows)]
+
+
 def matching_ids(
     query: Query,
     *,
@@ -687,11 +879,12 @@ def matching_ids(
 ) -> tuple[list[int], int]:
     """Ids of matching organisations, best first, and how many match (at most CANDIDATES + 1).
 
-    So that a common word costs the same as a rare one, at most CANDIDATES entries matching in
-    their names and CANDIDATES matching anywhere are read (in index order): entries matching in
-    their names first, then (up to RANKED matches) by bm25 (SQLite) or ts_rank (PostgreSQL) and
-    by name, else by id.  Beyond CANDIDATES matches, the first CANDIDATES by id, in id order
-    (the page then asks for more words).  Under the cap both databases return the same set.
+    So that a common word costs about the same as a rare one, the first CANDIDATES + 1
+    matches by id are read, ids only.  Beyond CANDIDATES matches, the first CANDIDATES by id,
+    in id order (the page then asks for more words).  Up to CANDIDATES, entries matching in
+    their names come first, then (up to RANKED matches) by bm25 (SQLite) or ts_rank
+    (PostgreSQL) and by name, else by id.  Both databases return the same set, and beyond
+    RANKED the same order.
     """
     if not query:
         return [], 0
@@ -700,73 +893,21 @@ def matching_ids(
         return [], 0
     extra, params = filters
     cap = CANDIDATES
-    if _postgres():
-        where = "document @@ to_tsquery('simple', %s)" + extra.format(id="organisation_id")
-        names_match, all_match = query.tsquery(weight="A"), query.tsquery()
-
-        def member(tier: int, ranked: bool) -> str:
-            score = "-ts_rank(document, to_tsquery('simple', %s))" if ranked else "0"
-            name = "sort_name" if ranked else "''"
-            return (
-                f"(SELECT organisation_id AS id, {tier} AS tier, {score} AS score, "  # noqa: S608
-                f"{name} AS sort_name FROM {TABLE} WHERE {where} LIMIT {cap})"
-            )
-
-        def member_params(match: str, ranked: bool) -> list[Any]:
-            return [match, match, *params] if ranked else [match, *params]
-
-        count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT {cap + 1}) s"  # noqa: S608
-    else:
-        where = f"{TABLE} MATCH %s" + extra.format(id="rowid")
-        names_match, all_match = f"names : ({query.fts5()})", query.fts5()
-
-        def member(tier: int, ranked: bool) -> str:
-            score = f"bm25({TABLE}, {NAME_WEIGHT}, {BODY_WEIGHT})" if ranked else "0"
-            name = "sort_name" if ranked else "''"
-            return (
-                f"SELECT * FROM (SELECT rowid AS id, {tier} AS tier, {score} AS score, "  # noqa: S608
-                f"{name} AS sort_name FROM {TABLE} WHERE {where} LIMIT {cap})"
-            )
-
-        def member_params(match: str, ranked: bool) -> list[Any]:
-            return [match, *params]
-
-        count_sql = f"SELECT count(*) FROM (SELECT 1 FROM {TABLE} WHERE {where} LIMIT {cap + 1}) s"  # noqa: S608
     with transaction.atomic(), connection.cursor() as cursor:
-        if _postgres():
-            # With LIMIT and a common word the planner picks a sequential scan that unpacks
-            # every row's tsvector; the GIN index is an order of magnitude faster here.
-            cursor.execute("SELECT set_config('enable_seqscan', 'off', true)")
-        cursor.execute(count_sql, [all_match, *params])
-        total = int(cursor.fetchone()[0])
-        if not total:
-            if _postgres():
-                cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
-            return [], 0
-        # Ranking reads every candidate's row: only worth it for a specific query; and looking
-        # for name matches among very many matches costs a scan of them all.
-        ranked = total <= RANKED
+        ids = _first_ids(cursor, query, extra, params, cap + 1)
+        total = len(ids)
         if total > cap:
-            sql = f"SELECT id FROM ({member(1, False)}) candidates ORDER BY id"  # noqa: S608
-            members = member_params(all_match, False)
+            found = ids[:cap]
+        elif total <= RANKED:
+            found = _ranked(cursor, query, ids) if ids else []
         else:
-            sql = (
-                f"SELECT id FROM ({member(0, ranked)} UNION ALL {member(1, ranked)}) "  # noqa: S608
-                "candidates GROUP BY id ORDER BY min(tier), min(score), min(sort_name), id"
-            )
-            members = [
-                *member_params(names_match, ranked),
-                *member_params(all_match, ranked),
-            ]
-        page_params: list[Any] = []
-        if limit is not None:
-            sql += " LIMIT %s OFFSET %s"
-            page_params = [limit, offset]
-        cursor.execute(sql, [*members, *page_params])
-        found = [int(row[0]) for row in cursor.fetchall()]
+            names = _names_tier(cursor, query, extra, params, ids)
+            found = sorted(ids, key=lambda pk: (pk not in names, pk))
         if _postgres():
             cursor.execute("SELECT set_config('enable_seqscan', 'on', true)")
-        return found, total
+    if limit is not None:
+        found = found[offset : offset + limit]
+    return found, total
 
 
 # --- highlighting --------------------------------------------------------------------------------
@@ -776,18 +917,39 @@ def _text_word_forms(word: str) -> frozenset[str]:
     return frozenset().union(*(word_forms(w) for w in words(word)))
 
 
-def _matches(word: str, tokens: set[str]) -> bool:
-    return not _text_word_forms(word).isdisjoint(tokens)
+class Marker:
+    """Which words of a text match a query, remembered over one page of results: the same
+    words come back in entry after entry, and a text without a match is skipped whole."""
+
+    def __init__(self, tokens: set[str]) -> None:
+        self.tokens = tokens
+        #: Whether the query has a phone number (or another number) to look for.
+        self.digits = any(token.isdigit() for token in tokens)
+        self.yes: set[str] = set()
+        self.no: set[str] = set()
+
+    def matching(self, text: str) -> set[str]:
+        """The words (``\\w+`` runs, as written) of ``text`` that match."""
+        found = set(_TEXT_WORD.findall(text))
+        for word in found.difference(self.yes, self.no):
+            if _text_word_forms(word).isdisjoint(self.tokens):
+                self.no.add(word)
+            else:
+                self.yes.add(word)
+        return found & self.yes
 
 
-def highlight(text: str, tokens: set[str]) -> tuple[str, int]:
-    """``text`` HTML-escaped with <mark> around words matching ``tokens``; and the first match."""
+def highlight(text: str, marker: Marker) -> tuple[str, int]:
+    """``text`` HTML-escaped with <mark> around matching words; and the first match."""
+    marked = marker.matching(text)
+    if not marked:
+        return html.escape(text), -1
     out: list[str] = []
     first = -1
     last = 0
     for match in _TEXT_WORD.finditer(text):
         word = match.group(0)
-        if _matches(word, tokens):
+        if word in marked:
             out.append(html.escape(text[last : match.start()]))
             if first < 0:
                 first = len(out)
@@ -797,49 +959,52 @@ def highlight(text: str, tokens: set[str]) -> tuple[str, int]:
     return "".join(out), first
 
 
-def snippet(text: str, tokens: set[str], *, width: int = 30) -> SafeString | None:
+def snippet(text: str, marker: Marker, *, width: int = 30) -> SafeString | None:
     """About ``width`` words around the first match in ``text``, marked; None without a match."""
-    spans = [m.span() for m in _TEXT_WORD.finditer(text)]
-    first = next((i for i, (a, b) in enumerate(spans) if _matches(text[a:b], tokens)), None)
-    if first is None:
+    marked = marker.matching(text)
+    if not marked:
         return None
+    spans = [m.span() for m in _TEXT_WORD.finditer(text)]
+    first = next(i for i, (a, b) in enumerate(spans) if text[a:b] in marked)
     start_word = max(0, first - width // 3)
     end_word = min(len(spans), start_word + width)
     start = spans[start_word][0] if start_word else 0
     end = spans[end_word - 1][1] if end_word < len(spans) else len(text)
-    marked, _first = highlight(text[start:end], tokens)
+    marked_text, _first = highlight(text[start:end], marker)
     prefix = "… " if start else ""
     suffix = " …" if end < len(text) else ""
-    return mark_safe(prefix + marked + suffix)  # noqa: S308 - every piece is escaped above
+    return mark_safe(prefix + marked_text + suffix)  # noqa: S308 - every piece is escaped above
 
 
-def make_snippet(card: dict[str, Any], query: Query) -> SafeString:
+def make_snippet(card: dict[str, Any], query: Query, marker: Marker | None = None) -> SafeString:
     """Where the entry matches, with the matched words in <mark>; the start of the entry else."""
     tokens = query.tokens
+    marker = marker or Marker(tokens)
     for name, role in card["contacts"]:
-        found = snippet(f"{name} ({role})" if role else name, tokens)
+        found = snippet(f"{name} ({role})" if role else name, marker)
         if found:
             return found
-    for label, value, normalised in card["phones"]:
-        if set(phone_tokens(normalised or value)) & tokens:
-            text = html.escape(f"{label}: " if label else "")
-            return mark_safe(f"{text}<mark>{html.escape(value)}</mark>")  # noqa: S308
+    if marker.digits:
+        for label, value, normalised in card["phones"]:
+            if not tokens.isdisjoint(phone_tokens(normalised or value)):
+                text = html.escape(f"{label}: " if label else "")
+                return mark_safe(f"{text}<mark>{html.escape(value)}</mark>")  # noqa: S308
     for text in card["texts"]:
         if text:
-            found = snippet(text, tokens)
+            found = snippet(text, marker)
             if found:
                 return found
     names = " · ".join(card["other_names"])
     if names:
-        found = snippet(names, tokens)
+        found = snippet(names, marker)
         if found:
             return found
     lead = next((t for t in card["texts"][:3] if t), "").split()
     return mark_safe(html.escape(" ".join(lead[:30]) + (" …" if len(lead) > 30 else "")))  # noqa: S308
 
 
-def highlight_name(text: str, query: Query) -> SafeString:
-    marked, _first = highlight(text, query.tokens)
+def highlight_name(text: str, query: Query, marker: Marker | None = None) -> SafeString:
+    marked, _first = highlight(text, marker or Marker(query.tokens))
     return mark_safe(marked)  # noqa: S308 - escaped in highlight()
 
 
@@ -936,6 +1101,7 @@ def search(
     cards = _cards(ids)
     english = (get_language() or "ru").startswith("en")
     hits = []
+    marker = Marker(query.tokens)
     for pk in ids:
         card = cards.get(pk)
         if card is None:
@@ -946,6 +1112,11 @@ def search(
             else (card["name_ru"] or card["name_en"])
         )
         hits.append(
-            Hit(card["slug"], highlight_name(name, query), card["city"], make_snippet(card, query))
+            Hit(
+                card["slug"],
+                highlight_name(name, query, marker),
+                card["city"],
+                make_snippet(card, query, marker),
+            )
         )
     return Results(query, hits, min(total, CANDIDATES), page, per_page, more=total > CANDIDATES)

@@ -2,18 +2,28 @@
 
 from __future__ import annotations
 
+import collections
+import ctypes
+import ctypes.util
 import datetime
-from collections.abc import Iterable, Iterator
+import functools
+import itertools
+import json
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.text import slugify
 
 from . import translit
-from .importer import ParsedEntry, normalise_russian_phone
+from .importer import EntryError, HandbookFile, ParsedEntry, normalise_russian_phone
 from .models import (
     Channel,
     Contact,
@@ -518,15 +528,18 @@ def import_entry(parsed: ParsedEntry, *, dry_run: bool = False, author: Any = No
 
 
 def import_entries(
-    entries: Iterable[ParsedEntry], *, dry_run: bool = False, author: Any = None
+    entries: Iterable[ParsedEntry | Prepared], *, dry_run: bool = False, author: Any = None
 ) -> Iterator[ImportResult]:
-    """:func:`import_entry` for many entries: the same result per entry, in order.
+    """:func:`import_entry` for many entries: the same result per entry, in order (except
+    that the result of an entry created in a batch carries no ``organisation`` instance).
 
-    Entries new to the directory are written together, a batch per transaction (a few queries
-    for the whole batch, one search-index pass); an entry that already exists, or that repeats
-    a name earlier in its batch, goes through :func:`import_entry` after the batch before it.
+    Entries new to the directory are written together, a batch per transaction: their rows as
+    plain tuples, one statement (or COPY) per table, and their search documents.  An entry that
+    already exists, or that repeats a name earlier in its batch, goes through
+    :func:`import_entry` after the batch before it.  ``entries`` may come prepared
+    (:func:`prepare`, e.g. by the worker processes of :func:`read_prepared`).
     """
-    batch: list[ParsedEntry] = []
+    batch: list[ParsedEntry | Prepared] = []
     for parsed in entries:
         batch.append(parsed)
         if len(batch) >= IMPORT_BATCH:
@@ -540,15 +553,89 @@ def import_entries(
 IMPORT_BATCH = 500
 
 
-def _import_batch(
-    batch: list[ParsedEntry], *, dry_run: bool, author: Any
-) -> Iterator[ImportResult]:
-    keys = [import_key_for(parsed.name) for parsed in batch]
-    existing = set(
-        Organisation.objects.filter(import_key__in=set(keys)).values_list("import_key", flat=True)
+@dataclass
+class Prepared:
+    """An entry read from a file with everything writing it as a new entry needs that does not
+    depend on the database: built where it was parsed (a worker process, see
+    :func:`read_prepared`), so the process writing to the database only writes."""
+
+    parsed: ParsedEntry
+    key: str
+    base_slug: str
+    #: The entry as new (the shape of :func:`snapshot`); its "slug" is set when it is written.
+    proposed: dict[str, Any]
+    #: Its search document (``search.Document``), or None (a dry run needs none).
+    document: Any = None
+
+
+def _base_slug(name: str) -> str:
+    return slugify(translit.to_latin(name))[:190].strip("-") or "organisation"
+
+
+_empty_template: dict[str, Any] | None = None
+
+
+def _empty_new() -> dict[str, Any]:
+    """:func:`_empty_snapshot`, without building a model instance for every entry."""
+    global _empty_template
+    if _empty_template is None:
+        _empty_template = _empty_snapshot()
+    return {k: list(v) if isinstance(v, list) else v for k, v in _empty_template.items()}
+
+
+def prepare(
+    parsed: ParsedEntry, regions: dict[str, Any], *, with_document: bool = True
+) -> Prepared:
+    """The entry as new, and its search document; ``regions``: every Region by slug."""
+    proposed = _proposed_from_parsed(parsed, _empty_new(), "", regions=regions)
+    document = _document_of_new(proposed, regions) if with_document else None
+    return Prepared(parsed, proposed["import_key"], _base_slug(parsed.name), proposed, document)
+
+
+def _document_of_new(proposed: dict[str, Any], regions: dict[str, Any]) -> Any:
+    """The search document of a new entry from its planned rows (no database)."""
+    from . import search  # here: search imports the models, and signals import search
+
+    if not proposed["is_published"]:
+        return None
+
+    def channels(rows: list[dict[str, Any]]) -> list[SimpleNamespace]:
+        return [SimpleNamespace(**row) for row in rows]
+
+    offices = [
+        SimpleNamespace(**{**row, "loaded_channels": channels(row["channels"])})
+        for row in proposed["offices"]
+    ]
+    contacts = [
+        SimpleNamespace(**{**row, "loaded_channels": channels(row["channels"])})
+        for row in proposed["contacts"]
+        if row["is_published"]
+    ]
+    # A plain namespace, not an Organisation: a model instance costs more than the document.
+    org = SimpleNamespace(**{name: proposed[name] for name in _SCALAR_FIELDS})
+    return search.document_of(
+        org,
+        offices=offices,
+        contacts=contacts,
+        regions=[regions[slug] for slug in proposed["regions"]],
+        topics=[],
+        publications=[SimpleNamespace(**row) for row in proposed["publications"]],
+        channels=[ch for owner in [*offices, *contacts] for ch in owner.loaded_channels],
     )
-    fresh: list[tuple[ParsedEntry, str]] = []
-    for parsed, key in zip(batch, keys, strict=True):
+
+
+def _import_batch(
+    batch: list[ParsedEntry | Prepared], *, dry_run: bool, author: Any
+) -> Iterator[ImportResult]:
+    items = [(p.parsed, p.key, p) if isinstance(p, Prepared) else (p, import_key_for(p.name), None)
+             for p in batch]  # fmt: skip
+    existing = set(
+        Organisation.objects.filter(import_key__in={key for _p, key, _i in items}).values_list(
+            "import_key", flat=True
+        )
+    )
+    fresh: list[tuple[ParsedEntry, Prepared | None]] = []
+    for parsed, key, prepared in items:
         if key in existing:
             yield from _create_together(fresh, dry_run=dry_run, author=author)
             fresh = []
@@ -556,18 +643,18 @@ def _import_batch(
             continue
         if not dry_run:
             existing.add(key)
-        fresh.append((parsed, key))
+        fresh.append((parsed, prepared))
     yield from _create_together(fresh, dry_run=dry_run, author=author)
 
 
-def _unique_slugs(names: list[str]) -> list[str]:
-    """:func:`unique_slug` for many new entries at once (also unique among themselves)."""
-    bases = [slugify(translit.to_latin(name))[:190].strip("-") or "organisation" for name in names]
+def _unique_slugs(bases: list[str]) -> list[str]:
+    """:func:`unique_slug` for many new entries at once (also unique among themselves), from
+    their :func:`_base_slug`."""
     taken = set(Organisation.objects.filter(slug__in=set(bases)).values_list("slug", flat=True))
     slugs = []
-    for name, base in zip(names, bases, strict=True):
+    for base in bases:
         if base in taken or base in RESERVED_SLUGS:
-            slug = unique_slug(name)
+            slug = _free_slug(base)
             while slug in taken:  # taken by an entry of this batch, not yet in the database
                 slug = f"{slug}-{len(taken)}"
         else:
@@ -577,153 +664,318 @@ def _unique_slugs(names: list[str]) -> list[str]:
     return slugs
 
 
+def _free_slug(base: str) -> str:
+    slug, counter = base, 1
+    while slug in RESERVED_SLUGS or Organisation.objects.filter(slug=slug).exists():
+        counter += 1
+        slug = f"{base}-{counter}"
+    return slug
+
+
 def _create_together(
-    fresh: list[tuple[ParsedEntry, str]], *, dry_run: bool, author: Any
+    fresh: list[tuple[ParsedEntry, Prepared | None]], *, dry_run: bool, author: Any
 ) -> Iterator[ImportResult]:
     if not fresh:
         return
-    from . import search  # here: search imports the models, and signals import search
-
-    slugs = _unique_slugs([parsed.name for parsed, _key in fresh])
-    regions = {r.slug: r for r in Region.objects.all()}
-    empty = _empty_snapshot()
-    planned = []
-    for (parsed, _key), slug in zip(fresh, slugs, strict=True):
-        proposed = _proposed_from_parsed(parsed, empty, slug, regions=regions)
-        planned.append((parsed, proposed))
+    regions = _regions_by_slug()
+    planned = [
+        prepared if prepared is not None else prepare(parsed, regions, with_document=not dry_run)
+        for parsed, prepared in fresh
+    ]
+    slugs = _unique_slugs([p.base_slug for p in planned])
+    for prepared, slug in zip(planned, slugs, strict=True):
+        prepared.proposed["slug"] = slug
     if dry_run:
-        for _parsed, proposed in planned:
+        empty = _empty_new()
+        for prepared in planned:
+            proposed = prepared.proposed
             name = proposed.get("name_en") or proposed.get("name_ru") or ""
             yield ImportResult(
                 "created", name, proposed["slug"], snapshot_diff(empty, proposed), None, True
             )
         return
+    for prepared in planned:
+        if prepared.document is None and prepared.proposed["is_published"]:
+            prepared.document = _document_of_new(prepared.proposed, regions)
     with transaction.atomic():
-        organisations = Organisation.objects.bulk_create(
-            _new_organisation(proposed, parsed.original_text) for parsed, proposed in planned
-        )
-        pairs = list(zip(organisations, (proposed for _parsed, proposed in planned), strict=True))
-        through = Organisation.regions.through
-        through.objects.bulk_create(
-            through(organisation_id=org.pk, region_id=regions[slug].pk)
-            for org, proposed in pairs
-            for slug in proposed["regions"]
-        )
-        offices = Office.objects.bulk_create(
-            Office(
-                organisation=org,
-                **{k: row.get(k, default) for k, default in _OFFICE_DEFAULTS.items()},
-            )
-            for org, proposed in pairs
-            for row in proposed["offices"]
-        )
-        office_rows = [row for _org, proposed in pairs for row in proposed["offices"]]
-        office_at: dict[tuple[int, int], Office] = {}
-        for office in offices:
-            office_at.setdefault((office.organisation_id, office.position), office)
-        contact_rows = [(org, row) for org, proposed in pairs for row in proposed["contacts"]]
-        contacts = Contact.objects.bulk_create(
-            Contact(
-                organisation=org,
-                office=office_at.get((org.pk, row["office"]))
-                if row["office"] is not None
-                else None,
-                name=row["name"],
-                role=row["role"],
-                is_published=row["is_published"],
-                position=row["position"],
-            )
-            for org, row in contact_rows
-        )
-        Channel.objects.bulk_create(
-            [
-                Channel(office=office, position=position, **_channel_fields(item))
-                for office, row in zip(offices, office_rows, strict=True)
-                for position, item in enumerate(row["channels"])
-            ]
-            + [
-                Channel(contact=contact, position=position, **_channel_fields(item))
-                for contact, (_org, row) in zip(contacts, contact_rows, strict=True)
-                for position, item in enumerate(row["channels"])
-            ]
-        )
-        publications = Publication.objects.bulk_create(
-            Publication(
-                organisation=org,
-                **{k: row.get(k, default) for k, default in _PUBLICATION_DEFAULTS.items()},
-            )
-            for org, proposed in pairs
-            for row in proposed["publications"]
-        )
-        author = author if getattr(author, "pk", None) else None
-        Revision.objects.bulk_create(
-            Revision(organisation=org, author=author, summary="import", snapshot=proposed)
-            for org, proposed in pairs
-        )
-        search.write_documents(
-            _documents(pairs, regions, offices, office_rows, contacts, contact_rows, publications)
-        )
-    for org, _proposed in pairs:
-        # The diff of a new entry is everything in it: only a dry run shows it.
-        yield ImportResult("created", org.name, org.slug, {}, org, False)
+        _write_new(planned, regions, author)
+    for prepared in planned:
+        # The diff of a new entry is everything in it: only a dry run shows it.  No model
+        # instance was made: the result names the entry (read it by its slug when needed).
+        proposed = prepared.proposed
+        name = proposed.get("name_en") or proposed.get("name_ru") or ""
+        yield ImportResult("created", name, proposed["slug"], {}, None, False)
 
 
-def _documents(
-    pairs: list[tuple[Organisation, dict[str, Any]]],
+def _regions_by_slug() -> dict[str, Region]:
+    return {r.slug: r for r in Region.objects.all()}
+
+
+# --- rows without model instances --------------------------------------------------------------
+_ORGANISATION_COLUMNS = (
+    "id", "name_ru", "name_en", "aliases", "former_names", "slug", "mission", "history",
+    "activities", "membership", "attribution", "source", "sponsor", "source_url", "last_updated",
+    "verified_at", "is_published", "original_text", "source_encoding", "unparsed_lines",
+    "import_key", "created_at", "updated_at",
+)  # fmt: skip
+_JSON_COLUMNS = frozenset({"aliases", "former_names", "unparsed_lines"})
+
+
+def _reserve_ids(cursor: Any, model: Any, count: int) -> list[int]:
+    """Primary keys for ``count`` new rows, taken before they are written (one query)."""
+    if not count:
+        return []
+    table = model._meta.db_table
+    if connection.vendor == "postgresql":
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, count],
+        )
+        return [row[0] for row in cursor.fetchall()]
+    # SQLite: the transaction holds the write lock (IMMEDIATE; inside atomic()), so no other
+    # writer takes these ids; AUTOINCREMENT's counter never hands out a deleted row's id again.
+    cursor.execute(
+        "SELECT MAX(COALESCE((SELECT seq FROM sqlite_sequence WHERE name = %s), 0), "  # noqa: S608
+        f"COALESCE((SELECT MAX(id) FROM {connection.ops.quote_name(table)}), 0))",
+        [table],
+    )
+    start = int(cursor.fetchone()[0]) + 1
+    return list(range(start, start + count))
+
+
+def _insert(cursor: Any, model: Any, columns: Sequence[str], rows: list[tuple[Any, ...]]) -> None:
+    """Write rows: COPY on PostgreSQL, one prepared INSERT run for every row on SQLite."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(c) for c in columns)
+    if connection.vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        return
+    marks = ", ".join(["%s"] * len(columns))
+    cursor.executemany(f"INSERT INTO {table} ({names}) VALUES ({marks})", rows)  # noqa: S608
+
+
+def _write_new(planned: list[Prepared], regions: dict[str, Region], author: Any) -> list[int]:
+    """Insert new entries with their offices, contacts, channels, publications, regions,
+    revisions and search documents; returns their primary keys.  Call inside a transaction."""
+    from . import search  # here: search imports the models, and signals import search
+
+    ops = connection.ops
+    now = ops.adapt_datetimefield_value(timezone.now())
+    author_id = author.pk if getattr(author, "pk", None) else None
+    with connection.cursor() as cursor:
+        org_ids = _reserve_ids(cursor, Organisation, len(planned))
+        organisations, links, revisions = [], [], []
+        offices, contacts, channels, publications = [], [], [], []
+        office_rows: list[tuple[int, dict[str, Any]]] = []
+        contact_rows: list[tuple[int, dict[str, Any]]] = []
+        for pk, prepared in zip(org_ids, planned, strict=True):
+            proposed = prepared.proposed
+            values = {
+                **proposed,
+                "id": pk,
+                "original_text": prepared.parsed.original_text,
+                "verified_at": None,
+                "created_at": now,
+                "updated_at": now,
+            }
+            organisations.append(
+                tuple(
+                    json.dumps(values[c]) if c in _JSON_COLUMNS else values[c]
+                    for c in _ORGANISATION_COLUMNS
+                )
+            )
+            links += [(pk, regions[slug].pk) for slug in proposed["regions"]]
+            office_rows += [(pk, row) for row in proposed["offices"]]
+            revisions.append((pk, author_id, now, "import", json.dumps(proposed)))
+            publications += [
+                (pk, row["title"], row["frequency"], row["language"], row["description"],
+                 row["prepared_by"], row["position"])
+                for row in proposed["publications"]
+            ]  # fmt: skip
+        office_ids = _reserve_ids(cursor, Office, len(office_rows))
+        office_of: dict[tuple[int, int], int] = {}
+        for office_pk, (pk, row) in zip(office_ids, office_rows, strict=True):
+            office_of.setdefault((pk, row["position"]), office_pk)
+            offices.append(
+                (office_pk, pk, row["label"], row["city"], row["postal_code"],
+                 json.dumps(row["street_lines"]), row["po_box"], row["position"])
+            )  # fmt: skip
+            channels += [
+                (office_pk, None, *_channel_row(item), position)
+                for position, item in enumerate(row["channels"])
+            ]
+        for pk, prepared in zip(org_ids, planned, strict=True):
+            contact_rows += [(pk, row) for row in prepared.proposed["contacts"]]
+        contact_ids = _reserve_ids(cursor, Contact, len(contact_rows))
+        for contact_pk, (pk, row) in zip(contact_ids, contact_rows, strict=True):
+            office = office_of.get((pk, row["office"])) if row["office"] is not None else None
+            contacts.append(
+                (contact_pk, pk, office, row["name"], row["role"], row["is_published"],
+                 row["position"])
+            )  # fmt: skip
+            channels += [
+                (None, contact_pk, *_channel_row(item), position)
+                for position, item in enumerate(row["channels"])
+            ]
+        _insert(cursor, Organisation, _ORGANISATION_COLUMNS, organisations)
+        _insert(cursor, Organisation.regions.through, ("organisation_id", "region_id"), links)
+        _insert(
+            cursor, Office,
+            ("id", "organisation_id", "label", "city", "postal_code", "street_lines", "po_box",
+             "position"),
+            offices,
+        )  # fmt: skip
+        _insert(
+            cursor, Contact,
+            ("id", "organisation_id", "office_id", "name", "role", "is_published", "position"),
+            contacts,
+        )  # fmt: skip
+        _insert(
+            cursor, Channel,
+            ("office_id", "contact_id", "kind", "value", "normalised", "withheld", "position"),
+            channels,
+        )  # fmt: skip
+        _insert(
+            cursor, Publication,
+            ("organisation_id", "title", "frequency", "language", "description", "prepared_by",
+             "position"),
+            publications,
+        )  # fmt: skip
+        _insert(
+            cursor, Revision,
+            ("organisation_id", "author_id", "created_at", "summary", "snapshot"),
+            revisions,
+        )  # fmt: skip
+    documents = []
+    for pk, prepared in zip(org_ids, planned, strict=True):
+        if prepared.document is not None:
+            prepared.document.card["slug"] = prepared.proposed["slug"]
+            documents.append((pk, prepared.document))
+    search.write_documents(documents, new=True)
+    return org_ids
+
+
+def _channel_row(item: dict[str, Any]) -> tuple[Any, ...]:
+    return (item["kind"], item.get("value", ""), item.get("normalised", ""),
+            bool(item.get("withheld", False)))  # fmt: skip
+
+
+# --- reading a file in worker processes ------------------------------------------------------
+#: Files at least this large are parsed (and their search documents built) by worker
+#: processes while this one writes to the database; smaller ones are read in this process.
+PARALLEL_BYTES = 256 * 1024
+#: Entries handed to a worker at a time.
+WORKER_CHUNK = 50
+#: Most worker processes (the machine's processors, up to this).
+MAX_WORKERS = 4
+
+#: What the workers of the running import read: (file, regions by slug, build documents).  Set
+#: before the processes are forked, so they inherit it and never touch the database.
+_job: tuple[HandbookFile, dict[str, Region], bool] | None = None
+
+
+def worker_count(source: HandbookFile) -> int:
+    """Worker processes for this file: none (read here) for a small file, on one processor, or
+    when this process runs other threads (forking them is unsafe)."""
+    try:
+        size = source.path.stat().st_size
+    except OSError:
+        return 0
+    processors = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 1
+    if size < PARALLEL_BYTES or processors < 2 or threading.active_count() > 1:
+        return 0
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    return min(processors, MAX_WORKERS)
+
+
+def read_prepared(
+    source: HandbookFile, *, dry_run: bool = False, workers: int | None = None
+) -> Iterator[Prepared | EntryError]:
+    """The entries of a file, parsed and prepared (:func:`prepare`), with its read errors, in
+    file order.  With workers, chunks of entries go to a pool of forked processes, a bounded
+    number in flight (memory stays flat), the results come back in order."""
+    from . import search  # here: search imports the models, and signals import search
+
+    global _job
+    regions = _regions_by_slug()
+    search.load_places()  # the region names documents use, read before forking
+    workers = worker_count(source) if workers is None else workers
+    if workers < 2:
+        for item in source.raw_entries():
+            yield _prepare_raw(source, item, regions, not dry_run)
+        return
+    in_flight = IMPORT_BATCH // WORKER_CHUNK + 2 * workers
+    _job = (source, regions, not dry_run)
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        pending: collections.deque[Any] = collections.deque()
+        for chunk in itertools.batched(source.raw_entries(), WORKER_CHUNK):
+            pending.append(pool.apply_async(_prepare_chunk, (chunk,)))
+            if len(pending) >= in_flight:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()
+    finally:
+        _job = None
+        pool.terminate()
+        pool.join()
+
+
+#: Give freed memory back to the system after every batch of an import (see release_memory).
+TRIM_MEMORY = True
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        return libc.malloc_trim
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def release_memory() -> None:
+    """Return the C heap's free pages to the system (glibc's ``malloc_trim``).
+
+    Each batch of an import frees megabytes of pickled results, row tuples and SQL buffers
+    that the C allocator otherwise keeps, scattered between live blocks, so the resident
+    memory of a long import grows although the live data does not."""
+    trim = _malloc_trim() if TRIM_MEMORY else None
+    if trim is not None:
+        trim(0)
+
+
+def _prepare_raw(
+    source: HandbookFile,
+    item: list[tuple[int, str]] | EntryError,
     regions: dict[str, Region],
-    offices: list[Office],
-    office_rows: list[dict[str, Any]],
-    contacts: list[Contact],
-    contact_rows: list[tuple[Organisation, dict[str, Any]]],
-    publications: list[Publication],
-) -> list[tuple[int, Any]]:
-    """Search documents of entries just written, from the objects in hand (no reads)."""
-    from . import search
-
-    parts: dict[int, dict[str, list[Any]]] = {
-        org.pk: {"offices": [], "contacts": [], "channels": [], "publications": []}
-        for org, _proposed in pairs
-    }
-    for publication in publications:
-        parts[publication.organisation_id]["publications"].append(publication)
-    for office, row in zip(offices, office_rows, strict=True):
-        office.loaded_channels = _unsaved_channels(row["channels"])  # type: ignore[attr-defined]
-        parts[office.organisation_id]["offices"].append(office)
-        parts[office.organisation_id]["channels"] += office.loaded_channels  # type: ignore[attr-defined]
-    for contact, (_org, row) in zip(contacts, contact_rows, strict=True):
-        if contact.is_published:
-            contact.loaded_channels = _unsaved_channels(row["channels"])  # type: ignore[attr-defined]
-            parts[contact.organisation_id]["contacts"].append(contact)
-            parts[contact.organisation_id]["channels"] += contact.loaded_channels  # type: ignore[attr-defined]
-    return [
-        (
-            org.pk,
-            search.document_of(
-                org,
-                offices=parts[org.pk]["offices"],
-                contacts=parts[org.pk]["contacts"],
-                regions=[regions[slug] for slug in proposed["regions"]],
-                topics=[],
-                publications=parts[org.pk]["publications"],
-                channels=parts[org.pk]["channels"],
-            ),
-        )
-        for org, proposed in pairs
-        if org.is_published
-    ]
+    with_document: bool,
+) -> Prepared | EntryError:
+    if isinstance(item, EntryError):
+        return item
+    parsed = source.parse(item)
+    if isinstance(parsed, EntryError):
+        return parsed
+    return prepare(parsed, regions, with_document=with_document)
 
 
-def _unsaved_channels(rows: list[dict[str, Any]]) -> list[Channel]:
-    return [Channel(**_channel_fields(item)) for item in rows]
-
-
-def _new_organisation(proposed: dict[str, Any], original_text: str) -> Organisation:
-    organisation = Organisation(original_text=original_text)
-    for name in _SCALAR_FIELDS:
-        setattr(organisation, name, proposed[name])
-    last_updated = proposed.get("last_updated")
-    organisation.last_updated = datetime.date.fromisoformat(last_updated) if last_updated else None
-    return organisation
+def _prepare_chunk(chunk: tuple[list[tuple[int, str]] | EntryError, ...]) -> list[Any]:
+    """In a worker process: no database, only the file's text and the job's regions."""
+    assert _job is not None  # noqa: S101 -- set by read_prepared before the fork
+    source, regions, with_document = _job
+    prepared = [_prepare_raw(source, item, regions, with_document) for item in chunk]
+    for item in prepared:
+        if isinstance(item, Prepared):
+            # Where each line went is for tests and the editor, not for writing: it is half the
+            # cost of passing an entry back (its keys are all distinct strings).
+            item.parsed.trace = {}
+    return prepared
 
 
 def restore_entry(

@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from vigil.directory import exchange, services
-from vigil.directory.importer import EntryError, HandbookFile, ParsedEntry
+from vigil.directory.importer import EntryError, HandbookFile
 from vigil.directory.models import Region
-from vigil.directory.services import ImportResult, import_entries, restore_entry
+from vigil.directory.services import ImportResult, Prepared, import_entries, restore_entry
 
 DIFF_VALUE_LENGTH = 70
 
@@ -101,12 +102,14 @@ class Command(BaseCommand):
         )
         counts = {"created": 0, "updated": 0, "unchanged": 0}
         errors = 0
-        chunk: list[ParsedEntry | EntryError] = []
-        for item in source:
+        chunk: list[Prepared | EntryError] = []
+        # A large file is parsed by worker processes while this one writes (see read_prepared).
+        for item in services.read_prepared(source, dry_run=dry_run):
             chunk.append(item)
             if len(chunk) >= services.IMPORT_BATCH:
                 errors += self.import_chunk(chunk, dry_run=dry_run, counts=counts)
                 chunk = []
+                services.release_memory()  # resident memory stays level however long the file
         errors += self.import_chunk(chunk, dry_run=dry_run, counts=counts)
         self.stdout.write(
             "  "
@@ -125,12 +128,12 @@ class Command(BaseCommand):
         return errors == 0
 
     def import_chunk(
-        self, chunk: list[ParsedEntry | EntryError], *, dry_run: bool, counts: dict[str, int]
+        self, chunk: list[Prepared | EntryError], *, dry_run: bool, counts: dict[str, int]
     ) -> int:
         """Import the entries of a chunk together and report every item in file order;
         returns the number of errors."""
         results = import_entries(
-            (item for item in chunk if isinstance(item, ParsedEntry)), dry_run=dry_run
+            (item for item in chunk if isinstance(item, Prepared)), dry_run=dry_run
         )
         errors = 0
         for item in chunk:
@@ -140,24 +143,19 @@ class Command(BaseCommand):
                 continue
             result = next(results)
             counts[result.status] += 1
-            self.report_result(result, dry_run=dry_run, first_line=item.first_line)
-            for number, text in item.unparsed:
-                self.stdout.write(
-                    "      "
-                    + _("line %(number)d kept unparsed: %(text)s")
-                    % {"number": number, "text": text}
-                )
+            parsed = item.parsed
+            self.report_result(result, dry_run=dry_run, first_line=parsed.first_line)
+            if parsed.unparsed:
+                kept = "      " + _("line %(number)d kept unparsed: %(text)s")
+                for number, text in parsed.unparsed:
+                    self.stdout.write(kept % {"number": number, "text": text})
         return errors
 
     def report_result(self, result: ImportResult, *, dry_run: bool, first_line: int) -> None:
-        labels = {
-            "created": _("would be created") if dry_run else _("created"),
-            "updated": _("would be updated") if dry_run else _("updated"),
-            "unchanged": _("unchanged"),
-        }
+        labels, line_format = self.report_texts(dry_run)
         self.stdout.write(
             "  "
-            + _("line %(line)d: %(name)s (%(slug)s): %(status)s")
+            + line_format
             % {
                 "line": first_line,
                 "name": result.name,
@@ -168,6 +166,22 @@ class Command(BaseCommand):
         if dry_run or result.status == "updated":
             for key, (old, new) in result.diff.items():
                 self.stdout.write(f"      {key}: {_short(old)} → {_short(new)}")
+
+    def report_texts(self, dry_run: bool) -> tuple[dict[str, str], str]:
+        """The status labels and the line of a result, translated once per import (a large
+        file reports thousands of entries, and each gettext call costs microseconds)."""
+        language = get_language()
+        cached = getattr(self, "_report_texts", None)
+        if cached is not None and cached[0] == (language, dry_run):
+            return cached[1]
+        labels = {
+            "created": _("would be created") if dry_run else _("created"),
+            "updated": _("would be updated") if dry_run else _("updated"),
+            "unchanged": _("unchanged"),
+        }
+        texts = labels, _("line %(line)d: %(name)s (%(slug)s): %(status)s")
+        self._report_texts = ((language, dry_run), texts)
+        return texts
 
     # --- CSV and JSON ---------------------------------------------------------------------
     def export(self, fmt: str, region: str | None, output: str | None) -> None:

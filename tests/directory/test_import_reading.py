@@ -1,0 +1,90 @@
+"""The cheap paths of reading a file: block decoding, the one-scan section classifier, phones.
+
+Each must give exactly what the plain way gives (a line decoded alone, one ``findall`` per
+keyword pattern, ``normalise_phone``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from vigil.core.crypto import normalise_phone
+from vigil.directory import importer
+from vigil.directory.importer import SECTION_KEYWORDS, HandbookFile
+
+
+def _lines_one_at_a_time(source: HandbookFile, encoding: str) -> list[tuple[int, str | None]]:
+    found: list[tuple[int, str | None]] = []
+    with source.path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                found.append((number, None))
+                continue
+            if number == 1 and source.encoding == "utf-8-sig":
+                text = text.removeprefix("\ufeff")
+            found.append((number, text.rstrip("\r\n")))
+    return found
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "Общество\r\r\nТел.: 1\r\n\r\nLast updated: March 1996\r\n".encode(),
+        "Имя\n".encode() + b"\xff\xfe not UTF-8\n" + "Тел.: 2\nlast line".encode(),
+        "Общество «Мемориал»\nТел.: 095\n\f=====\n".encode("cp1251") * 40,
+        "Общество\nТел.: 095\n".encode("koi8-r") * 40,
+        b"\xef\xbb\xbfName\n\xef\xbb\xbfsecond\nthird\n",
+        b"",
+        b"no line end",
+    ],
+)
+@pytest.mark.parametrize("block", [1, 16, 4096])
+def test_block_decoding_gives_the_lines_decoded_one_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, block: int
+) -> None:
+    monkeypatch.setattr(importer, "READ_BLOCK", block)
+    path = tmp_path / "entries.txt"
+    path.write_bytes(data)
+    source = HandbookFile(path)
+    encoding = "latin-1" if source.binary else source.encoding
+    assert list(source._decoded_lines(encoding)) == _lines_one_at_a_time(source, encoding)
+
+
+def _classify_by_findall(paragraph: str) -> str:
+    scores = {
+        section: sum(len(p.findall(paragraph)) * weight for p, weight in patterns)
+        for section, patterns in SECTION_KEYWORDS.items()
+    }
+    best = max(scores.values())
+    return "" if best == 0 else next(s for s, score in scores.items() if score == best)
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        "Membership: members of the board, staff and volunteers.",
+        "The members meet monthly; membership is open to all.",
+        "The Society works for the defence of human rights; a non-profit group whose aims are",
+        "Организация работает для защиты прав; её цели и задачи: некоммерческая деятельность.",
+        "Founded in 1989, established as a history society; since 1991 it has opened branches.",
+        "Основана в 1990 году; создана группой юристов; история организации.",
+        "Main activities: monitoring, seminars, conferences, letter-writing campaigns, projects.",
+        "Основные направления: мониторинг, семинары, проекты; проводит кампании.",
+        "WORKS TO PROTECT REFUGEES. MISSION: NON-GOVERNMENTAL.",
+        "Nothing that names a section here.",
+        "",
+    ],
+)
+def test_one_scan_classifier_matches_one_findall_per_pattern(paragraph: str) -> None:
+    assert importer._classify(paragraph) == _classify_by_findall(paragraph)
+
+
+@pytest.mark.parametrize(
+    "value", ["+7 (095) 291-29-04", " 095-291-29-04 ", "", "+", "no digits", "+7 ٣٤٥ 12", "1²3"]
+)
+def test_phone_digits_as_normalise_phone(value: str) -> None:
+    assert importer._normalise_phone(value) == normalise_phone(value)

@@ -1,0 +1,47 @@
+"""The first matches by id, whatever blocks of ids they are in (PostgreSQL reads blocks)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from vigil.directory import search
+
+pytestmark = pytest.mark.django_db
+
+BLOCK = search.ID_BLOCK
+
+
+def index(rows: dict[int, str]) -> None:
+    """Index rows written directly, with ids far apart (several blocks of ids)."""
+    search.write_documents(
+        [
+            (pk, search.Document(names="", body=" ".join(search.words(text)), sort_name=text))
+            for pk, text in rows.items()
+        ]
+    )
+
+
+def test_first_matches_by_id_across_blocks(monkeypatch: Any) -> None:
+    index(
+        {
+            7: "common alpha",
+            BLOCK + 3: "common",
+            3 * BLOCK + 1: "common beta",
+            3 * BLOCK + 2: "common",
+            9 * BLOCK: "common rare",
+        }
+    )
+    query = search.parse("common", typos=False)
+    ids, total = search.matching_ids(query, limit=None)  # ranked: compared as a set
+    assert (sorted(ids), total) == ([7, BLOCK + 3, 3 * BLOCK + 1, 3 * BLOCK + 2, 9 * BLOCK], 5)
+    # Capped: the first by id, in id order, and one more to tell that there are more.
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    assert search.matching_ids(query, limit=None) == ([7, BLOCK + 3], 3)
+    monkeypatch.setattr(search, "CANDIDATES", 3)
+    assert search.matching_ids(query, limit=2, offset=1) == ([BLOCK + 3, 3 * BLOCK + 1], 4)
+    # Nothing in the first block: read in one go.
+    assert search.matching_ids(search.parse("rare", typos=False)) == ([9 * BLOCK], 1)
+    assert search.matching_ids(search.parse("beta common", typos=False)) == ([3 * BLOCK + 1], 1)
+    assert search.matching_ids(search.parse("nowhere", typos=False)) == ([], 0)
