@@ -156,7 +156,11 @@ class MemoryTerm(models.Model):
 
 
 class MemoryPosting(models.Model):
-    term = models.ForeignKey(MemoryTerm, on_delete=models.CASCADE, related_name="postings")
+    #: No index of its own: the unique (term, entry) index serves lookups by term and, holding
+    #: both columns, lets PostgreSQL rank a term's entries with an index-only scan.
+    term = models.ForeignKey(
+        MemoryTerm, on_delete=models.CASCADE, related_name="postings", db_index=False
+    )
     entry = models.ForeignKey(MemoryEntry, on_delete=models.CASCADE, related_name="postings")
 
     class Meta:
