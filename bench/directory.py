@@ -28,7 +28,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import secrets
 import subprocess
 import sys
 import tempfile
@@ -39,25 +38,19 @@ from typing import Any
 from directory_data import write as write_entries
 from run import (
     BENCH,
-    HOST,
-    PG_PORT,
-    PG_USER,
     PYTHON,
-    REDIS_URL,
     ROOT,
     VIGIL,
     child_env,
     fmt,
-    forget_cache_keys,
     load_average,
     loud,
     machine,
     markdown_row,
-    postgres_problem,
+    postgres_environment,
     run,
     say,
     serving,
-    throwaway_database,
 )
 
 TARGETS = {"search_ms": 10.0, "http_ms": 30.0, "import_per_s": 2000.0}
@@ -158,21 +151,10 @@ def measure(
 
 
 def postgres_mode(work: Path, data: Path, opts: argparse.Namespace) -> dict[str, Any] | None:
-    problem = postgres_problem()
-    if problem:
-        loud(f"{problem} -- DID NOT ANSWER: the PostgreSQL column WAS NOT MEASURED")
-        return None
-    prefix = f"vigil-bench-{os.getpid()}-{secrets.token_hex(4)}"
-    with throwaway_database() as name:
-        extra = {
-            "VIGIL_DATABASE_URL": f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}",
-            "VIGIL_REDIS_URL": REDIS_URL,
-            "VIGIL_CACHE_PREFIX": prefix,
-        }
-        try:
-            return measure("postgresql", child_env(work / "pg-data", extra), work, data, opts)
-        finally:
-            forget_cache_keys(prefix)
+    with postgres_environment() as extra:
+        if extra is None:
+            return None
+        return measure("postgresql", child_env(work / "pg-data", extra), work, data, opts)
 
 
 def table(results: dict[str, dict[str, Any] | None], opts: argparse.Namespace) -> str:
@@ -274,7 +256,6 @@ def main() -> int:
             loud("--no-postgres: the PostgreSQL column WAS NOT MEASURED")
             results["PostgreSQL"] = None
         else:
-            say(f"PostgreSQL at {HOST}:{PG_PORT} with the Redis cache at {REDIS_URL}")
             results["PostgreSQL"] = postgres_mode(work, data, opts)
 
     print(f"Vigil directory benchmark, {now}")

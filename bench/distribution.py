@@ -25,7 +25,6 @@ import datetime as dt
 import json
 import os
 import re
-import secrets
 import signal
 import subprocess
 import sys
@@ -37,25 +36,19 @@ from pathlib import Path
 from typing import Any
 
 from run import (
-    HOST,
-    PG_PORT,
-    PG_USER,
     PYTHON,
-    REDIS_URL,
     ROOT,
     VIGIL,
     child_env,
     fmt,
-    forget_cache_keys,
     free_port,
     load_average,
     loud,
     machine,
     markdown_row,
-    postgres_problem,
+    postgres_environment,
     run,
     say,
-    throwaway_database,
 )
 
 SINK = Path(__file__).resolve().parent / "distribution_sink.py"
@@ -260,22 +253,10 @@ def sqlite_mode(work: Path, opts: argparse.Namespace) -> dict[str, Any]:
 
 
 def postgres_mode(work: Path, opts: argparse.Namespace) -> dict[str, Any] | None:
-    problem = postgres_problem()
-    if problem:
-        loud(f"{problem} -- DID NOT ANSWER: the PostgreSQL column WAS NOT MEASURED")
-        return None
-    say(f"PostgreSQL at {HOST}:{PG_PORT} with the Redis cache at {REDIS_URL}")
-    prefix = f"vigil-bench-{os.getpid()}-{secrets.token_hex(4)}"
-    with throwaway_database() as name:
-        extra = {
-            "VIGIL_DATABASE_URL": f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}",
-            "VIGIL_REDIS_URL": REDIS_URL,
-            "VIGIL_CACHE_PREFIX": prefix,
-        }
-        try:
-            return measure(work / "postgresql", extra, opts)
-        finally:
-            forget_cache_keys(prefix)
+    with postgres_environment() as extra:
+        if extra is None:
+            return None
+        return measure(work / "postgresql", extra, opts)
 
 
 def table(results: dict[str, dict[str, Any] | None], opts: argparse.Namespace) -> str:

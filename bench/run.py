@@ -224,6 +224,29 @@ def forget_cache_keys(prefix: str) -> None:
         client.delete(*keys)
 
 
+@contextlib.contextmanager
+def postgres_environment() -> Iterator[dict[str, str] | None]:
+    """The variables that point a child process at a throwaway PostgreSQL database and a
+    Redis key prefix of its own, both removed afterwards; None, said loudly, when PostgreSQL
+    or Redis does not answer (the PostgreSQL column is then "not measured")."""
+    problem = postgres_problem()
+    if problem:
+        loud(f"{problem} -- DID NOT ANSWER: the PostgreSQL column WAS NOT MEASURED")
+        yield None
+        return
+    say(f"PostgreSQL at {HOST}:{PG_PORT} with the Redis cache at {REDIS_URL}")
+    prefix = f"vigil-bench-{os.getpid()}-{secrets.token_hex(4)}"
+    with throwaway_database() as name:
+        try:
+            yield {
+                "VIGIL_DATABASE_URL": f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}",
+                "VIGIL_REDIS_URL": REDIS_URL,
+                "VIGIL_CACHE_PREFIX": prefix,
+            }
+        finally:
+            forget_cache_keys(prefix)
+
+
 # --- one database mode -----------------------------------------------------------------------
 def measure(
     mode: str, env: dict[str, str], work: Path, opts: argparse.Namespace, *, crypto: bool
@@ -258,24 +281,12 @@ def sqlite_mode(work: Path, opts: argparse.Namespace) -> dict[str, Any]:
 
 
 def postgres_mode(work: Path, opts: argparse.Namespace) -> dict[str, Any] | None:
-    problem = postgres_problem()
-    if problem:
-        loud(f"{problem} -- DID NOT ANSWER: the PostgreSQL column WAS NOT MEASURED")
-        return None
-    say(f"PostgreSQL at {HOST}:{PG_PORT} with the Redis cache at {REDIS_URL}")
-    prefix = f"vigil-bench-{os.getpid()}-{secrets.token_hex(4)}"
-    with throwaway_database() as name:
-        extra = {
-            "VIGIL_DATABASE_URL": f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}",
-            "VIGIL_REDIS_URL": REDIS_URL,
-            "VIGIL_CACHE_PREFIX": prefix,
-        }
-        try:
-            env = child_env(work / "pg-data", extra)
-            # The crypto rates touch no database: measured once, in the SQLite run.
-            return measure("postgresql", env, work, opts, crypto=False)
-        finally:
-            forget_cache_keys(prefix)
+    with postgres_environment() as extra:
+        if extra is None:
+            return None
+        env = child_env(work / "pg-data", extra)
+        # The crypto rates touch no database: measured once, in the SQLite run.
+        return measure("postgresql", env, work, opts, crypto=False)
 
 
 # --- the table -------------------------------------------------------------------------------

@@ -43,26 +43,21 @@ from typing import Any
 from run import (
     BENCH,
     HOST,
-    PG_PORT,
-    PG_USER,
     PYTHON,
-    REDIS_URL,
     ROOT,
     VIGIL,
     answers,
     child_env,
     fmt,
-    forget_cache_keys,
     free_port,
     load_average,
     loud,
     machine,
     markdown_row,
-    postgres_problem,
+    postgres_environment,
     run,
     say,
     serving,
-    throwaway_database,
 )
 
 SLUG = "bench-signing"  # the HTTP load
@@ -325,25 +320,13 @@ def sqlite_mode(work: Path, opts: argparse.Namespace) -> Any:
 
 
 def postgres_mode(work: Path, opts: argparse.Namespace) -> Any:
-    problem = postgres_problem()
-    if problem:
-        loud(f"{problem} -- DID NOT ANSWER: the PostgreSQL column WAS NOT MEASURED")
-        return None
-    say(f"PostgreSQL at {HOST}:{PG_PORT} with the Redis cache at {REDIS_URL}")
-    prefix = f"vigil-bench-{os.getpid()}-{secrets.token_hex(4)}"
-    with throwaway_database() as name:
-        extra = {
-            "VIGIL_DATABASE_URL": f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}",
-            "VIGIL_REDIS_URL": REDIS_URL,
-            "VIGIL_CACHE_PREFIX": prefix,
-            "VIGIL_PROXY_COUNT": "1",
-        }
-        try:
-            result = measure("postgresql", child_env(work / "pg-data", extra), work, opts)
-            result["database"] = "PostgreSQL / RedisCache"
-            return result
-        finally:
-            forget_cache_keys(prefix)
+    with postgres_environment() as extra:
+        if extra is None:
+            return None
+        env = child_env(work / "pg-data", {**extra, "VIGIL_PROXY_COUNT": "1"})
+        result = measure("postgresql", env, work, opts)
+        result["database"] = "PostgreSQL / RedisCache"
+        return result
 
 
 # --- the table ---------------------------------------------------------------------------------

@@ -19,7 +19,6 @@ import datetime as dt
 import json
 import os
 import random
-import secrets
 import statistics
 import subprocess
 import sys
@@ -29,22 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from run import (
-    HOST,
-    PG_PORT,
-    PG_USER,
-    REDIS_URL,
     ROOT,
     child_env,
     fmt,
-    forget_cache_keys,
     load_average,
     loud,
     machine,
     markdown_row,
-    postgres_problem,
+    postgres_environment,
     run,
     say,
-    throwaway_database,
 )
 
 SEED = 20261123
@@ -288,21 +281,10 @@ def one_database(env: dict[str, str], opts: argparse.Namespace, out: Path) -> di
 
 
 def postgres(work: Path, opts: argparse.Namespace) -> dict[str, Any] | None:
-    problem = postgres_problem()
-    if problem:
-        loud(f"{problem} -- DID NOT ANSWER: the PostgreSQL column WAS NOT MEASURED")
-        return None
-    prefix = f"vigil-bench-{os.getpid()}-{secrets.token_hex(4)}"
-    with throwaway_database() as name:
-        extra = {
-            "VIGIL_DATABASE_URL": f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}",
-            "VIGIL_REDIS_URL": REDIS_URL,
-            "VIGIL_CACHE_PREFIX": prefix,
-        }
-        try:
-            return one_database(child_env(work / "pg", extra), opts, work / "pg.json")
-        finally:
-            forget_cache_keys(prefix)
+    with postgres_environment() as extra:
+        if extra is None:
+            return None
+        return one_database(child_env(work / "pg", extra), opts, work / "pg.json")
 
 
 def main() -> int:
@@ -328,7 +310,6 @@ def main() -> int:
             loud("--no-postgres: the PostgreSQL column WAS NOT MEASURED")
             results["PostgreSQL"] = None
         else:
-            say(f"PostgreSQL at {HOST}:{PG_PORT}")
             results["PostgreSQL"] = postgres(work, opts)
     info = machine()
     print()
