@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 from collections.abc import Callable, Iterator
@@ -100,22 +101,12 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def smtp_server(settings: Any) -> Iterator[SmtpSink]:
-    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django sends to it over the wire."""
+@contextlib.contextmanager
+def smtp_serving(settings: Any, sink: SmtpSink, handler: Any) -> Iterator[SmtpSink]:
+    """Serve an aiosmtpd ``handler`` at the sink's address and send Django's mail to it."""
     from aiosmtpd.controller import Controller
 
-    sink = SmtpSink(host="127.0.0.1", port=_free_port())
-    lock = threading.Lock()
-
-    class Handler:
-        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            with lock:
-                sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-                sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-            return "250 Message accepted for delivery"
-
-    controller = Controller(Handler(), hostname=sink.host, port=sink.port)
+    controller = Controller(handler, hostname=sink.host, port=sink.port)
     controller.start()
     settings.MAILERS = {
         "default": {
@@ -127,6 +118,28 @@ def smtp_server(settings: Any) -> Iterator[SmtpSink]:
         yield sink
     finally:
         controller.stop()
+
+
+def keep_message(sink: SmtpSink, envelope: Any) -> str:
+    """What a test server's DATA handler does: keep the message and its envelope."""
+    sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+    sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
+    return "250 Message accepted for delivery"
+
+
+@pytest.fixture
+def smtp_server(settings: Any) -> Iterator[SmtpSink]:
+    """A real SMTP server (aiosmtpd) on 127.0.0.1; Django sends to it over the wire."""
+    sink = SmtpSink(host="127.0.0.1", port=_free_port())
+    lock = threading.Lock()
+
+    class Handler:
+        async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            with lock:
+                return keep_message(sink, envelope)
+
+    with smtp_serving(settings, sink, Handler()):
+        yield sink
 
 
 # --- background tasks ----------------------------------------------------------------------

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from email import message_from_bytes, policy
 from typing import Any
 
 import pytest
 
-from tests.conftest import SmtpSink, _free_port
+from tests.conftest import SmtpSink, _free_port, keep_message, smtp_serving
 from vigil.bulletin.models import Article, Issue, Segment
 from vigil.directory.models import Region
 from vigil.groups.models import Group
@@ -94,8 +93,6 @@ class StrictSink(SmtpSink):
 
 @pytest.fixture(params=[True, False], ids=["pipelining", "one-by-one"])
 def strict_server(request: pytest.FixtureRequest, settings: Any) -> Iterator[StrictSink]:
-    from aiosmtpd.controller import Controller
-
     sink = StrictSink(host="127.0.0.1", port=_free_port())
     pipelining = bool(request.param)
 
@@ -117,19 +114,7 @@ def strict_server(request: pytest.FixtureRequest, settings: Any) -> Iterator[Str
             return "250 OK"
 
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-            sink.messages.append(message_from_bytes(envelope.content, policy=policy.default))
-            sink.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-            return "250 Message accepted for delivery"
+            return keep_message(sink, envelope)
 
-    controller = Controller(Handler(), hostname=sink.host, port=sink.port)
-    controller.start()
-    settings.MAILERS = {
-        "default": {
-            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
-            "OPTIONS": {"host": sink.host, "port": sink.port, "timeout": 10},
-        }
-    }
-    try:
+    with smtp_serving(settings, sink, Handler()):
         yield sink
-    finally:
-        controller.stop()
