@@ -6,8 +6,12 @@ The page tests do not depend on the importer: they build the entry the importer 
 from __future__ import annotations
 
 import datetime
+import json
 from typing import Any
 
+from django.db import connection
+
+from vigil.directory import search
 from vigil.directory.models import (
     Channel,
     Contact,
@@ -119,3 +123,18 @@ def seed_000(*, slug: str = "amnesty-international-russia", **fields: Any) -> Or
         prepared_by="International Secretariat in London; translated into Russian in Moscow",
     )
     return org
+
+
+def index_rows(pk: int) -> tuple[Any, ...]:
+    """An organisation's search index row and its card, as stored: to compare two ways of
+    writing them."""
+    column = "organisation_id" if connection.vendor == "postgresql" else "rowid"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT names, body, sort_name FROM {search.TABLE} WHERE {column} = %s",  # noqa: S608
+            [pk],
+        )
+        row = cursor.fetchone()
+        cursor.execute(f"SELECT card FROM {search.CARDS} WHERE organisation_id = %s", [pk])  # noqa: S608
+        card = cursor.fetchone()
+    return (row, json.loads(card[0]) if card else None)

@@ -7,7 +7,6 @@ and cards, the same report, in file order.
 from __future__ import annotations
 
 import io
-import json
 import os
 import unicodedata
 from pathlib import Path
@@ -16,8 +15,8 @@ from typing import Any
 import pytest
 from django.conf import settings
 from django.core.management import call_command
-from django.db import connection
 
+from tests.directory.factories import index_rows
 from vigil.directory import search, services
 from vigil.directory.importer import HandbookFile
 from vigil.directory.models import Channel, Organisation, Publication, Revision
@@ -72,19 +71,6 @@ def _import(path: Path, *args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
-def _index(pk: int) -> tuple[Any, ...]:
-    column = "organisation_id" if connection.vendor == "postgresql" else "rowid"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT names, body, sort_name FROM {search.TABLE} WHERE {column} = %s",  # noqa: S608
-            [pk],
-        )
-        row = cursor.fetchone()
-        cursor.execute(f"SELECT card FROM {search.CARDS} WHERE organisation_id = %s", [pk])  # noqa: S608
-        card = cursor.fetchone()
-    return (row, json.loads(card[0]) if card else None)
-
-
 def _state() -> dict[str, Any]:
     """Everything the import wrote, by slug, without primary keys."""
     state = {}
@@ -93,7 +79,7 @@ def _state() -> dict[str, Any]:
             "snapshot": snapshot(org),
             "original_text": org.original_text,
             "revisions": [(r.summary, r.snapshot) for r in org.revisions.order_by("pk")],
-            "index": _index(org.pk),
+            "index": index_rows(org.pk),
         }
     return state
 
@@ -135,9 +121,9 @@ def test_worker_processes_write_what_one_process_writes(
     # Every new entry's index row and card are what indexing the stored entry builds, its
     # revision is the entry as stored, and nothing is written twice.
     for org in Organisation.objects.all():
-        written = _index(org.pk)
+        written = index_rows(org.pk)
         search.index_organisations([org.pk])
-        assert _index(org.pk) == written, org.slug
+        assert index_rows(org.pk) == written, org.slug
     seed = Organisation.objects.get(slug="amnesty-international-russia")
     assert seed.revisions.get().snapshot == snapshot(seed)
     assert Revision.objects.count() == 123

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from tests.directory.factories import index_rows
 from vigil.directory import demo, search, services
 from vigil.directory.importer import (
     EntryError,
@@ -556,21 +557,6 @@ def test_demo_loads_seed_000_once() -> None:
 
 
 # --- the batched import writes what one-by-one import writes ------------------------------------
-def _index_rows(pk: int) -> tuple[Any, ...]:
-    from django.db import connection
-
-    column = "organisation_id" if connection.vendor == "postgresql" else "rowid"
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT names, body, sort_name FROM {search.TABLE} WHERE {column} = %s",  # noqa: S608
-            [pk],
-        )
-        row = cursor.fetchone()
-        cursor.execute(f"SELECT card FROM {search.CARDS} WHERE organisation_id = %s", [pk])  # noqa: S608
-        card = cursor.fetchone()
-    return (row, json.loads(card[0]) if card else None)
-
-
 def test_batched_import_matches_entry_by_entry_import(tmp_path: Path) -> None:
     """Seed 000 and the Memorial fixture in one file, Memorial repeated with a change (an
     update within the batch): a new entry's revision is the entry as stored, and its index row
@@ -597,11 +583,11 @@ def test_batched_import_matches_entry_by_entry_import(tmp_path: Path) -> None:
     assert revision.snapshot == snapshot(amnesty)
     assert [r.summary for r in memorial.revisions.order_by("pk")] == ["import", "import"]
     for organisation in (amnesty, memorial):
-        written = _index_rows(organisation.pk)
+        written = index_rows(organisation.pk)
         search.index_organisations([organisation.pk])
-        assert _index_rows(organisation.pk) == written
+        assert index_rows(organisation.pk) == written
     # The card holds what a result may show: names, city, published people, no withheld mail.
-    card = _index_rows(amnesty.pk)[1]
+    card = index_rows(amnesty.pk)[1]
     assert card["slug"] == amnesty.slug and card["city"] == "Moscow"
     assert ["Boris Suvorov", "Contact"] in card["contacts"]
     assert "protected" not in json.dumps(card)
