@@ -8,15 +8,19 @@ at 127.0.0.1:5432 that is dropped afterwards):
 1. ``vigil migrate`` and ``vigil createcachetable``; one consent text and three open petitions;
 2. in-process, one signing request profiled with cProfile (the Django test client, the whole
    middleware stack, no network): time per request, queries, the top costs;
-3. ``vigil serve --workers N --no-worker`` (gunicorn; no task worker, so the confirmation mail
-   stays queued in the database) with ``VIGIL_PROXY_COUNT=1``, driven from a second process:
+3. ``vigil serve --workers N --no-worker`` (gunicorn; no task worker, so the confirmation mails
+   stay owed in the database) with ``VIGIL_PROXY_COUNT=1``, driven from a second process:
    ``bench/http_load.py`` on the home page and ``/health/`` (the trivial endpoints), then
    ``bench/signing_load.py`` signing with a new e-mail each time, every visitor from an address
    of its own sent in ``X-Forwarded-For``;
 4. the crash test: the server is started again, signing starts, and after a few seconds the
    whole process group of the server gets SIGKILL.  The server is restarted on the same data
    and every e-mail that was answered "stored, check your mail" is looked up by its blind
-   index.  Lost must be 0.
+   index.  Lost must be 0;
+5. the mails: every signature still owing its confirmation mail must have a batch task queued
+   to start after it (before the restart's catch-up is counted); then the task worker runs
+   once (``vigil db_worker --batch``) against a counting SMTP sink (``distribution_sink.py``)
+   and every stored signature must have had its mail.
 
 Every step is bounded in count and in time and the run stops by itself.
 """
@@ -37,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +81,8 @@ def inside(command: str, out: Path, extra: list[str]) -> None:
         result = setup_petitions()
     elif command == "profile":
         result = profile_signing(*extra)
+    elif command == "owed":
+        result = count_owed()
     else:
         result = check_crash(*extra)
     out.write_text(json.dumps(result, indent=2))
@@ -194,11 +201,14 @@ def profile_signing(count: str) -> dict[str, Any]:
     }
 
 
-def check_crash(ok_path: str, unanswered_path: str) -> dict[str, Any]:
-    """Every e-mail answered with success must have its row; count the rest."""
+def check_crash(ok_path: str, unanswered_path: str, restarted_at: str) -> dict[str, Any]:
+    """Every e-mail answered with success must have its row; count the rest.  Every mail still
+    owed must have a batch queued (before the restart) to start after its signature."""
+    from django.db.models import Max
     from django_tasks_db.models import DBTaskResult
 
     from vigil.actions.models import Petition, Signature
+    from vigil.actions.tasks import send_due_confirmations
     from vigil.core.crypto import normalise_email
     from vigil.core.fields import blind_index_for
 
@@ -219,6 +229,14 @@ def check_crash(ok_path: str, unanswered_path: str) -> dict[str, Any]:
     ok_stored = stored(ok)
     unanswered_stored = stored(unanswered)
     rows = Signature.objects.filter(petition=petition).count()
+    before_restart = dt.datetime.fromisoformat(restarted_at)
+    last_batch = DBTaskResult.objects.filter(
+        task_path=send_due_confirmations.module_path, enqueued_at__lt=before_restart
+    ).aggregate(at=Max("run_after"))["at"]
+    owed = Signature.objects.filter(mail_due_at__isnull=False)
+    uncovered = (
+        owed.count() if last_batch is None else owed.filter(created_at__gt=last_batch).count()
+    )
     return {
         "answered_ok": len(ok),
         "lost": len(ok) - ok_stored,
@@ -226,7 +244,20 @@ def check_crash(ok_path: str, unanswered_path: str) -> dict[str, Any]:
         "stored_without_answer": unanswered_stored,
         "rows": rows,
         "all_signatures": Signature.objects.count(),
-        "mail_tasks": DBTaskResult.objects.filter(queue_name="mail").count(),
+        "owed_mails": owed.count(),
+        "owed_without_batch": uncovered,
+        "batches": DBTaskResult.objects.filter(
+            task_path=send_due_confirmations.module_path, enqueued_at__lt=before_restart
+        ).count(),
+    }
+
+
+def count_owed() -> dict[str, Any]:
+    from vigil.actions.models import Signature
+
+    return {
+        "owed": Signature.objects.filter(mail_due_at__isnull=False).count(),
+        "signatures": Signature.objects.count(),
     }
 
 
@@ -274,15 +305,31 @@ def crash_test(env: dict[str, str], work: Path, mode: str, opts: argparse.Namesp
     loaded = json.loads(out.read_text())
     unanswered_path = work / f"crash-unanswered-{mode}.json"
     unanswered_path.write_text(json.dumps(loaded.pop("unanswered_emails")))
+    restarted_at = dt.datetime.now(dt.UTC).isoformat()
     with serving(env, work / f"serve-restart-{mode}.log", opts.workers):
         say("restarted on the same data: it answers /health/")
-    check = inside_run(env, work, "check", str(ok_path), str(unanswered_path))
+    check = inside_run(env, work, "check", str(ok_path), str(unanswered_path), restarted_at)
     check["statuses"] = loaded["statuses"]
     return check
 
 
+def deliver(env: dict[str, str], work: Path, log: Path) -> dict[str, Any]:
+    """The task worker, once, over everything queued: the mails owed go to the sink."""
+    time.sleep(max(0, int(env.get("VIGIL_CONFIRMATION_DELAY_SECONDS", "2"))) + 0.5)
+    worker = [VIGIL, "db_worker", "--batch", "--queue-name", "*", "--no-startup-delay"]
+    say("$ vigil " + " ".join(worker[1:]) + "  (the mails owed, to a counting SMTP sink)")
+    started = time.monotonic()
+    run([*worker, "-v", "0"], env, timeout=900)
+    seconds = time.monotonic() - started
+    after = inside_run(env, work, "owed")
+    received = sum(1 for line in log.read_text().splitlines() if line.strip())
+    return {**after, "mails": received, "seconds": seconds}
+
+
 # --- one database ------------------------------------------------------------------------------
-def measure(mode: str, env: dict[str, str], work: Path, opts: argparse.Namespace) -> Any:
+def measure(
+    mode: str, env: dict[str, str], work: Path, opts: argparse.Namespace, sink_log: Path
+) -> Any:
     load_before = load_average()
     run([VIGIL, "migrate", "--no-input", "-v", "0"], env, timeout=300)
     run([VIGIL, "createcachetable"], env, timeout=60)
@@ -308,13 +355,38 @@ def measure(mode: str, env: dict[str, str], work: Path, opts: argparse.Namespace
     result["load_during"] = load_average()
     result["crash"] = crash_test(env, work, mode, opts)
     result["load_average"] = [load_before, load_average()]
+    result["mail"] = deliver(env, work, sink_log)
     return result
+
+
+@contextlib.contextmanager
+def mail_sink(log: Path) -> Iterator[dict[str, str]]:
+    """A counting SMTP server on 127.0.0.1; the settings that send Vigil's mail to it."""
+    port = free_port()
+    sink = subprocess.Popen(
+        [PYTHON, str(BENCH / "distribution_sink.py"), "--port", str(port), "--log", str(log)],
+        stdout=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        if sink.stdout is None or sink.stdout.readline().strip() != "ready":
+            raise RuntimeError("the SMTP sink did not start")
+        yield {"VIGIL_SMTP_HOST": HOST, "VIGIL_SMTP_PORT": str(port)}
+    finally:
+        sink.send_signal(signal.SIGINT)
+        try:
+            sink.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            sink.kill()
 
 
 def sqlite_mode(work: Path, opts: argparse.Namespace) -> Any:
     say("SQLite (embedded mode: database file in a fresh VIGIL_DATA_DIR, database cache)")
-    env = child_env(work / "sqlite-data", {"VIGIL_PROXY_COUNT": "1"})
-    result = measure("sqlite", env, work, opts)
+    log = work / "mail-sqlite.log"
+    with mail_sink(log) as smtp:
+        env = child_env(work / "sqlite-data", {"VIGIL_PROXY_COUNT": "1", **smtp})
+        result = measure("sqlite", env, work, opts, log)
     result["database"] = "SQLite (WAL) / DatabaseCache"
     return result
 
@@ -323,8 +395,10 @@ def postgres_mode(work: Path, opts: argparse.Namespace) -> Any:
     with postgres_environment() as extra:
         if extra is None:
             return None
-        env = child_env(work / "pg-data", {**extra, "VIGIL_PROXY_COUNT": "1"})
-        result = measure("postgresql", env, work, opts)
+        log = work / "mail-postgresql.log"
+        with mail_sink(log) as smtp:
+            env = child_env(work / "pg-data", {**extra, "VIGIL_PROXY_COUNT": "1", **smtp})
+            result = measure("postgresql", env, work, opts, log)
         result["database"] = "PostgreSQL / RedisCache"
         return result
 
@@ -392,9 +466,22 @@ def table(results: dict[str, Any]) -> str:
         lambda r: str(r["crash"]["stored_without_answer"]),
     )
     row(
-        "Signatures in the database / confirmation mails queued",
-        "equal",
-        lambda r: f"{r['crash']['all_signatures']:,} / {r['crash']['mail_tasks']:,}",
+        "Mails owed after the kill / of them with no batch queued after them",
+        "— / 0",
+        lambda r: f"{r['crash']['owed_mails']:,} / **{r['crash']['owed_without_batch']}**",
+    )
+    row(
+        "Batch tasks queued for all the signing (one per signature before)",
+        "",
+        lambda r: f"{r['crash']['batches']:,}",
+    )
+    row(
+        "Signatures stored / confirmation mails the worker then sent (s) / still owed",
+        "equal / 0",
+        lambda r: (
+            f"{r['mail']['signatures']:,} / {r['mail']['mails']:,} "
+            f"({fmt(r['mail']['seconds'])} s) / **{r['mail']['owed']}**"
+        ),
     )
     return "\n".join(
         [markdown_row(header), markdown_row(["---"] * len(header)), *map(markdown_row, rows)]
@@ -473,7 +560,7 @@ def main() -> int:
     )
     print(
         f"Server: vigil serve --workers {opts.workers} --no-worker (no task worker: the "
-        f"confirmation mails stay queued), VIGIL_PROXY_COUNT=1. Client: {opts.concurrency} "
+        f"confirmation mails stay owed), VIGIL_PROXY_COUNT=1. Client: {opts.concurrency} "
         f"threads, a new connection per request; signing: up to {opts.requests:,} signatures "
         f"or {opts.time_limit:g} s, each a new e-mail from its own address (X-Forwarded-For); "
         f"trivial endpoints: up to {opts.trivial_requests:,} requests or {opts.time_limit:g} s "
@@ -487,8 +574,13 @@ def main() -> int:
         opts.json.write_text(
             json.dumps({"when": now, "machine": info, "results": results}, indent=2)
         )
-    lost = [r["crash"]["lost"] for r in results.values() if r is not None]
-    return 1 if any(lost) else 0
+    failed = [
+        r["crash"]["lost"] or r["crash"]["owed_without_batch"] or r["mail"]["owed"]
+        or r["mail"]["mails"] < r["mail"]["signatures"]
+        for r in results.values()
+        if r is not None
+    ]  # fmt: skip
+    return 1 if any(failed) else 0
 
 
 if __name__ == "__main__":

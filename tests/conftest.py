@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -151,10 +152,31 @@ def run_tasks(transactional_db: Any) -> Callable[[], None]:
     tests that use it run with real commits instead of one rolled-back transaction.
     """
 
-    def run() -> None:
-        call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "-v", "0")
+    return run_queued_tasks
 
-    return run
+
+def run_queued_tasks() -> None:
+    """What the worker would have done a few seconds later: the confirmation mails' batches
+    wait ``VIGIL_CONFIRMATION_DELAY_SECONDS`` before they may start, the tests do not."""
+    from django_tasks_db.models import DBTaskResult
+
+    from vigil.actions import services
+    from vigil.actions.tasks import send_due_confirmations
+
+    DBTaskResult.objects.filter(task_path=send_due_confirmations.module_path).update(
+        run_after=timezone.now()
+    )
+    services._next_batch["at"] = 0.0  # this process's batches start now, not later
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "-v", "0")
+
+
+@pytest.fixture(autouse=True)
+def _forget_queued_batches() -> None:
+    """The outbox remembers, per process, when its last queued batch starts; that batch was
+    queued in an earlier test's database, which is gone."""
+    from vigil.actions import services
+
+    services._next_batch["at"] = 0.0
 
 
 # --- order ---------------------------------------------------------------------------------

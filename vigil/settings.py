@@ -354,3 +354,10 @@ VIGIL_SITE_NAME = os.environ.get("VIGIL_SITE_NAME", "Vigil")
 #: A directory entry neither updated nor verified for this many years is flagged as stale.
 VIGIL_DIRECTORY_STALE_YEARS = env_int("VIGIL_DIRECTORY_STALE_YEARS", default=3)
 VIGIL_PETITION_RETENTION_DAYS = env_int("VIGIL_PETITION_RETENTION_DAYS", default=90)
+#: Confirmation mails go out in batches started at most this many seconds after a signature.
+VIGIL_CONFIRMATION_DELAY_SECONDS = env_int("VIGIL_CONFIRMATION_DELAY_SECONDS", default=2)
+#: Queued by ``vigil serve`` at start: each sends what is owed, so a killed server loses nothing.
+VIGIL_CATCH_UP_TASKS = [
+    "vigil.actions.tasks.send_due_confirmations",
+    "vigil.publications.tasks.publish_due_documents",
+]

@@ -21,7 +21,7 @@ from vigil.actions.models import ConsentText, PaperBatch, Petition, Signature
 from vigil.audit.models import AuditEvent
 from vigil.groups.models import Group, Membership
 
-from .conftest import BASE_URL, join, make_group
+from .conftest import join, make_group
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -202,5 +202,5 @@ def test_marking_delivered_closes_signing(
     with pytest.raises(Exception, match="closed"):
         services.sign(
             petition, name="A", email="a@example.org", country="RU", city="X",
-            consent_version=consent.version, language="en", base_url=BASE_URL,
+            consent_version=consent.version, language="en",
         )  # fmt: skip

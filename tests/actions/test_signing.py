@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime
 import re
+import socket
+import time
 from collections.abc import Callable
 from typing import Any
 from unittest import mock
 
 import pytest
 from django.core import signing
+from django.core.management import call_command
 from django.db import connection
 from django.test import Client
 from django.utils import timezone
@@ -19,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from tests.conftest import SmtpSink
 from vigil.actions import selectors, services
 from vigil.actions.models import ConsentText, Petition, RateCount, Signature
-from vigil.actions.tasks import send_confirmation
+from vigil.actions.tasks import send_confirmation, send_due_confirmations
 
 from .conftest import form_data
 
@@ -90,65 +93,154 @@ def test_the_same_person_counts_once_and_is_told_kindly(
     assert selectors.count_of(petition).total == 1
 
 
-def confirmations() -> list[dict[str, Any]]:
-    """The confirmation mails queued so far (their tasks' arguments), oldest first."""
-    rows = DBTaskResult.objects.filter(task_path=send_confirmation.module_path).order_by(
-        "enqueued_at"
-    )
-    return [row.args_kwargs["kwargs"] for row in rows]
+def batches() -> list[DBTaskResult]:
+    """The confirmation mails' batch tasks queued so far."""
+    return list(DBTaskResult.objects.filter(task_path=send_due_confirmations.module_path))
 
 
+def sign_as(petition: Petition, consent: ConsentText, ip: str, email: str) -> services.Signed:
+    return services.sign(
+        petition, name="Анна", email=email, country="Россия", city="Тверь",
+        consent_version=consent.version, language="ru", ip=ip,
+    )  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
 def test_signing_again_before_confirming_resends_the_link(
-    client: Client, petition: Petition, consent: ConsentText, ip: str
+    client: Client,
+    petition: Petition,
+    consent: ConsentText,
+    ip: str,
+    smtp_server: SmtpSink,
+    run_tasks: Callable[[], None],
 ) -> None:
     sign(client, petition, form_data(consent), ip, "en")
+    run_tasks()
+    assert len(smtp_server.messages) == 1
     response = sign(client, petition, form_data(consent), ip, "en")
     page = client.get(response["Location"]).content.decode()
     assert "sent the confirmation link again" in page
-    signature = Signature.objects.get()
-    queued = confirmations()
-    assert [q["signature_id"] for q in queued] == [signature.pk, signature.pk]
-    subject, body = services.confirmation_mail(signature, queued[-1]["base_url"])
-    assert "/en/petitions/confirm/" in body and "Free the prisoners" in body + subject
+    assert Signature.objects.get().mail_due_at is not None
+    run_tasks()
+    assert [e[1] for e in smtp_server.envelopes] == [["anna@example.org"]] * 2
+    body = body_of(smtp_server.messages[-1])
+    assert "/en/petitions/confirm/" in body and "Free the prisoners" in body
+    assert Signature.objects.get().mail_due_at is None
 
 
-def test_the_mail_is_queued_in_the_signature_s_transaction(
+def test_the_mail_is_owed_in_the_signature_s_transaction(
     petition: Petition, consent: ConsentText, ip: str
 ) -> None:
     """No signature without its mail, no mail without its signature: one commit."""
-    signed = services.sign(
-        petition, name="Анна", email="a@example.org", country="Россия", city="Тверь",
-        consent_version=consent.version, language="ru", base_url="http://testserver", ip=ip,
-    )  # fmt: skip
-    assert [q["signature_id"] for q in confirmations()] == [signed.signature_id]
-    assert "a@example.org" not in str(DBTaskResult.objects.get().args_kwargs)  # an id only
+    signed = sign_as(petition, consent, ip, "a@example.org")
+    assert Signature.objects.get(pk=signed.signature_id).mail_due_at is not None
+    (batch,) = batches()
+    assert batch.args_kwargs == {"args": [], "kwargs": {}}  # the queue holds nothing personal
     with (
         mock.patch.object(
             DatabaseBackend, "_task_to_db_task", side_effect=RuntimeError("queue down")
         ),
         pytest.raises(RuntimeError),
     ):
-        services.sign(
-            petition, name="Борис", email="b@example.org", country="Россия", city="Тверь",
-            consent_version=consent.version, language="ru", base_url="http://testserver", ip=ip,
-        )  # fmt: skip
-    assert Signature.objects.count() == 1 and len(confirmations()) == 1
+        sign_as(petition, consent, ip, "b@example.org")
+    assert Signature.objects.count() == 1 and len(batches()) == 1
     if not services._uses_redis():  # the embedded mode counts in the same transaction
         counts = dict(RateCount.objects.values_list("counter", "hits"))
         assert sorted(counts.values()) == [1, 1]  # the failed attempt's counts rolled back
 
 
-def test_an_erased_or_confirmed_signature_gets_no_mail(
+@pytest.mark.django_db(transaction=True)
+def test_a_burst_of_signatures_shares_one_batch_that_starts_after_them(
+    petition: Petition,
+    consent: ConsentText,
+    ip: str,
+    smtp_server: SmtpSink,
+    run_tasks: Callable[[], None],
+    settings: Any,
+) -> None:
+    settings.VIGIL_CONFIRMATION_DELAY_SECONDS = 30
+    for n in range(5):
+        sign_as(petition, consent, ip, f"p{n}@example.org")
+    (batch,) = batches()  # queued by the first signature only
+    assert batch.run_after > timezone.now() + datetime.timedelta(seconds=20)
+    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "-v", "0")
+    assert smtp_server.messages == []  # not before its time
+    # The batch this process queued has started (or its time passed): the next one queues.
+    services._next_batch["at"] = time.time() - 1
+    sign_as(petition, consent, ip, "late@example.org")
+    assert len(batches()) == 2
+    run_tasks()
+    assert sorted(e[1][0] for e in smtp_server.envelopes) == sorted(
+        [f"p{n}@example.org" for n in range(5)] + ["late@example.org"]
+    )
+    assert not Signature.objects.filter(mail_due_at__isnull=False).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_batch_whose_worker_died_is_sent_after_its_lease(
+    petition: Petition, consent: ConsentText, ip: str, smtp_server: SmtpSink
+) -> None:
+    first = sign_as(petition, consent, ip, "a@example.org").signature_id
+    second = sign_as(petition, consent, ip, "b@example.org").signature_id
+    lease, ids = services._claim_due_confirmations(100)  # a worker claims, then is killed
+    assert sorted(ids) == [first, second]
+    assert services.send_due_confirmations() == 0  # held by the dead worker
+    services.owe_confirmation(second)  # B signs again meanwhile: mailed at once
+    assert services.send_due_confirmations() == 1
+    assert smtp_server.envelopes[-1][1] == ["b@example.org"]
+    later = timezone.now() + services.MAIL_LEASE + datetime.timedelta(seconds=1)
+    with mock.patch("django.utils.timezone.now", return_value=later):
+        assert services.send_due_confirmations() == 1  # the lease ended: A is mailed
+    assert smtp_server.envelopes[-1][1] == ["a@example.org"]
+    assert services._send_claimed(lease, ids) == 0  # the dead worker's batch is settled
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_mail_server_failure_keeps_the_mail_owed(
+    petition: Petition, consent: ConsentText, ip: str, settings: Any
+) -> None:
+    settings.MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {"host": "127.0.0.1", "port": _closed_port(), "timeout": 5},
+        }
+    }
+    signed = sign_as(petition, consent, ip, "a@example.org")
+    with pytest.raises(OSError):
+        services.send_due_confirmations()
+    assert Signature.objects.get(pk=signed.signature_id).mail_due_at is not None
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def test_an_erased_confirmed_or_purged_signature_gets_no_mail(
     petition: Petition, consent: ConsentText, smtp_server: SmtpSink
 ) -> None:
-    first = Signature.objects.create(petition=petition, email="a@example.org", consent=consent)
-    confirmed = Signature.objects.create(
-        petition=petition, email="b@example.org", consent=consent, confirmed_at=timezone.now()
+    now = timezone.now()
+    erased = Signature.objects.create(
+        petition=petition, email="a@example.org", consent=consent, mail_due_at=now
     )
-    first.delete()
-    assert send_confirmation.call(signature_id=first.pk, base_url="http://testserver") == 0
-    assert send_confirmation.call(signature_id=confirmed.pk, base_url="http://testserver") == 0
+    Signature.objects.create(
+        petition=petition, email="b@example.org", consent=consent, confirmed_at=now,
+        mail_due_at=now,
+    )  # fmt: skip
+    Signature.objects.create(petition=petition, consent=consent, purged_at=now, mail_due_at=now)
+    erased.delete()
+    assert services.send_due_confirmations() == 0
     assert smtp_server.messages == []
+    assert not Signature.objects.filter(mail_due_at__isnull=False).exists()
+
+
+def test_a_task_queued_before_the_outbox_still_mails_its_signature(
+    petition: Petition, consent: ConsentText, smtp_server: SmtpSink
+) -> None:
+    old = Signature.objects.create(petition=petition, email="a@example.org", consent=consent)
+    assert send_confirmation.call(signature_id=old.pk, base_url="http://testserver") == 1
+    assert smtp_server.envelopes[-1][1] == ["a@example.org"]
 
 
 def test_embedded_rate_counters_keep_no_address_and_forget_old_windows(
@@ -175,7 +267,7 @@ def test_a_refused_signature_mails_nobody(
 ) -> None:
     ConsentText.objects.create(version=2, text_ru="Новый текст", text_en="New text")
     assert sign(client, petition, form_data(consent), ip, "en").status_code == 400
-    assert confirmations() == [] and not Signature.objects.exists()
+    assert batches() == [] and not Signature.objects.exists()
 
 
 def test_a_petition_closed_in_another_process_takes_no_signature(
@@ -188,7 +280,7 @@ def test_a_petition_closed_in_another_process_takes_no_signature(
     response = sign(client, petition, form_data(consent, email="late@example.org"), ip, "en")
     assert response.status_code == 400
     assert "This petition is closed" in response.content.decode()
-    assert Signature.objects.count() == 1 and len(confirmations()) == 1
+    assert Signature.objects.count() == 1 and len(batches()) == 1
 
 
 def test_a_consent_text_added_in_another_process_is_checked_by_the_insert(

@@ -8,12 +8,11 @@ import os
 import re
 from pathlib import Path
 
-from django.core.management import call_command
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, run_queued_tasks
 
 _ROOT = Path(__file__).resolve().parents[2]
 #: The user guide's pictures are refreshed only on request (VIGIL_UPDATE_SCREENSHOTS=1), so
@@ -30,7 +29,7 @@ def ru(text: str) -> str:
 
 def run_tasks() -> None:
     """Run every queued task once, as the worker would (mail, publication, ...)."""
-    call_command("db_worker", "--batch", "--queue-name", "*", "--no-startup-delay", "-v", "0")
+    run_queued_tasks()
 
 
 def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None:

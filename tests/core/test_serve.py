@@ -1,10 +1,12 @@
-"""`vigil serve`: gunicorn and the task worker start together and stop together."""
+"""`vigil serve`: gunicorn and the task worker start together and stop together; the worker
+catches up with work a killed server left owed; no access log unless asked for."""
 
 from __future__ import annotations
 
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
@@ -27,12 +29,13 @@ def test_serve_answers_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
     subprocess.run([VIGIL, "migrate", "-v", "0"], env=env, check=True, timeout=120)
     subprocess.run([VIGIL, "createcachetable"], env=env, check=True, timeout=60)
     port = free_port()
+    output = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
         [VIGIL, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "1"],
         env=env,
         start_new_session=True,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=output,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -57,6 +60,19 @@ def test_serve_answers_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
             time.sleep(0.3)
         else:
             raise AssertionError("processes of vigil serve outlived it")
+        # Visitors' addresses and the paths of secret links stay out of the output.
+        assert b"GET /health/" not in (tmp_path / "serve.log").read_bytes()
+        with sqlite3.connect(tmp_path / "vigil.sqlite3") as db:
+            queued = {
+                path
+                for (path,) in db.execute(
+                    "SELECT task_path FROM django_tasks_database_dbtaskresult"
+                )
+            }
+        assert queued >= {
+            "vigil.actions.tasks.send_due_confirmations",
+            "vigil.publications.tasks.publish_due_documents",
+        }
     finally:
         if server.poll() is None:
             os.killpg(server.pid, signal.SIGKILL)

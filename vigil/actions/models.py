@@ -127,6 +127,9 @@ class Signature(models.Model):
     flagged = models.BooleanField(_("flagged for review"), default=False)
     flag_reason = models.CharField(_("why it is flagged"), max_length=200, blank=True)
     purged_at = models.DateTimeField(_("personal data purged"), null=True, blank=True)
+    #: The confirmation mail's outbox: set when a mail is owed (signing, signing again), moved
+    #: ahead while a worker holds the row, emptied once the mail is with the SMTP server.
+    mail_due_at = models.DateTimeField(_("confirmation mail due"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("signature")
@@ -146,6 +149,11 @@ class Signature(models.Model):
                 name="actions_sig_confirmed",
             ),
             models.Index(fields=["email_index"], name="actions_sig_email_index"),
+            models.Index(
+                fields=["mail_due_at"],
+                condition=Q(mail_due_at__isnull=False),
+                name="actions_sig_mail_due",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,13 +1,14 @@
 """Writes and rules for petitions: signing, confirming, paper batches, delivery, privacy.
 
 Signing is one short write transaction: the rate-limit counters (in the embedded mode; Redis
-counts them in one round trip in the PostgreSQL mode), one ``INSERT ... SELECT ... ON
-CONFLICT DO NOTHING`` that checks the petition is open and the consent version current and
-de-duplicates by the blind index, and the confirmation mail's task (the database queue's row
-commits with the signature; the worker writes the mail from the signature's id).  A refused
-or rolled-back signature mails nobody; a stored one always has its mail queued.  A burst is
-never dropped in silence: within limits it is kept and flagged for staff; past the hard limit
-the visitor is told to wait."""
+counts them in one round trip in the PostgreSQL mode) and one ``INSERT ... SELECT ... ON
+CONFLICT DO NOTHING`` that checks the petition is open and the consent version current,
+de-duplicates by the blind index and marks the confirmation mail as owed (``mail_due_at``):
+the signature row is its mail's outbox, so a stored signature always gets its mail and a
+refused or rolled-back one mails nobody.  The worker sends what is owed in batches
+(:func:`send_due_confirmations`); a request queues that task only when no batch of this
+process is already due to start after it.  A burst is never dropped in silence: within
+limits it is kept and flagged for staff; past the hard limit the visitor is told to wait."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from django.core.cache import cache
 from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
+from django.core.mail import EmailMessage, mailers
 from django.db import connection, models, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -225,7 +227,7 @@ def _insert_sql() -> str:
 
 SIGNATURE_COLUMNS = (
     "name", "email", "email_index", "country", "city", "phone", "language", "created_at",
-    "flagged", "flag_reason",
+    "flagged", "flag_reason", "mail_due_at",
 )  # fmt: skip
 _INSERT: dict[str, str] = {}
 
@@ -245,14 +247,13 @@ def sign(
     phone: str = "",
     consent_version: int | None,
     language: str,
-    base_url: str,
     ip: str = "",
 ) -> Signed:
     """Record a signature waiting for confirmation; the same address signs once.
 
-    One write transaction: the rate-limit counters (embedded mode), the signature and its
-    confirmation mail's task commit together or not at all, so no signature is ever stored
-    without its mail.  The mail itself is written by the worker."""
+    One write transaction: the rate-limit counters (embedded mode) and the signature, which
+    carries its owed confirmation mail, commit together or not at all.  The mail itself is
+    written and sent by the worker."""
     _check_open(petition)
     if consent_version is None or (
         consent_version != current_consent_version()
@@ -273,6 +274,7 @@ def sign(
         "phone": phone.strip(),
         "language": language if language in LANGUAGES else "ru",
         "created_at": now,
+        "mail_due_at": now,
     }
     with transaction.atomic():
         if rate is None:
@@ -289,7 +291,7 @@ def sign(
             )  # fmt: skip
             row = cursor.fetchone()
         if row is not None:
-            _queue_confirmation(int(row[0]), base_url)
+            _schedule_confirmations()
             return Signed(int(row[0]), "new")
         # Nothing inserted: closed meanwhile, a newer consent text, or signed before.
         fresh = Petition.objects.filter(pk=petition.pk).first()
@@ -309,22 +311,113 @@ def sign(
             raise ValidationError(_("Please try again."), code="retry")
         if existing.confirmed_at is not None:
             return Signed(existing.pk, "confirmed")
-        _queue_confirmation(existing.pk, base_url)
+        owe_confirmation(existing.pk)
         return Signed(existing.pk, "pending")
 
 
-def _queue_confirmation(signature_id: int, base_url: str) -> None:
-    """The database task queue writes in this transaction: the task commits with the
-    signature.  Another queue (Redis) could run the task before the commit: it gets it on
-    commit."""
-    from .tasks import send_confirmation
+# --- the confirmation mails' outbox ----------------------------------------------------------
+#: The run time of the newest batch task this process has queued (``time.time()``), set once
+#: its transaction committed.
+_next_batch: dict[str, float] = {"at": 0.0}
 
-    if settings.TASKS_BACKEND == "database":
-        send_confirmation.enqueue(signature_id=signature_id, base_url=base_url)
-    else:
-        transaction.on_commit(
-            partial(send_confirmation.enqueue, signature_id=signature_id, base_url=base_url)
+
+def _schedule_confirmations() -> None:
+    """Make sure a batch of confirmation mails starts after this transaction commits.
+
+    Queueing a task costs more than the signature's own insert, so a request queues one only
+    when no batch queued by this process is due to start after its commit: that batch will
+    find its row.  With the database queue the check is made before the commit too, so that
+    the task row commits with the signature (a kill between the two loses nothing); Redis
+    could run a task before the commit, so it is queued on commit there.  A delay of 0, or a
+    backend that cannot defer, queues a batch per signature."""
+    from .tasks import send_due_confirmations
+
+    task = send_due_confirmations
+    delay = settings.VIGIL_CONFIRMATION_DELAY_SECONDS if task.get_backend().supports_defer else 0
+    in_transaction = settings.TASKS_BACKEND == "database"
+    if delay <= 0:
+        if in_transaction:
+            task.enqueue()
+        else:
+            transaction.on_commit(task.enqueue)
+        return
+
+    def enqueue() -> float:
+        starts = time.time() + delay
+        task.using(run_after=timezone.now() + datetime.timedelta(seconds=delay)).enqueue()
+        return starts
+
+    queued = enqueue() if in_transaction and _next_batch["at"] <= time.time() + delay / 2 else 0
+
+    def committed() -> None:
+        _next_batch["at"] = max(_next_batch["at"], queued)
+        if _next_batch["at"] <= time.time():  # no batch of ours starts after this commit
+            _next_batch["at"] = enqueue()
+
+    transaction.on_commit(committed)
+
+
+def owe_confirmation(signature_id: int) -> None:
+    """Mark one signature's confirmation mail as owed and see that a batch will send it."""
+    Signature.objects.filter(pk=signature_id, confirmed_at__isnull=True).update(
+        mail_due_at=timezone.now()
+    )
+    _schedule_confirmations()
+
+
+#: How long a worker holds the rows of a batch it claimed.  A worker killed mid-batch leaves
+#: them due again after this: a confirmation may then arrive twice, never not at all.
+MAIL_LEASE = datetime.timedelta(minutes=10)
+MAIL_BATCH = 100
+
+
+def send_due_confirmations(*, batch: int = MAIL_BATCH) -> int:
+    """Send every confirmation mail that is owed, a batch per SMTP connection; the count sent.
+
+    A batch is claimed in a short transaction (its rows' due time moved a lease ahead; on
+    PostgreSQL, rows another worker holds are skipped), sent, then cleared only where the due
+    time is still the lease: someone signing again meanwhile is mailed again."""
+    sent = 0
+    while True:
+        lease, ids = _claim_due_confirmations(batch)
+        if not ids:
+            return sent
+        sent += _send_claimed(lease, ids)
+
+
+def _claim_due_confirmations(batch: int) -> tuple[datetime.datetime, list[int]]:
+    now = timezone.now()
+    lease = now + MAIL_LEASE
+    with transaction.atomic():
+        ids = list(
+            Signature.objects.filter(mail_due_at__lte=now)
+            .order_by("mail_due_at", "pk")
+            .select_for_update(skip_locked=True)
+            .values_list("pk", flat=True)[:batch]
         )
+        if ids:
+            Signature.objects.filter(pk__in=ids).update(mail_due_at=lease)
+    return lease, ids
+
+
+def _send_claimed(lease: datetime.datetime, ids: list[int]) -> int:
+    """Mail a claimed batch over one connection; a signature confirmed or purged meanwhile
+    is skipped.  An SMTP failure raises and leaves the batch to the lease's end."""
+    claimed = list(
+        Signature.objects.select_related("petition").filter(pk__in=ids, mail_due_at=lease)
+    )
+    messages = []
+    for signature in claimed:
+        if signature.confirmed_at is None and signature.purged_at is None and signature.email:
+            subject, body = confirmation_mail(signature)
+            messages.append(EmailMessage(subject=subject, body=body, to=[str(signature.email)]))
+    if messages:
+        with mailers.default as mailer:
+            mailer.send_messages(messages)
+    Signature.objects.filter(pk__in=[s.pk for s in claimed], mail_due_at=lease).update(
+        mail_due_at=None
+    )
+    return len(messages)
 
 
 #: The newest consent version, remembered briefly by this process.  A stale value cannot
@@ -387,8 +480,11 @@ def _absolute(base_url: str, path: str) -> str:
     return base_url.rstrip("/") + path
 
 
-def confirmation_mail(signature: Signature, base_url: str) -> tuple[str, str]:
-    """Subject and body of the confirmation mail, in the language the person signed in."""
+def confirmation_mail(signature: Signature, base_url: str = "") -> tuple[str, str]:
+    """Subject and body of the confirmation mail, in the language the person signed in.
+
+    Written by the worker, outside any request: the link uses ``VIGIL_BASE_URL``."""
+    base_url = base_url or settings.VIGIL_BASE_URL
     with translation.override(signature.language):
         context = {
             "petition": signature.petition,

@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
-from django.core.mail import EmailMessage
 from django.tasks import task
 
 from . import services
-from .models import Signature
 
 
 @task()
@@ -18,14 +16,13 @@ def purge_petition_data() -> dict[str, int]:
 
 
 @task(queue_name="mail")
-def send_confirmation(*, signature_id: int, base_url: str) -> int:
-    """Write and send the confirmation mail of one signature.
+def send_due_confirmations() -> int:
+    """Send the confirmation mails that are owed (see ``services.send_due_confirmations``)."""
+    return services.send_due_confirmations()
 
-    Queued in the signature's own transaction with nothing but its id, so the request
-    neither renders nor seals the mail, and the queue holds no personal data.  A signature
-    erased or already confirmed by the time the worker runs gets no mail."""
-    signature = Signature.objects.select_related("petition").filter(pk=signature_id).first()
-    if signature is None or signature.confirmed_at is not None or not signature.email:
-        return 0
-    subject, body = services.confirmation_mail(signature, base_url)
-    return EmailMessage(subject=subject, body=body, to=[str(signature.email)]).send()
+
+@task(queue_name="mail")
+def send_confirmation(*, signature_id: int, base_url: str = "") -> int:
+    """Tasks queued before the outbox (one per signature) still mail their signature."""
+    services.owe_confirmation(signature_id)
+    return services.send_due_confirmations()

@@ -145,7 +145,6 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             phone=data["phone"],
             consent_version=data["consent_version"],
             language=_language(),
-            base_url=_base_url(request),
             ip=_ip(request),
         )
     except ValidationError as error:

@@ -11,8 +11,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
+from django.utils.module_loading import import_string
 
-from vigil.core.env import env_int
+from vigil.core.env import env_bool, env_int
 
 
 class Command(BaseCommand):
@@ -39,14 +40,22 @@ class Command(BaseCommand):
                 worker = [os.path.join(bin_dir, "vigil"), "db_worker", "--queue-name", "*"]
             children.append(subprocess.Popen(worker))  # noqa: S603
             self.stdout.write(f"Task worker started ({settings.TASKS_BACKEND}).")
+        if settings.TASKS_BACKEND != "immediate":
+            # Work that a killed server may have left owed (mails, announcements) is picked up
+            # by the next worker that runs.
+            for path in settings.VIGIL_CATCH_UP_TASKS:
+                import_string(path).enqueue()
         gunicorn = [
             os.path.join(bin_dir, "gunicorn"),
             "vigil.wsgi:application",
             "--bind", bind,
             "--workers", str(workers),
-            "--access-logfile", "-",
             "--forwarded-allow-ips", os.environ.get("VIGIL_FORWARDED_ALLOW_IPS", "127.0.0.1"),
         ]  # fmt: skip
+        if env_bool("VIGIL_ACCESS_LOG", default=False):
+            # Off by default: it would keep every visitor's address and the secret links of
+            # confirmation and data pages (they are paths).
+            gunicorn += ["--access-logfile", "-"]
         self.stdout.write(f"Vigil is at http://{bind}/ (Ctrl+C stops it).")
         web = subprocess.Popen(gunicorn)  # noqa: S603
 
