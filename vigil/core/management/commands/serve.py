@@ -33,7 +33,7 @@ class Command(BaseCommand):
         if not no_worker and settings.TASKS_BACKEND != "immediate":
             if settings.TASKS_BACKEND == "rq":
                 worker = [
-                    os.path.join(bin_dir, "vigil"), "rqworker",
+                    os.path.join(bin_dir, "vigil"), "rqworker", "--with-scheduler",
                     "--job-class", "django_tasks_rq.backend.Job", "default", "mail",
                 ]  # fmt: skip
             else:
