@@ -6,6 +6,8 @@ from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from vigil.core.crypto import normalise_phone
@@ -405,6 +407,42 @@ def test_search_page_filters_and_pages(client: Any, directory: dict[str, Organis
     response = client.get("/en/directory/search/", {"q": "paging", "page": "2"})
     assert response.status_code == 200
     assert 'rel="prev"' in response.content.decode()
+
+
+def test_search_page_filter_lists(client: Any, directory: dict[str, Organisation]) -> None:
+    """Every region and topic, by name in the page's language, the chosen one selected; read
+    on each request, so a renamed topic shows at once in every worker."""
+    page = client.get("/en/directory/search/", {"q": "amnesty", "topic": "ecology"}).content
+    text = page.decode()
+    assert '<option value="ecology" selected>Ecology</option>' in text
+    assert text.index(">Ecology</option>") < text.index(">Human rights</option>")
+    assert '<option value="moscow">Moscow</option>' in text
+    assert text.index(">Kazan</option>") < text.index(">Moscow</option>")
+    text = client.get("/directory/search/", {"region": "moscow"}).content.decode()
+    assert '<option value="moscow" selected>Москва</option>' in text
+    assert text.index(">Права человека</option>") < text.index(">Экология</option>")
+    Topic.objects.filter(slug="ecology").update(name_en="Environment <&>")
+    text = client.get("/en/directory/search/").content.decode()
+    assert '<option value="ecology">Environment &lt;&amp;&gt;</option>' in text
+
+
+def test_search_page_queries_do_not_grow_with_results(
+    client: Any, directory: dict[str, Organisation], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A full page of results costs the queries of a page of one: links and cards in bulk."""
+    monkeypatch.setattr(search.Vocabulary, "CHECK_EVERY", 3600.0)  # no reload mid-test
+    for i in range(25):
+        make_org(f"many-{i:02d}", name_en=f"Manyfold Group {i:02d}", regions=("moscow",))
+    client.get("/en/directory/search/", {"q": "manyfold"})
+    counts = []
+    for query in ("Manyfold Group 07", "manyfold"):
+        with CaptureQueriesContext(connection) as queries:
+            page = client.get("/en/directory/search/", {"q": query, "region": "moscow"})
+        counts.append(len(queries))
+    text = page.content.decode()
+    assert text.count('<a href="/en/directory/many-') == 20
+    assert 'href="/en/directory/many-00/"' in text and 'rel="next"' in text
+    assert counts[0] == counts[1] < 20, counts  # not one a result
 
 
 @pytest.mark.parametrize("text", [*WEIRD[:-3], "x" * 10_000], ids=range(len(WEIRD) - 2))

@@ -45,3 +45,30 @@ def test_first_matches_by_id_across_blocks(monkeypatch: Any) -> None:
     assert search.matching_ids(search.parse("rare", typos=False)) == ([9 * BLOCK], 1)
     assert search.matching_ids(search.parse("beta common", typos=False)) == ([3 * BLOCK + 1], 1)
     assert search.matching_ids(search.parse("nowhere", typos=False)) == ([], 0)
+
+
+def test_dense_first_block_reads_a_few_more_blocks(monkeypatch: Any) -> None:
+    index(
+        {
+            7: "common",
+            8: "common",
+            BLOCK + 1: "common",
+            2 * BLOCK + 5: "common",
+            5 * BLOCK: "common",
+        }
+    )
+    query = search.parse("common", typos=False)
+    # Two in the first block, one more wanted: the next block is read, then nothing else.
+    monkeypatch.setattr(search, "CANDIDATES", 2)
+    assert search.matching_ids(query, limit=None) == ([7, 8], 3)
+    monkeypatch.setattr(search, "CANDIDATES", 4)
+    assert search.matching_ids(query, limit=None) == ([7, 8, BLOCK + 1, 2 * BLOCK + 5], 5)
+
+
+def test_phone_numbers_are_read_in_one_query() -> None:
+    index({5: "70952912904", 3 * BLOCK + 2: "74952253117", 4 * BLOCK: "74952253117 common"})
+    query = search.parse("+7 495 225-31-17", typos=False)
+    assert search._specific(query.groups)
+    assert not search._specific(search.parse("common 74952253117", typos=False).groups)
+    ids, total = search.matching_ids(query, limit=None)
+    assert (sorted(ids), total) == ([3 * BLOCK + 2, 4 * BLOCK], 2)

@@ -764,18 +764,47 @@ def _first_ids(cursor: Any, query: Query, extra: str, params: list[Any], count: 
             [query.fts5(), *params, count],
         )
         return [int(pk) for pk in (cursor.fetchone()[0] or "").split()]
-    return _postgres_ids(cursor, query.tsquery(), extra.format(id="organisation_id"), params, count)
+    return _postgres_ids(
+        cursor,
+        query.tsquery(),
+        extra.format(id="organisation_id"),
+        params,
+        count,
+        specific=_specific(query.groups),
+    )
 
 
-def _postgres_ids(cursor: Any, match: str, extra: str, params: list[Any], count: int) -> list[int]:
-    """First ``count`` matches by id on PostgreSQL, read block by block of ids.
+#: PostgreSQL: after the first block of ids, read more blocks only if this many more are
+#: expected to give the matches still wanted; sparser matches are read in one plain query.
+MORE_BLOCKS = 3
+#: A query word given as at least this many digits is a phone number: a handful of matches.
+PHONE_DIGITS = 7
+
+
+def _specific(match_groups: Sequence[set[str]]) -> bool:
+    """Whether every query word is a phone number (short postings: the plain read is cheapest)."""
+    return all(any(t.isdigit() and len(t) >= PHONE_DIGITS for t in group) for group in match_groups)
+
+
+def _postgres_ids(
+    cursor: Any,
+    match: str,
+    extra: str,
+    params: list[Any],
+    count: int,
+    *,
+    specific: bool = False,
+) -> list[int]:
+    """First ``count`` matches by id on PostgreSQL: the first block of ids, then the rest.
 
     A GIN scan cannot stop early: ``document @@ q`` decodes every posting of every form of a
-    common word (tens of thousands), however small the LIMIT.  ANDed with the token of one
-    block of ids, it reads only that block's part of them.  So blocks are read in id order —
-    one, then as many as the matches seen so far say are needed — until ``count`` matches
-    are found.  A query with no match in its first block is specific (or very rare): the rest
-    is read in one plain query.
+    common word (tens of thousands) and reads each match's heap row, however small the LIMIT.
+    ANDed with the token of one block of ids, it reads only that block's part of them, but
+    each block costs a GIN scan of every form again.  So the first block is read alone; when
+    its matches are dense enough that a few more blocks give ``count``, those are read too;
+    otherwise (a rare word, an unlikely combination of common ones, a phone) the rest is read
+    in one plain query, whose cost is the number of its matches.  A phone number skips the
+    blocks: its postings are short.
     """
     # The planner may pick a sequential scan that unpacks every row's tsvector for a common
     # word; the GIN index is an order of magnitude faster here.  (One round trip for both.)
@@ -786,40 +815,47 @@ def _postgres_ids(cursor: Any, match: str, extra: str, params: list[Any], count:
     _off, low, high = cursor.fetchone()
     if low is None:
         return []
-    first, block, last = low // ID_BLOCK, low // ID_BLOCK, high // ID_BLOCK
+    block, last = low // ID_BLOCK, high // ID_BLOCK
     found: list[int] = []
-    width = 1
-    while block <= last and len(found) < count:
-        blocks = range(block, min(last, block + width - 1) + 1)
-        # One query, a member per block: with the block's tsquery a constant, the GIN scan
-        # skips through the long postings (a tsquery from a parameter is five times slower).
-        sql = " UNION ALL ".join(
-            f"(SELECT organisation_id FROM {TABLE} "  # noqa: S608
-            f"WHERE {_BLOCKED} @@ to_tsquery('simple', %s){extra})"
-            for _b in blocks
-        )
-        cursor.execute(
-            f"{sql} ORDER BY 1 LIMIT %s",
-            [x for b in blocks for x in (f"({match}) & b{b}", *params)] + [count - len(found)],
-        )
-        found += [int(row[0]) for row in cursor.fetchall()]
-        block = blocks.stop
+    if not specific:
+        found = _read_blocks(cursor, match, extra, params, range(block, block + 1), count)
+        block += 1
+        wanted = count - len(found)
+        if found and wanted > 0 and block <= last:
+            width = math.ceil(1.2 * wanted / len(found))
+            if width <= MORE_BLOCKS:
+                blocks = range(block, min(last, block + width - 1) + 1)
+                found += _read_blocks(cursor, match, extra, params, blocks, wanted)
+                block = blocks.stop
         if len(found) >= count or block > last:
-            break
-        if not found:
-            # Nothing in the first block: a specific query, whose postings are short.  The
-            # ``+ 0`` keeps the planner off the primary key (an ordered scan that would
-            # unpack every row's tsvector).
-            cursor.execute(
-                f"SELECT id FROM (SELECT organisation_id AS id FROM {TABLE} "  # noqa: S608
-                f"WHERE {_BLOCKED} @@ to_tsquery('simple', %s){extra} "
-                "AND organisation_id + 0 >= %s OFFSET 0) m ORDER BY 1 LIMIT %s",
-                [match, *params, block * ID_BLOCK, count],
-            )
-            return [int(row[0]) for row in cursor.fetchall()]
-        per_block = len(found) / (block - first)
-        width = math.ceil(1.2 * (count - len(found)) / per_block)
-    return found
+            return found
+    # The rest in one query.  The ``+ 0`` keeps the planner off the primary key (an ordered
+    # scan that would unpack every row's tsvector), OFFSET 0 off a LIMIT-driven plan.
+    cursor.execute(
+        f"SELECT id FROM (SELECT organisation_id AS id FROM {TABLE} "  # noqa: S608
+        f"WHERE {_BLOCKED} @@ to_tsquery('simple', %s){extra} "
+        "AND organisation_id + 0 >= %s OFFSET 0) m ORDER BY 1 LIMIT %s",
+        [match, *params, block * ID_BLOCK, count - len(found)],
+    )
+    return found + [int(row[0]) for row in cursor.fetchall()]
+
+
+def _read_blocks(
+    cursor: Any, match: str, extra: str, params: list[Any], blocks: range, count: int
+) -> list[int]:
+    """The first ``count`` matches in these blocks of ids, in id order."""
+    # One query, a member per block: with the block's tsquery a constant, the GIN scan
+    # skips through the long postings (a tsquery from a parameter is five times slower).
+    sql = " UNION ALL ".join(
+        f"(SELECT organisation_id FROM {TABLE} "  # noqa: S608
+        f"WHERE {_BLOCKED} @@ to_tsquery('simple', %s){extra})"
+        for _b in blocks
+    )
+    cursor.execute(
+        f"{sql} ORDER BY 1 LIMIT %s",
+        [x for b in blocks for x in (f"({match}) & b{b}", *params)] + [count],
+    )
+    return [int(row[0]) for row in cursor.fetchall()]
 
 
 def _in_names(query: Query, names: str) -> bool:
@@ -893,7 +929,11 @@ def matching_ids(
         return [], 0
     extra, params = filters
     cap = CANDIDATES
-    with transaction.atomic(), connection.cursor() as cursor:
+    # PostgreSQL needs the transaction for the SET LOCAL of the index reads.  On SQLite it would
+    # open with BEGIN IMMEDIATE (the project's mode for writers) and make concurrent searches
+    # queue for the write lock: the reads run in autocommit there.
+    in_transaction = transaction.atomic() if _postgres() else contextlib.nullcontext()
+    with in_transaction, connection.cursor() as cursor:
         ids = _first_ids(cursor, query, extra, params, cap + 1)
         total = len(ids)
         if total > cap:

@@ -33,7 +33,7 @@ from .forms import (
     SuggestionForm,
     formset_rows,
 )
-from .models import Office, Organisation, Region, Suggestion, Topic
+from .models import Office, Organisation, Region, Suggestion
 
 PAGE_SIZE = 50
 
@@ -345,6 +345,9 @@ def search(request: HttpRequest) -> HttpResponse:
         results = directory_search.search(
             text, region=region_slug or None, topic=topic_slug or None, page=page
         )
+    hits = results.hits if results else []
+    links = selectors.organisation_links(hit.slug for hit in hits)
+    regions, topics = selectors.search_filters()
     return render(
         request,
         "directory/search.html",
@@ -352,10 +355,11 @@ def search(request: HttpRequest) -> HttpResponse:
             "q": text,
             "region_slug": region_slug,
             "topic_slug": topic_slug,
-            "regions": sorted(Region.objects.all(), key=lambda r: r.name),
-            "topics": sorted(Topic.objects.all(), key=lambda t: t.name),
+            "regions": regions,
+            "topics": topics,
             "results": results,
-            "export_query": request.GET.urlencode() if results and results.hits else "",
+            "hits": list(zip(links, hits, strict=True)),
+            "export_query": request.GET.urlencode() if hits else "",
         },
     )
 

