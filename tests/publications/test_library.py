@@ -83,3 +83,17 @@ def test_internal_translation_is_not_offered(
     assert ENGLISH_TITLE in items[0]
     assert russian.get_absolute_url() not in items[0]
     assert entries(client, "/documents/?language=ru") == []
+
+
+def test_the_home_page_news_lists_a_release_once_in_the_reader_s_language(
+    client: Client, two_versions: tuple[Document, Document]
+) -> None:
+    for url, title, other in (
+        ("/", RUSSIAN_TITLE, ENGLISH_TITLE),
+        ("/en/", ENGLISH_TITLE, RUSSIAN_TITLE),
+    ):
+        page = client.get(url).content.decode()
+        news = page.split('class="latest-news"', 1)[1].split("</section>", 1)[0]
+        assert len(re.findall(r"<li>", news)) == 1, url
+        assert title in news and other not in news
+    assert [d.language for d in selectors.latest_news(5, "fr")] == ["en"]  # else the original

@@ -31,9 +31,15 @@ def visible_documents(user: Any, now: datetime.datetime | None = None) -> QueryS
     return public_documents(now)
 
 
-def latest_news(limit: int = 5, now: datetime.datetime | None = None) -> list[Document]:
-    """The home page's block: the newest public news releases."""
-    return list(public_documents(now).filter(doc_type=Document.Type.NEWS_RELEASE)[:limit])
+def latest_news(
+    limit: int = 5, language: str = "", now: datetime.datetime | None = None
+) -> list[Document]:
+    """The home page's block: the newest public news releases, one per document, each in
+    ``language`` when it has a version in it (else its original)."""
+    now = now or timezone.now()
+    newest = library_index({"type": Document.Type.NEWS_RELEASE}, now)[:limit]
+    entries = entries_for((row["index_number"] for row in newest), language, now=now)
+    return [entry.document for entry in entries]
 
 
 def filter_documents(queryset: QuerySet[Document], filters: dict[str, Any]) -> QuerySet[Document]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.utils import translation
 
 from vigil.publications import selectors
 
@@ -13,7 +14,7 @@ register = template.Library()
 
 @register.inclusion_tag("publications/_latest_news.html")
 def latest_news(limit: int = 5) -> dict[str, Any]:
-    return {"documents": selectors.latest_news(limit)}
+    return {"documents": selectors.latest_news(limit, translation.get_language() or "ru")}
 
 
 @register.filter
