@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 
 from vigil.directory import search
 
@@ -72,3 +73,71 @@ def test_phone_numbers_are_read_in_one_query() -> None:
     assert not search._specific(search.parse("common 74952253117", typos=False).groups)
     ids, total = search.matching_ids(query, limit=None)
     assert (sorted(ids), total) == ([3 * BLOCK + 2, 4 * BLOCK], 2)
+
+
+# --- upkeep of the index: PostgreSQL's GIN pending list -------------------------------------
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL's own settings"
+)
+
+
+def _letters(number: int) -> str:
+    """A number as a word of letters (digits would be a word of their own)."""
+    return "".join("abcdefghij"[int(digit)] for digit in str(number))
+
+
+def _long_document(pk: int) -> search.Document:
+    """About as many distinct tokens as a real entry has (a page of the pending list each)."""
+    body = " ".join(f"w{_letters(pk)}x{_letters(i)}" for i in range(300))
+    return search.Document(names="", body=body, sort_name=str(pk))
+
+
+def _merge_pending_pages() -> int:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT gin_clean_pending_list('directory_search_blocked'::regclass)")
+        return int(cursor.fetchone()[0])
+
+
+@postgres_only
+def test_entries_edited_one_at_a_time_keep_the_pending_list_short() -> None:
+    for pk in range(1, 41):
+        search.write_documents([(pk, _long_document(pk))])
+    # 40 documents of a page each; merged past 64 kB (8 pages), whatever the server's default.
+    assert _merge_pending_pages() <= 9
+
+
+@postgres_only
+def test_a_bulk_write_leaves_the_list_to_settle() -> None:
+    search.write_documents([(pk, _long_document(pk)) for pk in range(1, 41)], new=True)
+    # The import's pace: the server's 4 MB limit, not merged while writing...
+    assert _merge_pending_pages() >= 30
+    search.write_documents([(pk, _long_document(pk)) for pk in range(41, 81)], new=True)
+    search.settle()
+    # ...and merged once, at the end.
+    assert _merge_pending_pages() == 0
+    ids, total = search.matching_ids(search.parse(f"w{_letters(80)}x{_letters(299)}", typos=False))
+    assert (ids, total) == ([80], 1)
+
+
+def test_settle_keeps_every_document_searchable() -> None:
+    index({3: "common alpha", BLOCK + 1: "common beta"})
+    search.settle()
+    ids, total = search.matching_ids(search.parse("common", typos=False), limit=None)
+    assert (sorted(ids), total) == ([3, BLOCK + 1], 2)
+
+
+@postgres_only
+def test_a_search_leaves_the_planner_settings_as_it_found_them() -> None:
+    index({3: "common alpha"})
+
+    def settings() -> tuple[str, str]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT current_setting('enable_seqscan'), "
+                "current_setting('max_parallel_workers_per_gather')"
+            )
+            return cursor.fetchone()
+
+    before = settings()
+    assert search.matching_ids(search.parse("common", typos=False)) == ([3], 1)
+    assert settings() == before

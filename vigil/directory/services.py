@@ -549,6 +549,14 @@ def import_entries(
         yield from _import_batch(batch, dry_run=dry_run, author=author)
 
 
+def finish_import() -> None:
+    """Once an import has written its files: the search index tidied for reading (see
+    ``search.settle``), so the first searches after a large import are not the slowest."""
+    from . import search
+
+    search.settle()
+
+
 #: Entries written per transaction by :func:`import_entries`.
 IMPORT_BATCH = 500
 

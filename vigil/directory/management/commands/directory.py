@@ -73,6 +73,8 @@ class Command(BaseCommand):
         else:
             self.export(options["format"], options.get("region"), options.get("output"))
             return
+        if not options["dry_run"]:
+            services.finish_import()
         if failed:
             raise CommandError(
                 _("%(count)d of %(total)d files had errors (see above)")
