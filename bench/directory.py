@@ -192,7 +192,7 @@ def table(results: dict[str, dict[str, Any] | None], opts: argparse.Namespace) -
         f"Search in-process, p50 / p95 / p99 ms ({opts.queries:,} queries)",
         lambda r: quantiles(r["search"]),
     )
-    for kind in ("russian", "english", "transliterated", "typo", "person", "phone"):
+    for kind in ("russian", "english", "transliterated", "typo", "person", "phone", "filtered"):
         row(
             f"… {kind} queries, p50 / p95 ms",
             lambda r, k=kind: " / ".join(

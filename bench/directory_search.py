@@ -1,7 +1,9 @@
 """In-process directory search latency, run by ``bench/directory.py`` after the import.
 
 The query mix is Russian (inflected forms), English, transliterated (Latin for Cyrillic names and
-back), people's names, phone numbers written in other formats than the source, and typos.  The
+back), people's names, phone numbers written in other formats than the source, typos, and
+queries filtered by a region (a city, a part of Russia, the whole NIS) or narrowed to few
+matches (which are ranked).  The
 names and phones are taken from entries the generator made, so they exist in the database.
 Each query goes through ``vigil.directory.search.search``: the whole first page the search page
 shows (matching ids, the entries, highlighted names and snippets).
@@ -48,9 +50,23 @@ FIXED: dict[str, list[str]] = {
     "typo": ["Memorual", "Vladivostock", "Novosibirks", "Ekaterinburg"],
 }
 
+#: The same kinds of words under a region filter (the search page's region list).
+FILTERED: list[tuple[str, dict[str, str]]] = [
+    ("human rights", {"region": "moscow"}),
+    ("правозащитных организаций", {"region": "russia-east"}),
+    ("Memorial", {"region": "nis"}),
+    ("общество правозащитное Казань", {"region": "russia-west"}),
+    ("солдатских матерей", {"region": "vladivostok"}),
+    ("prisoners of conscience", {"region": "russia"}),
+]
 
-def sample_queries() -> dict[str, list[str]]:
-    """The fixed queries plus people and phones of the first generated entries."""
+#: A query as the search page gets it: the text and the filters.
+Query = tuple[str, dict[str, str]]
+
+
+def sample_queries() -> dict[str, list[Query]]:
+    """The fixed queries plus people and phones of the first generated entries, and the
+    filtered ones (among them a person in a city: a few matches, ranked)."""
     people: list[str] = []
     phones: list[str] = []
     for text in entries(400):
@@ -67,28 +83,37 @@ def sample_queries() -> dict[str, list[str]]:
             elif role in ("Contact", "Director", "Контакт", "Директор"):
                 people.append(value.split()[-1])
     rnd = random.Random(SEED)
-    return {
+    plain = {
         **FIXED,
         "person": rnd.sample(sorted(set(people)), 8),
         "phone": rnd.sample(phones, 8),
     }
+    mix: dict[str, list[Query]] = {k: [(q, {}) for q in v] for k, v in plain.items()}
+    few = [(f"{name} {city}", {"region": "russia"}) for name, city in FEW]
+    mix["filtered"] = FILTERED + few
+    return mix
 
 
-def measure(queries: dict[str, list[str]], count: int, warmup: int) -> dict[str, Any]:
+#: A person and a city: few entries have both.
+FEW = [("Суворов", "Казань"), ("Ivanova", "Novosibirsk")]
+
+
+def measure(queries: dict[str, list[Query]], count: int, warmup: int) -> dict[str, Any]:
     from vigil.directory import search
 
     mix = [(kind, q) for kind, items in queries.items() for q in items]
     rnd = random.Random(SEED)
     for _ in range(warmup):
-        search.search(rnd.choice(mix)[1])
+        text, filters = rnd.choice(mix)[1]
+        search.search(text, region=filters.get("region"))
     timings: dict[str, list[float]] = {kind: [] for kind in queries}
     found: dict[str, int] = {}
     for _ in range(count):
-        kind, text = rnd.choice(mix)
+        kind, (text, filters) = rnd.choice(mix)
         started = time.perf_counter()
-        results = search.search(text)
+        results = search.search(text, region=filters.get("region"))
         timings[kind].append(time.perf_counter() - started)
-        found[text] = results.total
+        found[label(text, filters)] = results.total
     every = sorted(t for values in timings.values() for t in values)
     summary = {
         "queries": count,
@@ -112,6 +137,10 @@ def measure(queries: dict[str, list[str]], count: int, warmup: int) -> dict[str,
     return summary
 
 
+def label(text: str, filters: dict[str, str]) -> str:
+    return " ".join([text, *(f"[{k}={v}]" for k, v in filters.items())])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--queries", type=int, default=2_000)
@@ -130,9 +159,9 @@ def main() -> None:
 
         args.paths.write_text(
             "".join(
-                f"/en/directory/search/?{urlencode({'q': q})}\n"
+                f"/en/directory/search/?{urlencode({'q': q, **filters})}\n"
                 for items in queries.values()
-                for q in items
+                for q, filters in items
             )
         )
     args.out.write_text(json.dumps(measure(queries, args.queries, args.warmup), indent=2))

@@ -282,6 +282,41 @@ def test_parts_and_links_reindex(directory: dict[str, Organisation]) -> None:
     assert slugs("вестника") == {"kazan-rights"}
 
 
+def test_filters_follow_links_and_the_region_tree(directory: dict[str, Organisation]) -> None:
+    org = directory["kazan"]
+    org.regions.add(Region.objects.get(slug="novosibirsk"))
+    assert slugs("организация", region="russia-east") == {"kazan-rights"}
+    org.regions.remove(Region.objects.get(slug="novosibirsk"))
+    assert slugs("организация", region="russia-east") == set()
+    org.topics.add(Topic.objects.get(slug="ecology"))
+    assert slugs("организация", topic="ecology") == {"kazan-rights"}
+    Topic.objects.get(slug="ecology").organisations.remove(org)
+    assert slugs("организация", topic="ecology") == set()
+    # A region moved in the tree: the entries of the regions under it move with it.
+    volga = Region.objects.create(
+        slug="volga", kind="region", name_en="Volga", name_ru="Поволжье",
+        parent=Region.objects.get(slug="russia-east"),
+    )  # fmt: skip
+    assert slugs("организация", region="volga") == set()
+    west = Region.objects.get(slug="russia-west")
+    west.parent = volga
+    west.save()
+    assert slugs("организация", region="volga") == {"kazan-rights", "memorial"}
+    assert slugs("организация", region="russia-east") == {"kazan-rights", "memorial"}
+    assert slugs("организация", region="russia-west") == {"kazan-rights", "memorial"}
+    assert slugs("Green", region="volga") == {"spb-ecology"}
+
+
+def test_filter_tokens_are_no_query_word(directory: dict[str, Organisation]) -> None:
+    region = Region.objects.get(slug="moscow")
+    topic = Topic.objects.get(slug="human-rights")
+    for text in (f"r{region.pk}", f"t{topic.pk}", f"R{region.pk} T{topic.pk}"):
+        assert not any(
+            any(c.isdigit() for c in t) and not t.isdigit() for t in search.parse(text).tokens
+        )
+        assert slugs(text) == set()
+
+
 def test_unpublish_and_delete(directory: dict[str, Organisation]) -> None:
     org = directory["memorial"]
     org.is_published = False

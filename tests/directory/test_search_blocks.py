@@ -141,3 +141,20 @@ def test_a_search_leaves_the_planner_settings_as_it_found_them() -> None:
     before = settings()
     assert search.matching_ids(search.parse("common", typos=False)) == ([3], 1)
     assert settings() == before
+
+
+@postgres_only
+def test_a_rebuild_builds_the_same_index_again() -> None:
+    def definition() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'directory_search_blocked'"
+            )
+            return str(cursor.fetchone()[0])
+
+    before = definition()
+    assert "array_to_tsvector" in before
+    index({3: "common alpha"})  # not an organisation: the rebuild drops it
+    assert search.rebuild_all() == 0
+    assert definition() == before
+    assert search.matching_ids(search.parse("common", typos=False)) == ([], 0)

@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import dataclasses
 import functools
 import html
 import itertools
@@ -197,12 +198,15 @@ def _tokens(texts: Iterable[str], terms: set[str] | None = None) -> list[str]:
 
 
 _city_names: dict[str, list[str]] | None = None
+#: Region id → its parent's id: the region filter's tokens include every region above.
+_region_parents: dict[int, int | None] = {}
 
 
 def forget_places() -> None:
     """Called when a region changes: office cities are matched against region names again."""
     global _city_names
     _city_names = None
+    _region_parents.clear()
 
 
 def load_places(region_model: Any = None) -> dict[str, list[str]]:
@@ -214,7 +218,9 @@ def load_places(region_model: Any = None) -> dict[str, list[str]]:
     if region_model is None:
         from .models import Region as region_model
     table: dict[str, list[str]] = {}
+    _region_parents.clear()
     for region in region_model.objects.all():
+        _region_parents[region.pk] = region.parent_id
         names = [region.name_ru, region.name_en]
         for name in [*names, *(region.source_names or [])]:
             if name:
@@ -233,6 +239,27 @@ def _place_names(org: Any, cities: Iterable[str]) -> list[str]:
     for city in cities:
         found += table.get(" ".join(words(city)), [])
     return found
+
+
+def _facets(org: Any, regions: Iterable[Any], topics: Iterable[Any]) -> list[str]:
+    """``r<id>`` for each region of the entry and each region above it, ``t<id>`` for each
+    topic: a filter is then one more token the match must have, read from the same index
+    (a join to the link tables took 40-300 ms a search at 100,000 entries).  Letters and
+    digits together: no word of a text or a query is ever such a token (see :func:`words`)."""
+    if not _region_parents:
+        meta = getattr(org, "_meta", None)
+        load_places(meta.get_field("regions").related_model if meta else None)
+    found: dict[str, None] = {}
+    for region in regions:
+        found[f"r{region.pk}"] = None
+        parent = _region_parents.get(region.pk, region.parent_id)
+        for _hop in range(20):  # the tree is shallow; a loop in bad data must not hang
+            if parent is None:
+                break
+            found[f"r{parent}"] = None
+            parent = _region_parents.get(parent)
+    found.update((f"t{topic.pk}", None) for topic in topics)
+    return list(found)
 
 
 def build_document(org: Any) -> Document:
@@ -302,6 +329,7 @@ def document_of(
                 if token not in seen_phones and token not in names_set:
                     seen_phones.add(token)
                     body.append(token)
+    body += _facets(org, regions, topics)
     sort_name = normalise(org.name_en or org.name_ru)[:200]
     card = card_of(
         org, offices=offices, contacts=contacts, regions=regions, topics=topics,
@@ -486,22 +514,42 @@ def index_organisations(pks: Iterable[int], organisation_model: Any = None) -> N
 
 
 def rebuild_all(organisation_model: Any = None, *, batch_size: int = 500) -> int:
-    """Empty the index and rebuild it from every published organisation; returns their number."""
+    """Empty the index and rebuild it from every published organisation; returns their number.
+
+    One transaction.  On PostgreSQL the table is truncated and its GIN index dropped and built
+    again once the rows are in: deleting the old rows and inserting into the index row by row
+    left it half as large again (188 MB against 126 MB at 100,000 entries) and searches
+    slower.  Searches wait for the rebuild (the table is locked), rather than see it half done.
+    """
     if organisation_model is None:
         from .models import Organisation as organisation_model
-    with connection.cursor() as cursor:
-        cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
-        cursor.execute(f"DELETE FROM {CARDS}")  # noqa: S608
-    pks = list(
-        organisation_model.objects.filter(is_published=True)
-        .order_by("pk")
-        .values_list("pk", flat=True)
-    )
-    for start in range(0, len(pks), batch_size):
-        chunk = pks[start : start + batch_size]
-        orgs = _prefetched(organisation_model.objects.filter(pk__in=chunk))
-        _write([(o.pk, build_document(o)) for o in orgs])
-    settle()
+    with transaction.atomic(), connection.cursor() as cursor:
+        index_definition = None
+        if _postgres():
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE tablename = %s AND indexname = %s",
+                [TABLE, "directory_search_blocked"],
+            )
+            row = cursor.fetchone()
+            index_definition = row[0] if row else None  # not yet there in early migrations
+            cursor.execute(f"TRUNCATE {TABLE}, {CARDS}")
+            if index_definition:
+                cursor.execute("DROP INDEX directory_search_blocked")
+        else:
+            cursor.execute(f"DELETE FROM {TABLE}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {CARDS}")  # noqa: S608
+        pks = list(
+            organisation_model.objects.filter(is_published=True)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
+        for start in range(0, len(pks), batch_size):
+            chunk = pks[start : start + batch_size]
+            orgs = _prefetched(organisation_model.objects.filter(pk__in=chunk))
+            _write([(o.pk, build_document(o)) for o in orgs], new=True)
+        if index_definition:
+            cursor.execute(index_definition)
+        settle()
     _vocabulary.invalidate()
     return len(pks)
 
@@ -683,6 +731,8 @@ class Query:
     text: str
     #: One group per query word: the forms any of which must be in the document.
     groups: list[set[str]]
+    #: Tokens every match must also have: the region and topic filters (:func:`facet_tokens`).
+    facets: tuple[str, ...] = ()
 
     @property
     def tokens(self) -> set[str]:
@@ -691,16 +741,19 @@ class Query:
     def __bool__(self) -> bool:
         return bool(self.groups)
 
-    def fts5(self) -> str:
-        return " AND ".join(
+    def fts5(self, *, names_only: bool = False) -> str:
+        """The FTS5 MATCH expression: the words (``names_only``: in the names), and the facets."""
+        words = " AND ".join(
             "(" + " OR ".join(f'"{t}"' for t in sorted(group)) + ")" for group in self.groups
         )
+        if names_only:
+            words = f"names : ({words})"
+        return " AND ".join([words, *(f'"{t}"' for t in self.facets)])
 
-    def tsquery(self, weight: str = "") -> str:
-        suffix = f":{weight}" if weight else ""
-        return " & ".join(
-            "(" + " | ".join(t + suffix for t in sorted(group)) + ")" for group in self.groups
-        )
+    def tsquery(self, *, facets: bool = True) -> str:
+        """The tsquery: the words, and the facets unless only the words are ranked."""
+        words = " & ".join("(" + " | ".join(sorted(group)) + ")" for group in self.groups)
+        return " & ".join([words, *self.facets]) if facets else words
 
 
 def parse(text: str, *, typos: bool = True) -> Query:
@@ -740,50 +793,21 @@ def parse(text: str, *, typos: bool = True) -> Query:
     return Query(text, groups)
 
 
-def _region_ids(slug: str) -> list[int]:
-    from .models import Region
+def facet_tokens(region: str | None, topic: str | None) -> tuple[str, ...] | None:
+    """The tokens of the region and topic filters (see :func:`_facets`); None when a filter
+    names no region or topic, so nothing matches."""
+    from .models import Region, Topic
 
-    rows = list(Region.objects.values_list("id", "parent_id", "slug"))
-    root = next((pk for pk, _parent, s in rows if s == slug), None)
-    if root is None:
-        return []
-    children: dict[int | None, list[int]] = {}
-    for pk, parent, _s in rows:
-        children.setdefault(parent, []).append(pk)
-    found, todo = [], [root]
-    while todo:
-        pk = todo.pop()
-        found.append(pk)
-        todo.extend(children.get(pk, []))
-    return sorted(found)
-
-
-def _filters(region: str | None, topic: str | None) -> tuple[str, list[Any]] | None:
-    """SQL conditions on the organisation id column ``{id}``; None when a filter matches nothing."""
-    sql, params = "", list[Any]()
-    if region:
-        ids = _region_ids(region)
-        if not ids:
+    tokens: list[str] = []
+    for model, slug, prefix in ((Region, region, "r"), (Topic, topic, "t")):
+        if not slug:
+            continue
+        pk = model.objects.filter(slug=slug).values_list("pk", flat=True).first()
+        if pk is None:
             return None
-        marks = ", ".join(["%s"] * len(ids))
-        sql += (
-            " AND {id} IN (SELECT organisation_id FROM directory_organisation_regions"  # noqa: S608
-            f" WHERE region_id IN ({marks}))"
-        )
-        params += ids
-    if topic:
-        sql += (
-            " AND {id} IN (SELECT ot.organisation_id FROM directory_organisation_topics ot"
-            " JOIN directory_topic t ON t.id = ot.topic_id WHERE t.slug = %s)"
-        )
-        params.append(topic)
-    return sql, params
+        tokens.append(f"{prefix}{pk}")
+    return tuple(tokens)
 
-
-#: SQLite: the id the filters test.  ``+rowid`` is an expression, not the column: given
-#: ``rowid IN (...)``, FTS5 takes it as its own constraint and evaluates the MATCH once per
-#: listed id (a region filter at 5,000 entries: 1.3 s a search against 11 ms).
-_FTS_ID = "+rowid"
 
 #: PostgreSQL: organisations are read in blocks of this many ids (the ``b<n>`` token the
 #: index expression of migration 0005 adds to each document; see :func:`_postgres_ids`).
@@ -792,21 +816,19 @@ ID_BLOCK = 4096
 _BLOCKED = f"(document || array_to_tsvector(ARRAY['b' || (organisation_id / {ID_BLOCK})::text]))"
 
 
-def _first_ids(cursor: Any, query: Query, extra: str, params: list[Any], count: int) -> list[int]:
+def _first_ids(cursor: Any, query: Query, count: int) -> list[int]:
     """The first ``count`` matching ids in id order: the one read a common word costs."""
     if not _postgres():
         # One row, not a thousand: reading rows into Python costs more than FTS5's work here.
         cursor.execute(
             f"SELECT group_concat(id, ' ') FROM (SELECT rowid AS id FROM {TABLE} "  # noqa: S608
-            f"WHERE {TABLE} MATCH %s{extra.format(id=_FTS_ID)} ORDER BY rowid LIMIT %s)",
-            [query.fts5(), *params, count],
+            f"WHERE {TABLE} MATCH %s ORDER BY rowid LIMIT %s)",
+            [query.fts5(), count],
         )
         return [int(pk) for pk in (cursor.fetchone()[0] or "").split()]
     return _postgres_ids(
         cursor,
         query.tsquery(),
-        extra.format(id="organisation_id"),
-        params,
         count,
         specific=_specific(query.groups),
     )
@@ -827,8 +849,6 @@ def _specific(match_groups: Sequence[set[str]]) -> bool:
 def _postgres_ids(
     cursor: Any,
     match: str,
-    extra: str,
-    params: list[Any],
     count: int,
     *,
     specific: bool = False,
@@ -858,14 +878,14 @@ def _postgres_ids(
     block, last = low // ID_BLOCK, high // ID_BLOCK
     found: list[int] = []
     if not specific:
-        found = _read_blocks(cursor, match, extra, params, range(block, block + 1), count)
+        found = _read_blocks(cursor, match, range(block, block + 1), count)
         block += 1
         wanted = count - len(found)
         if found and wanted > 0 and block <= last:
             width = math.ceil(1.2 * wanted / len(found))
             if width <= MORE_BLOCKS:
                 blocks = range(block, min(last, block + width - 1) + 1)
-                found += _read_blocks(cursor, match, extra, params, blocks, wanted)
+                found += _read_blocks(cursor, match, blocks, wanted)
                 block = blocks.stop
         if len(found) >= count or block > last:
             return found
@@ -873,27 +893,25 @@ def _postgres_ids(
     # scan that would unpack every row's tsvector), OFFSET 0 off a LIMIT-driven plan.
     cursor.execute(
         f"SELECT id FROM (SELECT organisation_id AS id FROM {TABLE} "  # noqa: S608
-        f"WHERE {_BLOCKED} @@ to_tsquery('simple', %s){extra} "
+        f"WHERE {_BLOCKED} @@ to_tsquery('simple', %s) "
         "AND organisation_id + 0 >= %s OFFSET 0) m ORDER BY 1 LIMIT %s",
-        [match, *params, block * ID_BLOCK, count - len(found)],
+        [match, block * ID_BLOCK, count - len(found)],
     )
     return found + [int(row[0]) for row in cursor.fetchall()]
 
 
-def _read_blocks(
-    cursor: Any, match: str, extra: str, params: list[Any], blocks: range, count: int
-) -> list[int]:
+def _read_blocks(cursor: Any, match: str, blocks: range, count: int) -> list[int]:
     """The first ``count`` matches in these blocks of ids, in id order."""
     # One query, a member per block: with the block's tsquery a constant, the GIN scan
     # skips through the long postings (a tsquery from a parameter is five times slower).
     sql = " UNION ALL ".join(
         f"(SELECT organisation_id FROM {TABLE} "  # noqa: S608
-        f"WHERE {_BLOCKED} @@ to_tsquery('simple', %s){extra})"
+        f"WHERE {_BLOCKED} @@ to_tsquery('simple', %s))"
         for _b in blocks
     )
     cursor.execute(
         f"{sql} ORDER BY 1 LIMIT %s",
-        [x for b in blocks for x in (f"({match}) & b{b}", *params)] + [count],
+        [*(f"({match}) & b{b}" for b in blocks), count],
     )
     return [int(row[0]) for row in cursor.fetchall()]
 
@@ -904,14 +922,12 @@ def _in_names(query: Query, names: str) -> bool:
     return all(not group.isdisjoint(tokens) for group in query.groups)
 
 
-def _names_tier(
-    cursor: Any, query: Query, extra: str, params: list[Any], ids: list[int]
-) -> set[int]:
+def _names_tier(cursor: Any, query: Query, ids: list[int]) -> set[int]:
     """Which of ``ids`` (at most CANDIDATES) match the whole query in their names."""
     if not _postgres():
         cursor.execute(
-            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s{extra.format(id=_FTS_ID)}",  # noqa: S608
-            [f"names : ({query.fts5()})", *params],
+            f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s",  # noqa: S608
+            [query.fts5(names_only=True)],
         )
         return {int(row[0]) for row in cursor.fetchall()}
     # The names column is short and read by primary key; ``document @@ q:A`` would unpack
@@ -923,23 +939,23 @@ def _names_tier(
     return {int(pk) for pk, names in cursor.fetchall() if _in_names(query, names)}
 
 
-def _ranked(cursor: Any, query: Query, ids: list[int], extra: str, params: list[Any]) -> list[int]:
+def _ranked(cursor: Any, query: Query, ids: list[int]) -> list[int]:
     """At most RANKED candidates (``ids``: every match of the query and the filters): names
     matches first, then by bm25 / ts_rank, name and id."""
     if _postgres():
         cursor.execute(
             "SELECT organisation_id, -ts_rank(document, to_tsquery('simple', %s)), sort_name, "  # noqa: S608
             f"names FROM {TABLE} WHERE organisation_id = ANY(%s)",
-            [query.tsquery(), ids],
+            [query.tsquery(facets=False), ids],
         )
     else:
-        # The same MATCH and filters again rather than ``rowid IN (ids)``: FTS5 does not use an
+        # The same MATCH again rather than ``rowid IN (ids)``: FTS5 does not use an
         # IN list of rowids and evaluates the query once per listed id (186 ids: 236 ms
         # against 4 ms at 5,000 entries).
         cursor.execute(
             f"SELECT rowid, bm25({TABLE}, {NAME_WEIGHT}, {BODY_WEIGHT}), sort_name, names "  # noqa: S608
-            f"FROM {TABLE} WHERE {TABLE} MATCH %s{extra.format(id=_FTS_ID)}",
-            [query.fts5(), *params],
+            f"FROM {TABLE} WHERE {TABLE} MATCH %s",
+            [query.fts5()],
         )
     wanted = set(ids)
     rows = [
@@ -969,24 +985,24 @@ def matching_ids(
     """
     if not query:
         return [], 0
-    filters = _filters(region, topic)
-    if filters is None:
+    facets = facet_tokens(region, topic)
+    if facets is None:
         return [], 0
-    extra, params = filters
+    query = dataclasses.replace(query, facets=facets)
     cap = CANDIDATES
     # PostgreSQL needs the transaction for the SET LOCAL of the index reads.  On SQLite it would
     # open with BEGIN IMMEDIATE (the project's mode for writers) and make concurrent searches
     # queue for the write lock: the reads run in autocommit there.
     in_transaction = transaction.atomic() if _postgres() else contextlib.nullcontext()
     with in_transaction, connection.cursor() as cursor:
-        ids = _first_ids(cursor, query, extra, params, cap + 1)
+        ids = _first_ids(cursor, query, cap + 1)
         total = len(ids)
         if total > cap:
             found = ids[:cap]
         elif total <= RANKED:
-            found = _ranked(cursor, query, ids, extra, params) if ids else []
+            found = _ranked(cursor, query, ids) if ids else []
         else:
-            names = _names_tier(cursor, query, extra, params, ids)
+            names = _names_tier(cursor, query, ids)
             found = sorted(ids, key=lambda pk: (pk not in names, pk))
         if _postgres():
             # Back to the server's settings, should an outer transaction go on after the search.

@@ -105,14 +105,39 @@ m2m_changed.connect(_links_changed, sender=Organisation.topics.through, dispatch
 def _label_changed(
     sender: Any, instance: Any, created: bool = False, raw: bool = False, **kw: Any
 ) -> None:
-    """A region or topic renamed: the entries that show its name."""
+    """A region or topic renamed (or a region moved in the tree): the entries that show its
+    name, and for a region those of the regions under it too (their documents hold a token
+    for every region above theirs, see ``search._facets``)."""
     if isinstance(instance, Region):
         search.forget_places()
     if raw or created:
         return
+    owners = [instance.pk]
+    if isinstance(instance, Region):
+        owners = _subtree(instance.pk)
+    if isinstance(instance, Region):
+        linked = Organisation.regions.through.objects.filter(region_id__in=owners)
+        organisations = list(linked.values_list("organisation_id", flat=True))
+    else:
+        linked_by_topic = Organisation.topics.through.objects.filter(topic_id__in=owners)
+        organisations = list(linked_by_topic.values_list("organisation_id", flat=True))
     with search.deferred():
-        for pk in instance.organisations.values_list("pk", flat=True):
+        for pk in organisations:
             search.reindex(pk)
+
+
+def _subtree(root: int) -> list[int]:
+    """A region and every region under it."""
+    children: dict[int | None, list[int]] = {}
+    for pk, parent in Region.objects.values_list("pk", "parent_id"):
+        children.setdefault(parent, []).append(pk)
+    found: list[int] = []
+    todo = [root]
+    while todo and len(found) < 100_000:
+        pk = todo.pop()
+        found.append(pk)
+        todo.extend(children.get(pk, []))
+    return found
 
 
 post_save.connect(_label_changed, sender=Region, dispatch_uid="directory_search_region")
