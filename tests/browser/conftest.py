@@ -8,12 +8,15 @@ When a browser test fails, every page it had open is saved as ``test-results/<te
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlsplit
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
+from django.test.testcases import LiveServerThread
 from playwright.sync_api import BrowserContext, Page, Request
 from playwright.sync_api import Error as PlaywrightError
 from pytest_playwright.pytest_playwright import CreateContextCallback
@@ -24,6 +27,36 @@ RESULTS_DIR = Path(__file__).resolve().parents[2] / "test-results"
 TIMEOUT_MS = 5_000
 LOCAL_HOSTS = frozenset({"127.0.0.1", "localhost"})
 _CALL_REPORT = pytest.StashKey[pytest.TestReport]()
+
+
+def _one_request_at_a_time(application: Any) -> Any:
+    """The WSGI application, entered by one request at a time, its body read in the lock."""
+    lock = threading.Lock()
+
+    def serialised(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        with lock:
+            result = application(environ, start_response)
+            try:
+                return list(result)  # a streamed body reads the database too
+            finally:
+                if hasattr(result, "close"):
+                    result.close()
+
+    return serialised
+
+
+class _SerialisedServer(ThreadedWSGIServer):
+    """Django's live server hands the tests' in-memory SQLite connection to every request
+    thread.  Two requests at once (a page, and the /favicon.ico the browser asks for beside
+    an admin page) then use one sqlite3 connection from two threads ("bad parameter or other
+    API misuse", a 500 and a lost session).  Connections stay concurrent, requests take turns.
+    """
+
+    def set_app(self, application: Any) -> None:
+        super().set_app(_one_request_at_a_time(application))
+
+
+LiveServerThread.server_class = _SerialisedServer
 
 
 @pytest.fixture(scope="session", autouse=True)
