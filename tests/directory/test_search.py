@@ -307,6 +307,22 @@ def test_filters_follow_links_and_the_region_tree(directory: dict[str, Organisat
     assert slugs("Green", region="volga") == {"spb-ecology"}
 
 
+def test_an_edit_reads_the_region_tree_afresh(
+    directory: dict[str, Organisation], monkeypatch: Any
+) -> None:
+    """Another process moved Kazan under "east of the Urals" and back; this one still has the
+    tree as it was in between.  Its edits must index the tree as it is."""
+    kazan, east = Region.objects.get(slug="kazan"), Region.objects.get(slug="russia-east")
+    stale = dict(Region.objects.values_list("pk", "parent_id"))
+    stale[kazan.pk] = east.pk
+    monkeypatch.setattr(search, "_region_parents", stale)
+    org = directory["kazan"]
+    org.mission += " Ведёт приём по субботам."
+    org.save()
+    assert slugs("организация", region="russia-east") == set()
+    assert slugs("организация", region="russia-west") == {"kazan-rights", "memorial"}
+
+
 def test_filter_tokens_are_no_query_word(directory: dict[str, Organisation]) -> None:
     region = Region.objects.get(slug="moscow")
     topic = Topic.objects.get(slug="human-rights")

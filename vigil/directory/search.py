@@ -204,28 +204,28 @@ _region_parents: dict[int, int | None] = {}
 
 def forget_places() -> None:
     """Called when a region changes: office cities are matched against region names again."""
-    global _city_names
+    global _city_names, _region_parents
     _city_names = None
-    _region_parents.clear()
+    _region_parents = {}
 
 
 def load_places(region_model: Any = None) -> dict[str, list[str]]:
     """Read the region names office cities are matched against, if not read yet (an import does
     it before it starts the worker processes that build documents without the database)."""
-    global _city_names
+    global _city_names, _region_parents
     if _city_names is not None:
         return _city_names
     if region_model is None:
         from .models import Region as region_model
     table: dict[str, list[str]] = {}
-    _region_parents.clear()
+    parents: dict[int, int | None] = {}
     for region in region_model.objects.all():
-        _region_parents[region.pk] = region.parent_id
+        parents[region.pk] = region.parent_id
         names = [region.name_ru, region.name_en]
         for name in [*names, *(region.source_names or [])]:
             if name:
                 table.setdefault(" ".join(words(name)), []).extend(n for n in names if n)
-    _city_names = table
+    _city_names, _region_parents = table, parents
     return table
 
 
@@ -241,6 +241,14 @@ def _place_names(org: Any, cities: Iterable[str]) -> list[str]:
     return found
 
 
+def _read_region_parents(organisation_model: Any) -> None:
+    """The region tree as it is now, read by whatever writes index rows from the database (an
+    edit, a rebuild): another process may have moved a region since this one read it."""
+    global _region_parents
+    region_model = organisation_model._meta.get_field("regions").related_model
+    _region_parents = dict(region_model.objects.values_list("pk", "parent_id"))
+
+
 def _facets(org: Any, regions: Iterable[Any], topics: Iterable[Any]) -> list[str]:
     """``r<id>`` for each region of the entry and each region above it, ``t<id>`` for each
     topic: a filter is then one more token the match must have, read from the same index
@@ -249,15 +257,16 @@ def _facets(org: Any, regions: Iterable[Any], topics: Iterable[Any]) -> list[str
     if not _region_parents:
         meta = getattr(org, "_meta", None)
         load_places(meta.get_field("regions").related_model if meta else None)
+    parents = _region_parents
     found: dict[str, None] = {}
     for region in regions:
         found[f"r{region.pk}"] = None
-        parent = _region_parents.get(region.pk, region.parent_id)
+        parent = parents.get(region.pk, region.parent_id)
         for _hop in range(20):  # the tree is shallow; a loop in bad data must not hang
             if parent is None:
                 break
             found[f"r{parent}"] = None
-            parent = _region_parents.get(parent)
+            parent = parents.get(parent)
     found.update((f"t{topic.pk}", None) for topic in topics)
     return list(found)
 
@@ -504,6 +513,7 @@ def index_organisations(pks: Iterable[int], organisation_model: Any = None) -> N
     if organisation_model is None:
         from .models import Organisation as organisation_model
     pks = sorted(set(pks))
+    _read_region_parents(organisation_model)
     for start in range(0, len(pks), 500):
         chunk = pks[start : start + 500]
         orgs = list(_prefetched(organisation_model.objects.filter(pk__in=chunk)))
@@ -543,6 +553,7 @@ def rebuild_all(organisation_model: Any = None, *, batch_size: int = 500) -> int
             .order_by("pk")
             .values_list("pk", flat=True)
         )
+        _read_region_parents(organisation_model)
         for start in range(0, len(pks), batch_size):
             chunk = pks[start : start + batch_size]
             orgs = _prefetched(organisation_model.objects.filter(pk__in=chunk))
