@@ -249,14 +249,12 @@ def _read_region_parents(organisation_model: Any) -> None:
     _region_parents = dict(region_model.objects.values_list("pk", "parent_id"))
 
 
-def _facets(org: Any, regions: Iterable[Any], topics: Iterable[Any]) -> list[str]:
+def _facets(regions: Iterable[Any], topics: Iterable[Any]) -> list[str]:
     """``r<id>`` for each region of the entry and each region above it, ``t<id>`` for each
     topic: a filter is then one more token the match must have, read from the same index
     (a join to the link tables took 40-300 ms a search at 100,000 entries).  Letters and
-    digits together: no word of a text or a query is ever such a token (see :func:`words`)."""
-    if not _region_parents:
-        meta = getattr(org, "_meta", None)
-        load_places(meta.get_field("regions").related_model if meta else None)
+    digits together: no word of a text or a query is ever such a token (see :func:`words`).
+    The tree is the one :func:`load_places` read (``document_of`` reads the places first)."""
     parents = _region_parents
     found: dict[str, None] = {}
     for region in regions:
@@ -338,7 +336,7 @@ def document_of(
                 if token not in seen_phones and token not in names_set:
                     seen_phones.add(token)
                     body.append(token)
-    body += _facets(org, regions, topics)
+    body += _facets(regions, topics)
     sort_name = normalise(org.name_en or org.name_ru)[:200]
     card = card_of(
         org, offices=offices, contacts=contacts, regions=regions, topics=topics,

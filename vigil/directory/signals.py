@@ -10,7 +10,7 @@ from typing import Any
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from . import search
+from . import search, selectors
 from .models import (
     Channel,
     Contact,
@@ -112,32 +112,16 @@ def _label_changed(
         search.forget_places()
     if raw or created:
         return
-    owners = [instance.pk]
     if isinstance(instance, Region):
-        owners = _subtree(instance.pk)
-    if isinstance(instance, Region):
-        linked = Organisation.regions.through.objects.filter(region_id__in=owners)
+        linked = Organisation.regions.through.objects.filter(
+            region_id__in=selectors.descendant_ids(instance)
+        )
         organisations = list(linked.values_list("organisation_id", flat=True))
     else:
-        linked_by_topic = Organisation.topics.through.objects.filter(topic_id__in=owners)
-        organisations = list(linked_by_topic.values_list("organisation_id", flat=True))
+        organisations = list(instance.organisations.values_list("pk", flat=True))
     with search.deferred():
         for pk in organisations:
             search.reindex(pk)
-
-
-def _subtree(root: int) -> list[int]:
-    """A region and every region under it."""
-    children: dict[int | None, list[int]] = {}
-    for pk, parent in Region.objects.values_list("pk", "parent_id"):
-        children.setdefault(parent, []).append(pk)
-    found: list[int] = []
-    todo = [root]
-    while todo and len(found) < 100_000:
-        pk = todo.pop()
-        found.append(pk)
-        todo.extend(children.get(pk, []))
-    return found
 
 
 post_save.connect(_label_changed, sender=Region, dispatch_uid="directory_search_region")
