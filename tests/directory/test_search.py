@@ -121,6 +121,11 @@ QUERIES: list[tuple[str, dict[str, str], set[str]]] = [
     ("правозащитных организаций", {}, {"memorial", "kazan-rights"}),
     ("правозащитная организация", {}, {"memorial", "kazan-rights"}),
     ("правозащитный", {}, {"memorial", "kazan-rights"}),
+    # A word typed as another's stem or transliteration key (no form of its own since the
+    # word as written and its Russian stem stopped being indexed: they match through the keys).
+    ("правозащитн", {}, {"memorial", "kazan-rights"}),
+    ("pravozascitn", {}, {"memorial", "kazan-rights"}),
+    ("obscestvo", {}, {"memorial"}),
     ("Ёлка Zelёnyj", {}, set()),
     ("Memorial", {}, {"memorial"}),
     ("Мемориал", {}, {"memorial"}),

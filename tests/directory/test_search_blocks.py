@@ -158,3 +158,17 @@ def test_a_rebuild_builds_the_same_index_again() -> None:
     assert search.rebuild_all() == 0
     assert definition() == before
     assert search.matching_ids(search.parse("common", typos=False)) == ([], 0)
+
+
+@postgres_only
+def test_block_reads_never_walk_the_primary_key() -> None:
+    # Many matches in the block and a small LIMIT: the plan a LIMIT tempts the planner into
+    # is the primary key's ordered scan, which unpacks every row's tsvector.
+    index({pk: "common" for pk in range(1, 300)} | {BLOCK + pk: "common" for pk in range(300)})
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE directory_search")
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("EXPLAIN " + search._blocks_sql(range(1, 2)), ["(common) & b1", 5])
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "directory_search_blocked" in plan
+    assert "directory_search_pkey" not in plan
