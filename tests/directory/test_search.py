@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -310,6 +311,40 @@ def test_filters_follow_links_and_the_region_tree(directory: dict[str, Organisat
     assert slugs("организация", region="russia-east") == {"kazan-rights", "memorial"}
     assert slugs("организация", region="russia-west") == {"kazan-rights", "memorial"}
     assert slugs("Green", region="volga") == {"spb-ecology"}
+
+
+def test_a_large_region_renamed_or_moved_is_reindexed_by_the_worker(
+    directory: dict[str, Organisation], run_tasks: Callable[[], None], monkeypatch: Any
+) -> None:
+    """More entries than a request reindexes: the change commits at once, the worker
+    reindexes them (at 100,000 entries the request ran for minutes and failed)."""
+    from django_tasks_db.models import DBTaskResult
+
+    from vigil.directory import signals, tasks
+
+    monkeypatch.setattr(signals, "REINDEX_IN_REQUEST", 2)
+    east = Region.objects.get(slug="russia-east")
+    volga = Region.objects.create(
+        slug="volga", kind="region", name_en="Volga", name_ru="Поволжье", parent=east
+    )
+    west = Region.objects.get(slug="russia-west")  # four entries under it
+    west.parent = volga
+    west.name_en = "Cisuralia"
+    west.save()
+    queued = DBTaskResult.objects.filter(task_path=tasks.reindex_label.module_path)
+    assert queued.count() == 1
+    assert slugs("организация", region="volga") == set()  # not yet: the worker's
+    assert slugs("Cisuralia") == set()
+    run_tasks()
+    assert slugs("организация", region="volga") == {"kazan-rights", "memorial"}
+    assert slugs("Green", region="russia-east") == {"spb-ecology"}
+    assert slugs("Cisuralia") == {"spb-ecology"}  # the entries of the region itself
+    # Few entries: reindexed in the request, nothing queued.
+    kazan = Region.objects.get(slug="kazan")
+    kazan.name_en = "Qazan"
+    kazan.save()
+    assert slugs("Qazan") == {"kazan-rights"}
+    assert queued.count() == 1
 
 
 def test_an_edit_reads_the_region_tree_afresh(

@@ -521,11 +521,14 @@ def index_organisations(pks: Iterable[int], organisation_model: Any = None) -> N
     _read_region_parents(organisation_model)
     for start in range(0, len(pks), 500):
         chunk = pks[start : start + 500]
-        orgs = list(_prefetched(organisation_model.objects.filter(pk__in=chunk)))
-        published = [o for o in orgs if o.is_published]
-        live = {o.pk for o in published}
-        remove(pk for pk in chunk if pk not in live)
-        _write([(o.pk, build_document(o)) for o in published])
+        # A transaction per chunk: the worker reindexing a large region runs outside any, and
+        # an entry's old row must never be gone without its new one.
+        with transaction.atomic():
+            orgs = list(_prefetched(organisation_model.objects.filter(pk__in=chunk)))
+            published = [o for o in orgs if o.is_published]
+            live = {o.pk for o in published}
+            remove(pk for pk in chunk if pk not in live)
+            _write([(o.pk, build_document(o)) for o in published])
 
 
 def rebuild_all(organisation_model: Any = None, *, batch_size: int = 500) -> int:

@@ -69,6 +69,21 @@ def top_regions() -> QuerySet[Region]:
     return Region.objects.filter(parent__isnull=True).prefetch_related("children")
 
 
+def organisations_showing(kind: str, pk: int) -> list[int]:
+    """The entries whose search documents hold a region's or topic's name and filter token
+    (``kind``: "region" or "topic"): a topic's own; a region's, and those of every region
+    under it (their documents carry a token for every region above theirs)."""
+    links: QuerySet[Any]
+    if kind == "topic":
+        links = Organisation.topics.through.objects.filter(topic_id=pk)
+    else:
+        region = Region.objects.filter(pk=pk).first()
+        if region is None:
+            return []
+        links = Organisation.regions.through.objects.filter(region_id__in=descendant_ids(region))
+    return sorted(set(links.values_list("organisation_id", flat=True)))
+
+
 def descendant_ids(region: Region) -> list[int]:
     """The region and every region below it (the tree is small: one query)."""
     children: dict[int | None, list[int]] = {}

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
@@ -102,6 +103,12 @@ m2m_changed.connect(_links_changed, sender=Organisation.regions.through, dispatc
 m2m_changed.connect(_links_changed, sender=Organisation.topics.through, dispatch_uid="dst")
 
 
+#: Entries reindexed inside the request that renamed or moved their region or topic; when more
+#: show it (Russia, the whole NIS), the worker reindexes them after the commit (see
+#: ``tasks.reindex_label``): at 100,000 entries that took minutes, longer than a request may run.
+REINDEX_IN_REQUEST = 500
+
+
 def _label_changed(
     sender: Any, instance: Any, created: bool = False, raw: bool = False, **kw: Any
 ) -> None:
@@ -112,13 +119,14 @@ def _label_changed(
         search.forget_places()
     if raw or created:
         return
-    if isinstance(instance, Region):
-        linked = Organisation.regions.through.objects.filter(
-            region_id__in=selectors.descendant_ids(instance)
-        )
-        organisations = list(linked.values_list("organisation_id", flat=True))
-    else:
-        organisations = list(instance.organisations.values_list("pk", flat=True))
+    kind = "region" if isinstance(instance, Region) else "topic"
+    organisations = selectors.organisations_showing(kind, instance.pk)
+    if len(organisations) > REINDEX_IN_REQUEST:
+        from .tasks import reindex_label  # here: the tasks module imports search and selectors
+
+        pk = instance.pk
+        transaction.on_commit(lambda: reindex_label.enqueue(kind=kind, pk=pk))
+        return
     with search.deferred():
         for pk in organisations:
             search.reindex(pk)
