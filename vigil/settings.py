@@ -306,6 +306,10 @@ MEDIA_ROOT = DATA_DIR / "media"
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns about a missing folder
 WHITENOISE_USE_FINDERS = not PRODUCTION
+# Files served at the site's root: /favicon.ico, which browsers ask for on any page without an
+# icon link (the back office's, a PDF, a feed), answered by WhiteNoise before any middleware
+# behind it runs (a 404 through sessions, locale and the database before).
+WHITENOISE_ROOT = BASE_DIR / "vigil" / "core" / "root"
 
 # --- mail ----------------------------------------------------------------------------------
 DEFAULT_FROM_EMAIL = os.environ.get("VIGIL_FROM_EMAIL", "Vigil <vigil@localhost>")

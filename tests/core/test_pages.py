@@ -87,3 +87,17 @@ def test_expired_form_is_explained_not_a_500(client: Any, member: Any) -> None:
     response = strict.post("/en/account/login/", {"username": "a@b.org", "password": "x"})
     assert response.status_code == 403
     assert b"The form has expired" in response.content
+
+
+def test_favicon_is_served_before_the_application(
+    client: Any, django_assert_num_queries: Any
+) -> None:
+    """Browsers ask for /favicon.ico beside pages without an icon link (the back office's):
+    a file from the site's root, with no session, locale or database work."""
+    with django_assert_num_queries(0):
+        response = client.get("/favicon.ico")
+    assert response.status_code == 200
+    body = b"".join(response.streaming_content)
+    assert body[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert "sessionid" not in response.cookies
+    assert "Content-Language" not in response
