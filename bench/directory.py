@@ -232,6 +232,7 @@ def main() -> int:
     parser.add_argument("--import-limit", type=float, default=3600.0, help="seconds per import")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
+    parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     opts = parser.parse_args()
     if not 100 <= opts.entries <= 1_000_000:
@@ -250,8 +251,13 @@ def main() -> int:
         say(f"writing {opts.entries:,} entries to {data.name}")
         write_entries(data, opts.entries)
         say(f"{data.stat().st_size / 1024 / 1024:.0f} MiB")
-        say("SQLite (embedded mode: a fresh VIGIL_DATA_DIR, database cache)")
-        results["SQLite"] = measure("sqlite", child_env(work / "sqlite-data", {}), work, data, opts)
+        if opts.no_sqlite:
+            loud("--no-sqlite: the SQLite column WAS NOT MEASURED")
+            results["SQLite"] = None
+        else:
+            say("SQLite (embedded mode: a fresh VIGIL_DATA_DIR, database cache)")
+            sqlite_env = child_env(work / "sqlite-data", {})
+            results["SQLite"] = measure("sqlite", sqlite_env, work, data, opts)
         if opts.no_postgres:
             loud("--no-postgres: the PostgreSQL column WAS NOT MEASURED")
             results["PostgreSQL"] = None
