@@ -20,5 +20,5 @@ def reindex_label(*, kind: str, pk: int) -> int:
     region moved again since is reindexed where it is now."""
     organisations = selectors.organisations_showing(kind, pk)
     search.index_organisations(organisations)
-    search.settle()
+    search.settle(vacuum=True)
     return len(organisations)
