@@ -47,7 +47,7 @@ def add_office(org: Organisation, city: str, *phones: str, label: str = "") -> O
 
 
 @pytest.fixture
-def directory() -> dict[str, Organisation]:
+def directory(region_tree: None) -> dict[str, Organisation]:
     rights = Topic.objects.create(
         slug="human-rights", name_en="Human rights", name_ru="Права человека"
     )
