@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import re
 from collections.abc import Callable
 from html import unescape
@@ -17,7 +18,7 @@ from django.utils.formats import date_format
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.directory import views
-from vigil.directory.models import Channel, Contact, Organisation, Revision, Suggestion
+from vigil.directory.models import Channel, Contact, Organisation, Region, Revision, Suggestion
 
 from .factories import region_tree, seed_000
 
@@ -363,7 +364,6 @@ def test_new_entry(client: Any, editor: User) -> None:
             "publications-0-title": "Бюллетень",
         }
     )
-    from vigil.directory.models import Region
 
     data["regions"] = [str(Region.objects.get(slug="moscow").pk)]
     response = client.post("/en/directory/new/", data)
@@ -404,3 +404,38 @@ def test_back_office_shows_the_directory(signed_in_staff: Any, entry: Any) -> No
     suggestion.refresh_from_db()
     assert suggestion.status == Suggestion.Status.ACCEPTED
     assert suggestion.reviewed_at is not None and suggestion.review_note == "Done"
+
+
+def test_renaming_a_large_region_says_the_search_follows(
+    signed_in_staff: Any, entry: Any, monkeypatch: Any
+) -> None:
+    """A region shown by more entries than a request reindexes: staff are told the search
+    catches up in the background; a small one says nothing of the kind."""
+    from vigil.directory import signals
+
+    moscow = Region.objects.get(slug="moscow")
+
+    def rename(region: Region, name: str, language: str = "/en") -> str:
+        response = signed_in_staff.post(
+            f"{language}/back-office/directory/region/{region.pk}/change/",
+            {
+                "parent": region.parent_id or "",
+                "slug": region.slug,
+                "kind": region.kind,
+                "iso_code": region.iso_code,
+                "name_en": name,
+                "name_ru": region.name_ru,
+                "source_names": json.dumps(region.source_names),
+            },
+            follow=True,
+        )
+        assert response.status_code == 200
+        return text_of(response)
+
+    assert "in the background" not in rename(moscow, "Moscow City")
+    monkeypatch.setattr(signals, "REINDEX_IN_REQUEST", 0)
+    page = rename(moscow, "Moskva")
+    assert "The search is being updated in the background for the 1 entry" in page
+    page = rename(moscow, "Moskwa", language="")
+    assert "Поиск обновляется в фоновом режиме для 1 записи" in page
+    assert Region.objects.get(pk=moscow.pk).name_en == "Moskwa"

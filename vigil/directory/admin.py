@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.translation import ngettext
 
 from vigil.core.admin import AppendOnlyAdminMixin
 
-from . import services
+from . import selectors, services, signals
 from .models import (
     Channel,
     Contact,
@@ -23,8 +24,35 @@ from .models import (
 )
 
 
+class _LabelAdmin(admin.ModelAdmin):
+    """Regions and topics: their names are in the search documents of the entries that show
+    them, and a change shown by many entries reaches the search later (``signals``)."""
+
+    label_kind = ""
+
+    def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if not change:
+            return
+        count = len(selectors.organisations_showing(self.label_kind, obj.pk))
+        if signals.reindexed_by_the_worker(count):
+            self.message_user(
+                request,
+                ngettext(
+                    "The search is being updated in the background for the %(count)d entry "
+                    "that shows this name; until then it finds it as it was.",
+                    "The search is being updated in the background for the %(count)d entries "
+                    "that show this name; until then it finds them as they were.",
+                    count,
+                )
+                % {"count": count},
+                messages.INFO,
+            )
+
+
 @admin.register(Region)
-class RegionAdmin(admin.ModelAdmin):
+class RegionAdmin(_LabelAdmin):
+    label_kind = "region"
     list_display = ["name_en", "name_ru", "slug", "kind", "iso_code", "parent"]
     list_filter = ["kind"]
     search_fields = ["name_en", "name_ru", "slug"]
@@ -33,7 +61,8 @@ class RegionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Topic)
-class TopicAdmin(admin.ModelAdmin):
+class TopicAdmin(_LabelAdmin):
+    label_kind = "topic"
     list_display = ["name_en", "name_ru", "slug"]
     search_fields = ["name_en", "name_ru", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}

@@ -109,6 +109,11 @@ m2m_changed.connect(_links_changed, sender=Organisation.topics.through, dispatch
 REINDEX_IN_REQUEST = 500
 
 
+def reindexed_by_the_worker(count: int) -> bool:
+    """Whether a region or topic that ``count`` entries show has them reindexed by the worker."""
+    return count > REINDEX_IN_REQUEST
+
+
 def _label_changed(
     sender: Any, instance: Any, created: bool = False, raw: bool = False, **kw: Any
 ) -> None:
@@ -121,7 +126,7 @@ def _label_changed(
         return
     kind = "region" if isinstance(instance, Region) else "topic"
     organisations = selectors.organisations_showing(kind, instance.pk)
-    if len(organisations) > REINDEX_IN_REQUEST:
+    if reindexed_by_the_worker(len(organisations)):
         from .tasks import reindex_label  # here: the tasks module imports search and selectors
 
         pk = instance.pk
