@@ -91,7 +91,7 @@ def inside(command: str, out: Path, extra: list[str]) -> None:
 def setup_petitions() -> dict[str, Any]:
     from django.utils import timezone
 
-    from vigil.actions.models import ConsentText, Petition
+    from vigil.petitions.models import ConsentText, Petition
 
     ConsentText.objects.create(version=1, text_ru="Я согласен(на).", text_en="I agree.")
     for slug in (SLUG, CRASH_SLUG, PROFILE_SLUG):
@@ -113,7 +113,7 @@ def profile_signing(count: str) -> dict[str, Any]:
     from django.db import connection
     from django.test import Client
 
-    from vigil.actions.models import Signature
+    from vigil.petitions.models import Signature
 
     total = int(count)
     tag = secrets.token_hex(4)
@@ -175,9 +175,9 @@ def profile_signing(count: str) -> dict[str, Any]:
         )
     by_own = sorted(rows, key=lambda r: r["own_ms_per_request"], reverse=True)[:15]
     wanted = (
-        "actions/views.py",
-        "actions/services.py",
-        "actions/forms.py",
+        "petitions/views.py",
+        "petitions/services.py",
+        "petitions/forms.py",
         "core/fields.py",
         "core/crypto.py",
         "core/tasks.py",
@@ -207,10 +207,10 @@ def check_crash(ok_path: str, unanswered_path: str, restarted_at: str) -> dict[s
     from django.db.models import Max
     from django_tasks_db.models import DBTaskResult
 
-    from vigil.actions.models import Petition, Signature
-    from vigil.actions.tasks import send_due_confirmations
     from vigil.core.crypto import normalise_email
     from vigil.core.fields import blind_index_for
+    from vigil.petitions.models import Petition, Signature
+    from vigil.petitions.tasks import send_due_confirmations
 
     petition = Petition.objects.get(slug=CRASH_SLUG)
     ok = [e for e in Path(ok_path).read_text().splitlines() if e]
@@ -253,7 +253,7 @@ def check_crash(ok_path: str, unanswered_path: str, restarted_at: str) -> dict[s
 
 
 def count_owed() -> dict[str, Any]:
-    from vigil.actions.models import Signature
+    from vigil.petitions.models import Signature
 
     return {
         "owed": Signature.objects.filter(mail_due_at__isnull=False).count(),

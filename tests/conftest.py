@@ -160,8 +160,8 @@ def run_queued_tasks() -> None:
     wait ``VIGIL_CONFIRMATION_DELAY_SECONDS`` before they may start, the tests do not."""
     from django_tasks_db.models import DBTaskResult
 
-    from vigil.actions import services
-    from vigil.actions.tasks import send_due_confirmations
+    from vigil.petitions import services
+    from vigil.petitions.tasks import send_due_confirmations
 
     DBTaskResult.objects.filter(task_path=send_due_confirmations.module_path).update(
         run_after=timezone.now()
@@ -174,7 +174,7 @@ def run_queued_tasks() -> None:
 def _forget_queued_batches() -> None:
     """The outbox remembers, per process, when its last queued batch starts; that batch was
     queued in an earlier test's database, which is gone."""
-    from vigil.actions import services
+    from vigil.petitions import services
 
     services._next_batch["at"] = 0.0
 

@@ -106,7 +106,7 @@ INSTALLED_APPS = [
     "vigil.events",
     "vigil.coordination",
     "vigil.cases",
-    "vigil.actions",
+    "vigil.petitions",
     "vigil.publications",
     "vigil.bulletin",
     "vigil.distribution",
@@ -362,6 +362,6 @@ VIGIL_PETITION_RETENTION_DAYS = env_int("VIGIL_PETITION_RETENTION_DAYS", default
 VIGIL_CONFIRMATION_DELAY_SECONDS = env_int("VIGIL_CONFIRMATION_DELAY_SECONDS", default=2)
 #: Queued by ``vigil serve`` at start: each sends what is owed, so a killed server loses nothing.
 VIGIL_CATCH_UP_TASKS = [
-    "vigil.actions.tasks.send_due_confirmations",
+    "vigil.petitions.tasks.send_due_confirmations",
     "vigil.publications.tasks.publish_due_documents",
 ]

@@ -16,9 +16,9 @@ from django.utils import timezone
 from PIL import Image
 from playwright.sync_api import Page, expect
 
-from vigil.actions.models import Petition
 from vigil.campaigns import services
 from vigil.campaigns.models import Campaign
+from vigil.petitions.models import Petition
 
 from .conftest import RequestLog
 from .support import IMG

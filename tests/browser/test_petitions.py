@@ -13,7 +13,7 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 
 from tests.conftest import SmtpSink
-from vigil.actions.models import ConsentText, Petition, Signature
+from vigil.petitions.models import ConsentText, Petition, Signature
 
 from .conftest import RequestLog
 from .support import IMG, ru, run_tasks

@@ -16,13 +16,13 @@ from django.utils import timezone
 from PIL import Image
 
 from tests.publications.conftest import SEED, Clock
-from vigil.actions.models import Petition
 from vigil.campaigns import services
 from vigil.campaigns.models import Campaign
 from vigil.cases.models import Case
 from vigil.directory.models import Organisation, Region
 from vigil.events.models import Event
 from vigil.groups.models import Group
+from vigil.petitions.models import Petition
 from vigil.publications import services as publication_services
 from vigil.publications.importer import read_file
 from vigil.publications.models import Document

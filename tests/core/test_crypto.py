@@ -76,7 +76,7 @@ def test_bad_key_settings_say_what_is_wrong(spec: str, message: str) -> None:
 def test_blind_index_is_keyed_deterministic_and_separated_by_purpose(settings: Any) -> None:
     a = blind_index("boris@example.org", purpose="accounts.user.email")
     assert a == blind_index("boris@example.org", purpose="accounts.user.email")
-    assert a != blind_index("boris@example.org", purpose="actions.signature.email")
+    assert a != blind_index("boris@example.org", purpose="petitions.signature.email")
     assert "boris" not in a and len(a) == 64
     settings.VIGIL_BLIND_INDEX_KEY = new_aes_key()
     assert blind_index("boris@example.org", purpose="accounts.user.email") != a

@@ -96,8 +96,8 @@ def test_a_deferred_confirmation_batch_runs_through_the_rq_scheduler(
         "shell", "-c",
         "import datetime\n"
         "from django.utils import timezone\n"
-        "from vigil.actions import services\n"
-        "from vigil.actions.models import ConsentText, Petition\n"
+        "from vigil.petitions import services\n"
+        "from vigil.petitions.models import ConsentText, Petition\n"
         "ConsentText.objects.create(version=1, text_ru='Согласен', text_en='I agree')\n"
         "p = Petition.objects.create(slug='p', title_ru='П', title_en='P', target='T',\n"
         "    text_ru='Т', text_en='T', goal=10,\n"

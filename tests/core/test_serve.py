@@ -70,7 +70,7 @@ def test_serve_answers_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
                 )
             }
         assert queued >= {
-            "vigil.actions.tasks.send_due_confirmations",
+            "vigil.petitions.tasks.send_due_confirmations",
             "vigil.publications.tasks.publish_due_documents",
         }
     finally:

@@ -11,10 +11,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from vigil.actions.models import Petition
 from vigil.cases.models import Case
 from vigil.directory.models import Organisation
 from vigil.events.models import Event
+from vigil.petitions.models import Petition
 from vigil.publications.models import Document
 
 from . import services

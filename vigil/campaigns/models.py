@@ -121,7 +121,7 @@ class Campaign(models.Model):
         "cases.Case", related_name="campaigns", blank=True, verbose_name=_("cases")
     )
     petitions = models.ManyToManyField(
-        "actions.Petition", related_name="campaigns", blank=True, verbose_name=_("petitions")
+        "petitions.Petition", related_name="campaigns", blank=True, verbose_name=_("petitions")
     )
     events = models.ManyToManyField(
         "events.Event", related_name="campaigns", blank=True, verbose_name=_("events")

@@ -16,12 +16,12 @@ from typing import Any
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 
-from vigil.actions.models import Petition
-from vigil.actions.selectors import Count, count_of, with_counts
 from vigil.cases.selectors import published_cases
 from vigil.core.permissions import can
 from vigil.directory.selectors import visible_organisations
 from vigil.events.selectors import upcoming
+from vigil.petitions.models import Petition
+from vigil.petitions.selectors import Count, count_of, with_counts
 from vigil.publications.selectors import LibraryEntry, entries_for, public_documents
 
 from .models import Campaign

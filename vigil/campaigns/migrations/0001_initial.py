@@ -13,7 +13,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("actions", "0001_initial"),
+        ("petitions", "0001_initial"),
         ("cases", "0001_initial"),
         ("directory", "0004_search_cards"),
         ("events", "0001_initial"),
@@ -172,7 +172,7 @@ class Migration(migrations.Migration):
                     models.ManyToManyField(
                         blank=True,
                         related_name="campaigns",
-                        to="actions.petition",
+                        to="petitions.petition",
                         verbose_name="petitions",
                     ),
                 ),

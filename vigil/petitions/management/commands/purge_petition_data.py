@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from vigil.actions.services import purge_petition_data
+from vigil.petitions.services import purge_petition_data
 
 
 class Command(BaseCommand):

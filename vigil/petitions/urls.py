@@ -2,7 +2,7 @@ from django.urls import path
 
 from . import views
 
-app_name = "actions"
+app_name = "petitions"
 
 urlpatterns = [
     path("", views.index, name="index"),

@@ -17,9 +17,9 @@ from tests.directory.factories import region_tree
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import assign_role
-from vigil.actions.models import ConsentText, PaperBatch, Petition
 from vigil.directory.models import Region
 from vigil.groups.models import Group, Membership
+from vigil.petitions.models import ConsentText, PaperBatch, Petition
 
 BASE_URL = "http://testserver"
 _numbers = itertools.count(1)
@@ -60,7 +60,7 @@ def petition(make_petition: Callable[..., Petition], consent: ConsentText) -> Pe
 @pytest.fixture(autouse=True)
 def _one_rate_window(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every attempt of a test falls in one rate-limit window, even across a boundary."""
-    from vigil.actions import services
+    from vigil.petitions import services
 
     window = services._window()
     monkeypatch.setattr(services, "_window", lambda: window)

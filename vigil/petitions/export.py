@@ -34,7 +34,7 @@ def signatures_pdf(petition: Petition) -> bytes:
 
     with translation.override("ru"):  # the addressees are Russian authorities
         html = render_to_string(
-            "actions/export_pdf.html",
+            "petitions/export_pdf.html",
             {
                 "petition": petition,
                 "count": selectors.count_of(petition),

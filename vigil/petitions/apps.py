@@ -5,9 +5,9 @@ from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
-class ActionsConfig(AppConfig):
-    name = "vigil.actions"
-    label = "actions"
+class PetitionsConfig(AppConfig):
+    name = "vigil.petitions"
+    label = "petitions"
     verbose_name = _("Petitions")
 
     def ready(self) -> None:
@@ -20,18 +20,18 @@ class ActionsConfig(AppConfig):
             selectors.forget_petition(instance.slug)
 
         post_save.connect(
-            forget, sender=Petition, weak=False, dispatch_uid="actions.forget_petition"
+            forget, sender=Petition, weak=False, dispatch_uid="petitions.forget_petition"
         )
         post_delete.connect(
-            forget, sender=Petition, weak=False, dispatch_uid="actions.forget_petition_del"
+            forget, sender=Petition, weak=False, dispatch_uid="petitions.forget_petition_del"
         )
 
         def forget_consent(sender: Any, **kwargs: Any) -> None:
             services.forget_consent_version()
 
         post_save.connect(
-            forget_consent, sender=ConsentText, weak=False, dispatch_uid="actions.forget_consent"
+            forget_consent, sender=ConsentText, weak=False, dispatch_uid="petitions.forget_consent"
         )
         post_delete.connect(
-            forget_consent, sender=ConsentText, weak=False, dispatch_uid="actions.consent_gone"
+            forget_consent, sender=ConsentText, weak=False, dispatch_uid="petitions.consent_gone"
         )

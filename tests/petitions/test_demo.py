@@ -7,7 +7,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from vigil.actions.models import ConsentText, Petition
+from vigil.petitions.models import ConsentText, Petition
 
 
 @pytest.mark.django_db

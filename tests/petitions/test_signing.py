@@ -20,9 +20,9 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import SmtpSink
-from vigil.actions import selectors, services
-from vigil.actions.models import ConsentText, Petition, RateCount, Signature
-from vigil.actions.tasks import send_confirmation, send_due_confirmations
+from vigil.petitions import selectors, services
+from vigil.petitions.models import ConsentText, Petition, RateCount, Signature
+from vigil.petitions.tasks import send_confirmation, send_due_confirmations
 
 from .conftest import form_data
 
@@ -49,7 +49,7 @@ def test_sign_in_russian_confirm_by_mail_and_the_count_moves(
     assert page.status_code == 200
     html = page.content.decode()
     assert 'lang="ru"' in html and "Освободите узников совести" in html
-    assert "actions/counter.js" in html and "<script>" not in html
+    assert "petitions/counter.js" in html and "<script>" not in html
     assert client.get(f"/petitions/{petition.slug}/count/").json()["count"] == 0
 
     response = sign(client, petition, form_data(consent), ip)
@@ -441,7 +441,9 @@ def test_people_s_data_is_encrypted_at_rest(
 ) -> None:
     sign(client, petition, form_data(consent, phone="+7 912 000-00-00"), ip)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT name, email, city, country, phone FROM actions_signature")
+        cursor.execute(
+            f"SELECT name, email, city, country, phone FROM {Signature._meta.db_table}"  # noqa: S608
+        )
         stored = cursor.fetchone()
     assert all(value.startswith("v1:") for value in stored)
     assert "Анна" not in "".join(stored) and "anna@" not in "".join(stored)
@@ -476,7 +478,7 @@ def test_signing_does_not_count_the_signatures_but_a_refusal_shows_the_count(
     with connection.execute_wrapper(spy):
         response = sign(client, petition, form_data(consent, email="new@example.org"), ip)
     assert response.status_code == 302
-    assert not [s for s in statements if "COUNT(" in s.upper() and "actions_signature" in s]
+    assert not [s for s in statements if "COUNT(" in s.upper() and Signature._meta.db_table in s]
     response = sign(client, petition, form_data(consent, email="not-an-address"), ip, "en")
     assert response.status_code == 400
     assert re.search(r'data-counter="count">1<', response.content.decode())

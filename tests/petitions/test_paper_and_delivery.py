@@ -16,10 +16,10 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from vigil.accounts.models import User
-from vigil.actions import selectors, services
-from vigil.actions.models import ConsentText, PaperBatch, Petition, Signature
 from vigil.audit.models import AuditEvent
 from vigil.groups.models import Group, Membership
+from vigil.petitions import selectors, services
+from vigil.petitions.models import ConsentText, PaperBatch, Petition, Signature
 
 from .conftest import join, make_group
 

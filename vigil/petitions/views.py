@@ -60,7 +60,7 @@ def index(request: HttpRequest) -> HttpResponse:
     petitions = list(selectors.open_petitions())
     return render(
         request,
-        "actions/index.html",
+        "petitions/index.html",
         {"rows": [(p, selectors.count_of(p)) for p in petitions]},
     )
 
@@ -74,7 +74,7 @@ def _petition_page(
     share_url = request.build_absolute_uri(petition.get_absolute_url())
     return render(
         request,
-        "actions/detail.html",
+        "petitions/detail.html",
         {
             "petition": petition,
             "count": selectors.count_of(petition),
@@ -82,8 +82,8 @@ def _petition_page(
             "form": form or SignForm(consent_text=consent),
             "consent": consent,
             "share_url": share_url,
-            "can_enter_paper": can(request.user, "actions.enter_paper"),
-            "can_deliver": can(request.user, "actions.deliver_petition", petition),
+            "can_enter_paper": can(request.user, "petitions.enter_paper"),
+            "can_deliver": can(request.user, "petitions.deliver_petition", petition),
         },
         status=status,
     )
@@ -184,7 +184,7 @@ _LINK_PROBLEMS = {
 
 def _link_problem(request: HttpRequest, code: str) -> HttpResponse:
     return render(
-        request, "actions/link_problem.html", {"problem": str(_LINK_PROBLEMS[code])}, status=400
+        request, "petitions/link_problem.html", {"problem": str(_LINK_PROBLEMS[code])}, status=400
     )
 
 
@@ -211,7 +211,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return redirect(petition)
     return render(
         request,
-        "actions/confirm.html",
+        "petitions/confirm.html",
         {"petition": petition, "signature": signature, "is_open": petition.is_open()},
     )
 
@@ -230,15 +230,15 @@ def my_data_request(request: HttpRequest) -> HttpResponse:
             )
         except ValidationError as error:
             form.add_error(None, " ".join(error.messages))
-            return render(request, "actions/my_data_request.html", {"form": form}, status=429)
+            return render(request, "petitions/my_data_request.html", {"form": form}, status=429)
         messages.success(
             request,
             _("If this address signed a petition here, a link to your data is on its way. "
               "It works for 7 days."),
         )  # fmt: skip
-        return redirect("actions:my_data_request")
+        return redirect("petitions:my_data_request")
     status = 400 if form.is_bound else 200
-    return render(request, "actions/my_data_request.html", {"form": form}, status=status)
+    return render(request, "petitions/my_data_request.html", {"form": form}, status=status)
 
 
 @public
@@ -253,15 +253,15 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
         erased = services.erase_my_data(index)
         if erased:
             messages.success(request, _("Your data is erased."))
-        return redirect("actions:index")
+        return redirect("petitions:index")
     rows = list(selectors.signatures_of(index))
-    response = render(request, "actions/my_data.html", {"rows": rows})
+    response = render(request, "petitions/my_data.html", {"rows": rows})
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 # --- group coordinators --------------------------------------------------------------------
-@require("actions.enter_paper")
+@require("petitions.enter_paper")
 @require_http_methods(["GET", "HEAD", "POST"])
 def paper(request: HttpRequest, slug: str) -> HttpResponse:
     petition = _petition(request, slug)
@@ -283,17 +283,17 @@ def paper(request: HttpRequest, slug: str) -> HttpResponse:
                 form.add_error(None, error)
             else:
                 messages.success(request, _("The paper signatures are added to the count."))
-                return redirect("actions:paper", slug=petition.slug)
+                return redirect("petitions:paper", slug=petition.slug)
     else:
         form = PaperBatchForm(groups=groups)
     batches = [
         b
         for b in selectors.paper_batches(petition)
-        if can(request.user, "actions.view_paperbatch", b)
+        if can(request.user, "petitions.view_paperbatch", b)
     ]
     return render(
         request,
-        "actions/paper.html",
+        "petitions/paper.html",
         {"petition": petition, "form": form, "batches": batches},
         status=400 if form.is_bound and form.errors else 200,
     )
@@ -306,7 +306,7 @@ def _batch(request: HttpRequest, pk: int, **kwargs: Any) -> PaperBatch:
     return batch
 
 
-@require("actions.view_paperbatch", get_object=_batch)
+@require("petitions.view_paperbatch", get_object=_batch)
 @require_safe
 def scan(request: HttpRequest, pk: int, obj: PaperBatch) -> FileResponse:
     """The scanned list, from private storage, to its group's coordinators and staff only."""
@@ -325,12 +325,12 @@ def scan(request: HttpRequest, pk: int, obj: PaperBatch) -> FileResponse:
 
 
 # --- staff: delivery -----------------------------------------------------------------------
-@require("actions.deliver_petition", get_object=_petition)
+@require("petitions.deliver_petition", get_object=_petition)
 @require_safe
 def delivery(request: HttpRequest, slug: str, obj: Petition) -> HttpResponse:
     return render(
         request,
-        "actions/delivery.html",
+        "petitions/delivery.html",
         {
             "petition": obj,
             "count": selectors.count_of(obj),
@@ -340,7 +340,7 @@ def delivery(request: HttpRequest, slug: str, obj: Petition) -> HttpResponse:
     )
 
 
-@require("actions.deliver_petition", get_object=_petition)
+@require("petitions.deliver_petition", get_object=_petition)
 @require_safe
 def export_csv(request: HttpRequest, slug: str, obj: Petition) -> HttpResponse:
     record(actor=request.user, action="export", target=obj, request=request, format="csv")
@@ -350,7 +350,7 @@ def export_csv(request: HttpRequest, slug: str, obj: Petition) -> HttpResponse:
     return response
 
 
-@require("actions.deliver_petition", get_object=_petition)
+@require("petitions.deliver_petition", get_object=_petition)
 @require_safe
 def export_pdf(request: HttpRequest, slug: str, obj: Petition) -> HttpResponse:
     record(actor=request.user, action="export", target=obj, request=request, format="pdf")
@@ -360,9 +360,9 @@ def export_pdf(request: HttpRequest, slug: str, obj: Petition) -> HttpResponse:
     return response
 
 
-@require("actions.deliver_petition", get_object=_petition)
+@require("petitions.deliver_petition", get_object=_petition)
 @require_POST
 def delivered(request: HttpRequest, slug: str, obj: Petition) -> HttpResponse:
     services.mark_delivered(obj, by=request.user)
     messages.success(request, _("The petition is marked as delivered: signing is closed."))
-    return redirect("actions:delivery", slug=obj.slug)
+    return redirect("petitions:delivery", slug=obj.slug)

@@ -18,10 +18,10 @@ from django.utils import timezone
 
 from tests.conftest import SmtpSink
 from vigil.accounts.models import User
-from vigil.actions import selectors, services, tasks
-from vigil.actions.models import ConsentText, PaperBatch, Petition, Signature
 from vigil.core.fields import blind_index_for
 from vigil.groups.models import Group
+from vigil.petitions import selectors, services, tasks
+from vigil.petitions.models import ConsentText, PaperBatch, Petition, Signature
 
 from .conftest import form_data
 from .test_paper_and_delivery import PNG, add_signature

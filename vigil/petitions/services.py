@@ -40,15 +40,15 @@ from vigil.core.tasks import queue_email
 from .models import ConsentText, PaperBatch, Petition, RateCount, Signature
 from .selectors import forget_petition
 
-CONFIRM_SALT = "vigil.actions.confirm"
-DATA_SALT = "vigil.actions.my-data"
+CONFIRM_SALT = "vigil.petitions.confirm"
+DATA_SALT = "vigil.petitions.my-data"
 #: How long the links in mail work.
 LINK_MAX_AGE = datetime.timedelta(days=7)
 
 #: Rate limits, per window: above SOFT a signature is kept but flagged; above HARD refused.
 RATE_WINDOW_SECONDS = 600
 LIMITS = {"ip": (5, 30), "net": (20, 200)}
-RATE_PURPOSE = "actions.rate"
+RATE_PURPOSE = "petitions.rate"
 
 #: Scanned paper lists: PDF, JPEG or PNG, recognised by their first bytes, not their name.
 SCAN_TYPES = {
@@ -105,7 +105,7 @@ def _count_in_redis(names: dict[str, str]) -> dict[str, int]:
     renewing the expiry on each hit cannot stretch a window."""
     window = _window()
     keys = {
-        kind: cache.make_and_validate_key(f"actions:rate:{name}:{window}")
+        kind: cache.make_and_validate_key(f"petitions:rate:{name}:{window}")
         for kind, name in names.items()
     }
     client: Any = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
@@ -212,14 +212,18 @@ def _insert_sql() -> str:
     version is the newest, and does nothing when this address already signed: the checks
     and the write cannot be separated by another request."""
     fields = _signature_fields()
-    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(f.column)) for f in fields)
     placeholders = ", ".join(["%s"] * len(fields))
+    signatures, petitions, consents = (
+        quote(m._meta.db_table) for m in (Signature, Petition, ConsentText)
+    )
     return (
-        f"INSERT INTO actions_signature ({columns}, petition_id, consent_id) "  # noqa: S608
-        f"SELECT {placeholders}, p.id, c.id FROM actions_petition p, actions_consenttext c "
+        f"INSERT INTO {signatures} ({columns}, petition_id, consent_id) "  # noqa: S608
+        f"SELECT {placeholders}, p.id, c.id FROM {petitions} p, {consents} c "
         "WHERE p.id = %s AND p.is_published AND p.delivered_at IS NULL AND p.closes_at > %s "
         "AND c.version = %s "
-        "AND c.version = (SELECT MAX(version) FROM actions_consenttext) "
+        f"AND c.version = (SELECT MAX(version) FROM {consents}) "
         "ON CONFLICT (petition_id, email_index) WHERE email_index IS NOT NULL DO NOTHING "
         "RETURNING id"
     )
@@ -490,13 +494,13 @@ def confirmation_mail(signature: Signature, base_url: str = "") -> tuple[str, st
             "petition": signature.petition,
             "name": signature.name,
             "confirm_url": _absolute(
-                base_url, reverse("actions:confirm", args=[confirmation_token(signature)])
+                base_url, reverse("petitions:confirm", args=[confirmation_token(signature)])
             ),
             "days": LINK_MAX_AGE.days,
             "site_name": settings.VIGIL_SITE_NAME,
         }
-        subject = " ".join(render_to_string("actions/mail/confirm_subject.txt", context).split())
-        body = render_to_string("actions/mail/confirm.txt", context)
+        subject = " ".join(render_to_string("petitions/mail/confirm_subject.txt", context).split())
+        body = render_to_string("petitions/mail/confirm.txt", context)
     return subject, body
 
 
@@ -529,12 +533,12 @@ def request_my_data(*, email: str, language: str, base_url: str, ip: str = "") -
     language = language if language in LANGUAGES else "ru"
     with translation.override(language):
         context = {
-            "url": _absolute(base_url, reverse("actions:my_data", args=[data_token(index)])),
+            "url": _absolute(base_url, reverse("petitions:my_data", args=[data_token(index)])),
             "days": LINK_MAX_AGE.days,
             "site_name": settings.VIGIL_SITE_NAME,
         }
-        subject = " ".join(render_to_string("actions/mail/data_subject.txt", context).split())
-        body = render_to_string("actions/mail/data.txt", context)
+        subject = " ".join(render_to_string("petitions/mail/data_subject.txt", context).split())
+        body = render_to_string("petitions/mail/data.txt", context)
     queue_email(to=[normalise_email(email)], subject=subject, body=body)
 
 
@@ -592,8 +596,8 @@ def add_paper_batch(
     scan: UploadedFile | None = None,
 ) -> PaperBatch:
     """A group's paper signatures; the coordinator of that group (or staff) enters them."""
-    if not can(by, "actions.enter_paper_for_group", group):
-        raise PermissionDenied("actions.enter_paper_for_group")
+    if not can(by, "petitions.enter_paper_for_group", group):
+        raise PermissionDenied("petitions.enter_paper_for_group")
     if petition.delivered_at is not None:
         raise ValidationError(
             _("This petition has been delivered: no more signatures can be added."),
@@ -634,8 +638,8 @@ def add_paper_batch(
 @transaction.atomic
 def mark_delivered(petition: Petition, *, by: Any) -> Petition:
     """The signatures were handed over: signing stops and the retention period starts."""
-    if not can(by, "actions.deliver_petition", petition):
-        raise PermissionDenied("actions.deliver_petition")
+    if not can(by, "petitions.deliver_petition", petition):
+        raise PermissionDenied("petitions.deliver_petition")
     locked = Petition.objects.select_for_update().get(pk=petition.pk)
     if locked.delivered_at is None:
         locked.delivered_at = timezone.now()

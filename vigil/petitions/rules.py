@@ -30,15 +30,15 @@ def coordinates_batch_group(user: Any, batch: Any) -> bool:
 
 
 #: The paper-batch page (object: a petition): staff and anyone coordinating some group.
-rules.add_perm("actions.enter_paper", is_staff | coordinates_a_group)
+rules.add_perm("petitions.enter_paper", is_staff | coordinates_a_group)
 #: Entering a batch for one group (object: a groups.Group).
-rules.add_perm("actions.enter_paper_for_group", is_staff | is_group_coordinator)
+rules.add_perm("petitions.enter_paper_for_group", is_staff | is_group_coordinator)
 #: A batch's scanned list (object: a PaperBatch).
-rules.add_perm("actions.view_paperbatch", is_staff | coordinates_batch_group)
-rules.add_perm("actions.deliver_petition", is_staff)
+rules.add_perm("petitions.view_paperbatch", is_staff | coordinates_batch_group)
+rules.add_perm("petitions.deliver_petition", is_staff)
 
 # The back office: staff.
 for model in ("petition", "consenttext", "signature", "paperbatch"):
     for action in ("view", "add", "change", "delete"):
         if (model, action) != ("paperbatch", "view"):
-            rules.add_perm(f"actions.{action}_{model}", is_staff)
+            rules.add_perm(f"petitions.{action}_{model}", is_staff)

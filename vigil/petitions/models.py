@@ -86,7 +86,7 @@ class Petition(models.Model):
         return self.title_ru
 
     def get_absolute_url(self) -> str:
-        return reverse("actions:detail", args=[self.slug])
+        return reverse("petitions:detail", args=[self.slug])
 
     @property
     def title(self) -> str:
