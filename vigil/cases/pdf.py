@@ -8,14 +8,12 @@ print the same on any machine.
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 
-# WeasyPrint logs every rendering step at INFO; a letter is not worth seven log lines.
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+from vigil.core.pdf import html_to_pdf
 
 
 @dataclass(frozen=True)
@@ -30,11 +28,9 @@ class LetterContent:
 
 
 def render_letter_pdf(letter: LetterContent) -> bytes:
-    from weasyprint import HTML  # heavy import: only when a letter is printed
-
     with translation.override(letter.language):
         html = render_to_string(
             "cases/letter_pdf.html",
             {"letter": letter, "date": formats.date_format(letter.date, "DATE_FORMAT")},
         )
-    return bytes(HTML(string=html, base_url=None).write_pdf() or b"")
+    return html_to_pdf(html)

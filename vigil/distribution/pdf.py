@@ -6,22 +6,19 @@ WeasyPrint embeds the glyphs it uses, so the Cyrillic text prints the same on an
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 from typing import Any
 
 from django.template.loader import render_to_string
 from django.utils import translation
 
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
+from vigil.core.pdf import html_to_pdf
 
 
 def _render(template: str, context: dict[str, Any]) -> bytes:
-    from weasyprint import HTML  # heavy import: only when a PDF is made
-
     with translation.override("ru"):
         html = render_to_string(template, context)
-    return bytes(HTML(string=html, base_url=None).write_pdf() or b"")
+    return html_to_pdf(html)
 
 
 def render_issue_pdf(subject: str, body: str) -> bytes:

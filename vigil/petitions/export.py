@@ -8,6 +8,8 @@ import io
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from vigil.core.pdf import html_to_pdf
+
 from . import selectors
 from .models import Petition
 
@@ -30,8 +32,6 @@ def signatures_csv(petition: Petition) -> bytes:
 
 
 def signatures_pdf(petition: Petition) -> bytes:
-    from weasyprint import HTML
-
     with translation.override("ru"):  # the addressees are Russian authorities
         html = render_to_string(
             "petitions/export_pdf.html",
@@ -43,4 +43,4 @@ def signatures_pdf(petition: Petition) -> bytes:
                 "now": timezone.now(),
             },
         )
-    return bytes(HTML(string=html).write_pdf())
+    return html_to_pdf(html)

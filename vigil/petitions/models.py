@@ -15,18 +15,12 @@ from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField
-
-
-def _in_language(russian: str, english: str) -> str:
-    """The viewer's language, falling back to Russian when the English text is missing."""
-    if (translation.get_language() or "ru").startswith("en") and english:
-        return english
-    return russian or english
+from vigil.core.i18n import in_language
 
 
 class ConsentText(models.Model):
@@ -48,7 +42,7 @@ class ConsentText(models.Model):
 
     @property
     def text(self) -> str:
-        return _in_language(self.text_ru, self.text_en)
+        return in_language(self.text_ru, self.text_en)
 
 
 class Petition(models.Model):
@@ -90,11 +84,11 @@ class Petition(models.Model):
 
     @property
     def title(self) -> str:
-        return _in_language(self.title_ru, self.title_en)
+        return in_language(self.title_ru, self.title_en)
 
     @property
     def text(self) -> str:
-        return _in_language(self.text_ru, self.text_en)
+        return in_language(self.text_ru, self.text_en)
 
     def is_open(self, now: datetime.datetime | None = None) -> bool:
         return (
