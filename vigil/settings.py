@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "vigil.bulletin",
     "vigil.distribution",
     "vigil.campaigns",
+    "vigil.partners",
+    "vigil.actionpoints",
 ]
 
 MIDDLEWARE = [

@@ -24,6 +24,8 @@ urlpatterns += i18n_patterns(
     path("bulletin/", include("vigil.bulletin.urls")),
     path("distribution/", include("vigil.distribution.urls")),
     path("campaigns/", include("vigil.campaigns.urls")),
+    path("partners/", include("vigil.partners.urls")),
+    path("action-points/", include("vigil.actionpoints.urls")),
     path("back-office/", admin.site.urls),
     prefix_default_language=False,
 )

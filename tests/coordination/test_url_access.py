@@ -1,11 +1,13 @@
-"""Every URL of the groups, events and coordination apps, as every kind of person.
+"""Every URL of the groups, events, coordination, partners and action points apps, as every
+kind of person.
 
-The URLs are read from the URL resolver (the ``groups``, ``events`` and ``coordination``
-namespaces), so a URL added later is walked too, and the test fails until EXPECTED says who may
-open it and ``build_world`` says what to put in its path.
+The URLs are read from the URL resolver (the ``groups``, ``events``, ``coordination``,
+``partners`` and ``actionpoints`` namespaces), so a URL added later is walked too, and the test
+fails until EXPECTED says who may open it and ``build_world`` says what to put in its path.
 
 Path parameters point at group A's things: group A, an application to group A, a members-only
-event organised by group A alone.  Each role asks with GET, and with POST (empty body) where the
+event organised by group A alone, an action point group A owns; and at a roundtable with a
+partner organisation.  Each role asks with GET, and with POST (empty body) where the
 view takes it; each request runs in a savepoint that is rolled back, so one request (an RSVP,
 leaving a group) does not change what the next one sees.
 
@@ -34,14 +36,17 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone, translation
 
 from vigil.accounts.models import User
+from vigil.actionpoints import services as point_services
+from vigil.directory.models import Organisation
 from vigil.events import selectors as event_selectors
 from vigil.events.models import Event, Rsvp
 from vigil.groups import services as group_services
 from vigil.groups.models import Application, Meeting, Membership
+from vigil.partners import services as partner_services
 
 from .network import Network, build_network, make_event, sign_in
 
-NAMESPACES = ("groups", "events", "coordination")
+NAMESPACES = ("groups", "events", "coordination", "partners", "actionpoints")
 
 # --- who is who ----------------------------------------------------------------------------
 ANONYMOUS = "anonymous visitor"
@@ -76,6 +81,16 @@ INSIDE_A = MANAGE_A | {MEMBER_A}
 #: Those who organise group A's events: its coordinator and staff (not regional coordinators).
 ORGANISE_A = frozenset({COORDINATOR_A, STAFF})
 COORDINATORS = frozenset({REGIONAL_A, REGIONAL_OTHER, STAFF})
+STAFF_ONLY = frozenset({STAFF})
+ROUNDTABLE_URLS = (
+    "roundtable",
+    "agenda",
+    "invite",
+    "attendance",
+    "minutes",
+    "close",
+    "minutes_pdf",
+)
 
 # --- who may open what (path parameters point at group A's things) -------------------------
 EXPECTED: dict[str, frozenset[str]] = {
@@ -111,13 +126,40 @@ EXPECTED: dict[str, frozenset[str]] = {
     # coordination
     "coordination:dashboard": COORDINATORS,
     "coordination:export_csv": COORDINATORS,
+    # partners and roundtables: national staff; the invitee's link is the permission
+    "partners:index": STAFF_ONLY,
+    "partners:partner": STAFF_ONLY,
+    "partners:roundtables": STAFF_ONLY,
+    "partners:new": STAFF_ONLY,
+    "partners:roundtable": STAFF_ONLY,
+    "partners:agenda": STAFF_ONLY,
+    "partners:invite": STAFF_ONLY,
+    "partners:withdraw": STAFF_ONLY,
+    "partners:attendance": STAFF_ONLY,
+    "partners:minutes": STAFF_ONLY,
+    "partners:close": STAFF_ONLY,
+    "partners:minutes_pdf": STAFF_ONLY,
+    "partners:answer": TOKEN,
+    # action points (the point is owned by group A): staff, and group A's coordinator
+    "actionpoints:board": frozenset({COORDINATOR_A, STAFF}),
+    "actionpoints:new": STAFF_ONLY,
+    "actionpoints:detail": ORGANISE_A,
+    "actionpoints:edit": STAFF_ONLY,
+    "actionpoints:progress": ORGANISE_A,
+    "actionpoints:feed": TOKEN,
 }
 
 #: URLs whose address is itself the key: the leak check does not apply to them.
-CAPABILITY_URLS = {"groups:unsubscribe", "events:group_feed_private", "events:rsvp_cancel_link"}
+CAPABILITY_URLS = {
+    "groups:unsubscribe",
+    "events:group_feed_private",
+    "events:rsvp_cancel_link",
+    "partners:answer",
+    "actionpoints:feed",
+}
 
 #: Text only group A's insiders may read, planted in the fixtures.
-SECRETS = ("СЕКРЕТ-решение-группы-А", "СЕКРЕТ-собрание-группы-А")
+SECRETS = ("СЕКРЕТ-решение-группы-А", "СЕКРЕТ-собрание-группы-А", "СЕКРЕТ-пункт-группы-А")
 
 
 # --- what goes in the path -----------------------------------------------------------------
@@ -142,6 +184,19 @@ def build_world(make_user: Callable[..., User]) -> World:
     )  # fmt: skip
     member_a = network.people["member_a"]
     membership = Membership.objects.get(group=a, user=member_a, left_at__isnull=True)
+    staff = network.people["staff"]
+    partner = Organisation.objects.create(name_ru="Партнёр", slug="partner-ngo")
+    roundtable = partner_services.create_roundtable(
+        by=staff, organisers=[a], title="Круглый стол", description="", venue="Зал",
+        address="", starts_at=secret_event.starts_at, ends_at=secret_event.ends_at,
+        time_zone="Europe/Moscow", visibility=Event.Visibility.MEMBERS, capacity=None,
+    )  # fmt: skip
+    invitation = partner_services.invite(
+        roundtable, by=staff, name="Гость", email="partner@example.org", organisation=partner
+    ).invitation
+    point = point_services.create_point(
+        by=staff, owners=[point_services.OwnerSpec(group=a)], title_ru=SECRETS[2]
+    )
     defaults = {"slug": a.slug, "pk": secret_event.pk}
     values: dict[str, dict[str, Any]] = {
         "groups:application": {"pk": application.pk},
@@ -152,6 +207,12 @@ def build_world(make_user: Callable[..., User]) -> World:
             "token": event_selectors.member_feed_token(member_a, a),
         },
         "events:rsvp_cancel_link": {"token": event_selectors.rsvp_cancel_token(visitor_reply)},
+        "partners:partner": {"slug": partner.slug},
+        "partners:answer": {"token": partner_services.invitation_token(invitation)},
+        "partners:withdraw": {"pk": roundtable.pk, "invitation": invitation.pk},
+        "actionpoints:feed": {"token": point_services.feed_token(network.people["coordinator_a"])},
+        **{f"partners:{name}": {"pk": roundtable.pk} for name in ROUNDTABLE_URLS},
+        **{f"actionpoints:{name}": {"pk": point.pk} for name in ("detail", "edit", "progress")},
     }
     return World(network, {"*": defaults, **values})
 
@@ -283,3 +344,6 @@ def test_the_walk_would_notice_an_open_door(client: Client, make_user: Callable[
     # The leak check looks for text that insiders really are shown.
     assert SECRETS[0] in ask(client, "GET", address(world, "groups:detail", ["slug"])).text
     assert SECRETS[1] in ask(client, "GET", address(world, "events:detail", ["pk"])).text
+    client.logout()
+    sign_in(client, world.network.people["coordinator_a"])
+    assert SECRETS[2] in ask(client, "GET", address(world, "actionpoints:detail", ["pk"])).text

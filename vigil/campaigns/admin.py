@@ -12,8 +12,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from . import services
-from .forms import CampaignForm
-from .models import Campaign
+from .forms import CampaignForm, PartnershipForm
+from .models import Campaign, Partnership
 
 
 def _set_status(status: str, request: HttpRequest, queryset: QuerySet[Campaign]) -> None:
@@ -42,16 +42,25 @@ def withdraw(modeladmin: Any, request: HttpRequest, queryset: QuerySet[Campaign]
     _set_status(Campaign.Status.DRAFT, request, queryset)
 
 
+class PartnershipInline(admin.TabularInline):
+    model = Partnership
+    form = PartnershipForm
+    extra = 0
+    autocomplete_fields = ["organisation"]
+    verbose_name_plural = _("Partner organisations: role, contact person and staff note")
+
+
 @admin.register(Campaign)
 class CampaignAdmin(admin.ModelAdmin):
     form = CampaignForm
+    inlines = [PartnershipInline]
     actions = [publish, end, withdraw]
     list_display = ["title_ru", "title_en", "slug", "status", "starts_at", "ends_at"]
     list_filter = ["status"]
     search_fields = ["title_ru", "title_en", "slug"]
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title_en"]}
-    autocomplete_fields = ["cases", "petitions", "events", "documents", "partners"]
+    autocomplete_fields = ["cases", "petitions", "events", "documents"]
     readonly_fields = ["created_by", "created_at", "updated_at"]
     fieldsets = [
         (None, {"fields": ["title_ru", "title_en", "slug", "status", ("starts_at", "ends_at")]}),
@@ -60,7 +69,7 @@ class CampaignAdmin(admin.ModelAdmin):
         (
             _("Take action"),
             {
-                "fields": ["cases", "petitions", "events", "documents", "partners"],
+                "fields": ["cases", "petitions", "events", "documents"],
                 "description": _(
                     "The campaign page shows each of these only as its own page would: "
                     "unpublished cases and petitions, members-only events and documents under "
@@ -73,3 +82,22 @@ class CampaignAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         services.save_campaign(obj, request.user)
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        if formset.model is not Partnership:
+            super().save_formset(request, form, formset, change)
+            return
+        for gone in formset.deleted_forms:
+            if gone.instance.pk:
+                services.remove_partnership(gone.instance)
+        for row in formset.forms:
+            if row in formset.deleted_forms or not row.has_changed():
+                continue
+            data = row.cleaned_data
+            services.save_partnership(
+                form.instance,
+                data["organisation"],
+                role=data["role"],
+                contact=data.get("contact"),
+                note=data.get("note", ""),
+            )

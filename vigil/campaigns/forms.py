@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from . import services
-from .models import Campaign
+from .models import Campaign, Partnership
 
 
 class CampaignForm(forms.ModelForm):
@@ -19,7 +19,7 @@ class CampaignForm(forms.ModelForm):
             "title_ru", "title_en", "slug", "status", "starts_at", "ends_at",
             "summary_ru", "summary_en", "body_ru", "body_en",
             "hero_image", "hero_alt_ru", "hero_alt_en",
-            "cases", "petitions", "events", "documents", "partners",
+            "cases", "petitions", "events", "documents",
         ]  # fmt: skip
 
     def clean_hero_image(self) -> Any:
@@ -50,3 +50,20 @@ class CampaignFilterForm(forms.Form):
             (Campaign.Status.ENDED, _("Ended")),
         ],
     )
+
+
+class PartnershipForm(forms.ModelForm):
+    """One partner of a campaign in the back office; the contact must be one of its own."""
+
+    class Meta:
+        model = Partnership
+        fields = ["organisation", "role", "contact", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        try:
+            services.check_partner_contact(data.get("organisation"), data.get("contact"))
+        except forms.ValidationError as error:
+            self.add_error("contact", error)
+        return data

@@ -18,8 +18,11 @@ from django.core.validators import FileExtensionValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from vigil.core.fields import EncryptedTextField
+from vigil.core.i18n import in_language
 
 #: What a hero image may be: formats browsers show and Pillow re-encodes (no SVG: no script).
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp"]
@@ -36,13 +39,6 @@ def private_storage() -> Storage:
 def hero_path(instance: Campaign, filename: str) -> str:
     suffix = Path(filename).suffix.lower() or ".jpg"
     return f"{instance.slug}/hero{suffix}"
-
-
-def in_language(russian: str, english: str) -> str:
-    """The viewer's language, falling back to Russian when the English text is missing."""
-    if (translation.get_language() or "ru").startswith("en") and english:
-        return english
-    return russian or english
 
 
 class CampaignQuerySet(models.QuerySet["Campaign"]):
@@ -134,6 +130,7 @@ class Campaign(models.Model):
     )
     partners = models.ManyToManyField(
         "directory.Organisation",
+        through="Partnership",
         related_name="campaigns",
         blank=True,
         verbose_name=_("partner organisations"),
@@ -199,3 +196,58 @@ class Campaign(models.Model):
     @property
     def current_phase(self) -> str:
         return self.phase()
+
+
+class Partnership(models.Model):
+    """A directory organisation working with the network on a campaign, and in what role.
+
+    The contact is one of the organisation's published contacts; the note is for staff only
+    (it may say things about people at the partner that must not leak) and is encrypted.
+    """
+
+    class Role(models.TextChoices):
+        CO_ORGANISER = "co_organiser", _("co-organiser")
+        SUPPORTER = "supporter", _("supporter")
+        EXPERT = "expert", _("expert")
+        HOST = "host", _("host")
+        MEDIA = "media", _("media partner")
+        OTHER = "other", _("other")
+
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.CASCADE, related_name="partnerships", verbose_name=_("campaign")
+    )
+    organisation = models.ForeignKey(
+        "directory.Organisation",
+        on_delete=models.CASCADE,
+        related_name="partnerships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.SUPPORTER)
+    contact = models.ForeignKey(
+        "directory.Contact",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="partnerships",
+        verbose_name=_("contact person"),
+        help_text=_("One of the organisation's contacts in the directory."),
+    )
+    note = EncryptedTextField(
+        _("staff note"),
+        blank=True,
+        help_text=_("Only staff read this. It is never shown publicly."),
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("partnership")
+        verbose_name_plural = _("partnerships")
+        ordering = ["campaign", "role", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["campaign", "organisation"], name="campaigns_partner_once_per_campaign"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} · {self.get_role_display()}"

@@ -16,6 +16,7 @@ from typing import Any
 from django.db.models import BooleanField, Case, Q, QuerySet, Value, When
 from django.utils import timezone, translation
 
+from vigil.actionpoints.selectors import PublicResult, public_results
 from vigil.cases.selectors import published_cases
 from vigil.core.permissions import can
 from vigil.directory.selectors import visible_organisations
@@ -24,7 +25,7 @@ from vigil.petitions.models import Petition
 from vigil.petitions.selectors import Count, count_of, with_counts
 from vigil.publications.selectors import LibraryEntry, entries_for, public_documents
 
-from .models import Campaign
+from .models import Campaign, Partnership
 
 PREVIEW = "campaigns.preview_campaign"
 
@@ -74,7 +75,9 @@ class TakeAction:
     petitions: list[tuple[Petition, Count, bool]] = field(default_factory=list)
     events: list[Any] = field(default_factory=list)
     documents: list[LibraryEntry] = field(default_factory=list)
-    partners: list[Any] = field(default_factory=list)
+    partners: list[Partnership] = field(default_factory=list)
+    #: Public action points with their progress (``actionpoints.selectors.public_results``).
+    results: list[PublicResult] = field(default_factory=list)
     #: Linked items this reader does not see (counted for staff only, else 0).
     hidden: int = 0
 
@@ -101,7 +104,12 @@ def take_action(campaign: Campaign, user: Any, now: datetime.datetime | None = N
         petitions=[(p, count_of(p), p.is_open(now)) for p in petitions],
         events=list(upcoming(user, now=now).filter(campaigns=campaign)),
         documents=entries_for(documents.values_list("index_number", flat=True), language, now=now),
-        partners=list(visible_organisations(user).filter(campaigns=campaign)),
+        partners=list(
+            Partnership.objects.filter(
+                campaign=campaign, organisation__in=visible_organisations(user)
+            ).select_related("organisation")
+        ),
+        results=public_results(campaign, now),
     )
     if can(user, PREVIEW):
         linked = (

@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .models import Campaign
+from .models import Campaign, Partnership
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
 #: Larger pictures are scaled down to this many pixels on their longest side.
@@ -98,3 +98,36 @@ def set_status(campaign: Campaign, status: str) -> Campaign:
         fields.append("ends_at")
     campaign.save(update_fields=fields)
     return campaign
+
+
+# --- partners ------------------------------------------------------------------------------
+def check_partner_contact(organisation: Any, contact: Any) -> None:
+    """A partnership's contact person is one of the partner's own contacts in the directory."""
+    if (
+        contact is not None
+        and organisation is not None
+        and contact.organisation_id != organisation.pk
+    ):
+        raise ValidationError(
+            _("Choose a contact person of this organisation."), code="foreign_contact"
+        )
+
+
+@transaction.atomic
+def save_partnership(
+    campaign: Campaign, organisation: Any, *, role: str, contact: Any = None, note: str = ""
+) -> Partnership:
+    """Make ``organisation`` a partner of ``campaign`` in ``role``, or update the partnership."""
+    if role not in Partnership.Role.values:
+        raise ValidationError(_("Choose the partner's role."), code="role")
+    check_partner_contact(organisation, contact)
+    partnership, _created = Partnership.objects.update_or_create(
+        campaign=campaign,
+        organisation=organisation,
+        defaults={"role": role, "contact": contact, "note": note.strip()},
+    )
+    return partnership
+
+
+def remove_partnership(partnership: Partnership) -> None:
+    partnership.delete()
