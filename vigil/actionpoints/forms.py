@@ -169,6 +169,7 @@ class ProgressForm(forms.Form):
         label=_("What happened, in Russian"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("A public point's updates show on its campaign's page."),
     )
     text_en = forms.CharField(
         label=_("What happened, in English"),

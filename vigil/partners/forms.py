@@ -37,7 +37,7 @@ class AgendaForm(forms.Form):
     """The agenda as lines: "Russian | English", one item a line."""
 
     items = forms.CharField(
-        label=_("Agenda"),
+        label=_("Agenda items"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("One item a line: the Russian wording, then “|” and the English one."),

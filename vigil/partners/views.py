@@ -61,7 +61,6 @@ def new(request: HttpRequest) -> HttpResponse:
                 by=request.user,
                 campaign=data["campaign"],
                 organisers=data["organisers"],
-                partners=data["partners"],
                 region=data["region"],
                 **form.event_fields(),
             )
