@@ -365,3 +365,13 @@ VIGIL_CATCH_UP_TASKS = [
     "vigil.actions.tasks.send_due_confirmations",
     "vigil.publications.tasks.publish_due_documents",
 ]
+
+# --- backups -------------------------------------------------------------------------------
+#: Public keys (age1..., comma-separated) that ``vigil backup`` encrypts to: the server
+#: writes backups it cannot read; the holders of the matching secret keys can.
+VIGIL_BACKUP_RECIPIENTS = os.environ.get("VIGIL_BACKUP_RECIPIENTS", "").strip()
+VIGIL_BACKUP_DIR = os.environ.get("VIGIL_BACKUP_DIR", "").strip()
+VIGIL_BACKUP_KEEP_DAILY = env_int("VIGIL_BACKUP_KEEP_DAILY", default=7)
+VIGIL_BACKUP_KEEP_MONTHLY = env_int("VIGIL_BACKUP_KEEP_MONTHLY", default=12)
+#: ``vigil serve`` warns at start, in production, when the last backup is older (0: never).
+VIGIL_BACKUP_WARN_DAYS = env_int("VIGIL_BACKUP_WARN_DAYS", default=2)

@@ -29,6 +29,12 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             # Compressed, hashed static files for whitenoise; templates need the manifest.
             call_command("collectstatic", "--no-input", verbosity=0)
+        if settings.PRODUCTION:
+            from vigil.core.backup.create import stale_backup_warning
+
+            warning = stale_backup_warning()
+            if warning:
+                self.stderr.write(f"vigil: warning: {warning}")
         children: list[subprocess.Popen[bytes]] = []
         if not no_worker and settings.TASKS_BACKEND != "immediate":
             if settings.TASKS_BACKEND == "rq":

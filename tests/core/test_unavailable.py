@@ -1,0 +1,70 @@
+"""When the database does not answer, every page says so with a 503 in the visitor's
+language, and a posted form comes back with what was typed."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.db.utils import IntegrityError, OperationalError
+from django.test import Client
+
+
+def refuse(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+    raise OperationalError("connection to server at 127.0.0.1 failed: Connection refused")
+
+
+@pytest.fixture
+def database_away(db: Any) -> Iterator[Client]:
+    client = Client(raise_request_exception=False)
+    with connection.execute_wrapper(refuse):
+        yield client
+
+
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/petitions/", "Сайт ненадолго недоступен"),
+        ("/en/petitions/", "The site is briefly unavailable"),
+        ("/en/directory/", "The site is briefly unavailable"),
+        ("/", "Сайт ненадолго недоступен"),
+    ],
+)
+def test_every_page_answers_503_in_the_visitors_language(
+    database_away: Client, path: str, words: str
+) -> None:
+    response = database_away.get(path)
+    assert response.status_code == 503
+    assert response["Retry-After"] == "30"
+    assert response["Cache-Control"] == "no-store"
+    assert words in response.content.decode()
+
+
+def test_a_posted_form_comes_back_with_what_was_typed(database_away: Client) -> None:
+    response = database_away.post(
+        "/en/petitions/some-petition/sign/",
+        {
+            "name": "Анна <Петрова>",
+            "email": "anna@example.org",
+            "city": "Казань",
+            "password": "never shown",
+        },
+    )
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Nothing was recorded." in page
+    assert 'value="Анна &lt;Петрова&gt;"' in page and 'value="Казань"' in page
+    assert 'action="/en/petitions/some-petition/sign/"' in page
+    assert "never shown" not in page
+
+
+def test_a_bug_in_a_query_stays_a_500(db: Any) -> None:
+    def broken(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        raise IntegrityError("duplicate key")
+
+    client = Client(raise_request_exception=False)
+    with connection.execute_wrapper(broken):
+        response = client.get("/en/petitions/")
+    assert response.status_code == 500
