@@ -346,11 +346,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"database_outage": {"()": "vigil.core.log_filters.DatabaseOutage"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("VIGIL_LOG_LEVEL", LOG_LEVELS, "INFO")},
     "loggers": {
         # Axes logs the username it was given; keep that at WARNING so addresses stay out of logs.
         "axes": {"level": "WARNING"},
+        # A database outage: one line per request, not a traceback (core/log_filters.py).
+        "django.request": {"filters": ["database_outage"]},
     },
 }
 

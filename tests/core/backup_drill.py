@@ -5,6 +5,7 @@ decrypted values, every page's answer) so that two sites can be compared.
     python tests/core/backup_drill.py fill
     python tests/core/backup_drill.py describe OUT.json
     python tests/core/backup_drill.py signatures OUT.json   # each signature's mail state
+    python tests/core/backup_drill.py petition SLUG         # an open petition to sign
 
 Pages and forms are reached by their URLs, crawled from the home pages, not by importing
 the apps: the drill stays true when an app is renamed.
@@ -192,11 +193,30 @@ def signatures() -> dict[str, Any]:
     }
 
 
+def petition(slug: str) -> None:
+    """One open petition and its consent text, for a signing load."""
+    import datetime as dt
+
+    from django.apps import apps
+    from django.utils import timezone
+
+    models: dict[str, Any] = {m.__name__: m for m in apps.get_models()}
+    models["ConsentText"].objects.create(version=1, text_ru="Согласен.", text_en="I agree.")
+    models["Petition"].objects.create(
+        slug=slug, title_ru="Освободите", title_en="Free them", target="Прокурору",
+        text_ru="Призываем.", text_en="We call.", goal=10**6,
+        closes_at=timezone.now() + dt.timedelta(days=3),
+    )  # fmt: skip
+
+
 def main() -> None:
     command = sys.argv[1]
     client = setup()
     if command == "fill":
         fill(client)
+        return
+    if command == "petition":
+        petition(sys.argv[2])
         return
     result = describe(client) if command == "describe" else signatures()
     Path(sys.argv[2]).write_text(json.dumps(result, indent=1, sort_keys=True))

@@ -8,8 +8,13 @@ import datetime as dt
 import json
 import os
 import secrets
+import signal
+import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -140,6 +145,88 @@ def test_restore_drill_gives_back_every_table_value_and_page(
     assert sum(s["non_empty"] for s in before["samples"].values()) > 20
     assert before["pages"] == after["pages"]
     assert sum(1 for status, _ in before["pages"].values() if status == 200) > 40
+
+
+def test_a_backup_during_signing_holds_every_signature_with_its_mail_owed_or_sent(
+    tmp_path: Path, keys: dict[str, str], smtp_server: Any
+) -> None:
+    """Signing through a running server (its worker mailing confirmations as it goes) while
+    the backup is taken: every signature in the archive has its mail still owed, or already
+    received by the SMTP server."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    import wrk
+
+    identity = tmp_path / "backup-key.txt"
+    identity.write_text(keys["identity"] + "\n")
+    with databases(2) as (live_url, restored_url):
+        live = site_env(tmp_path / "live", live_url, keys)
+        live.update(VIGIL_PROXY_COUNT="1", VIGIL_SMTP_HOST=smtp_server.host,
+                    VIGIL_SMTP_PORT=str(smtp_server.port))  # fmt: skip
+        vigil(live, "migrate", "-v", "0")
+        vigil(live, "createcachetable")
+        drill(live, "petition", "load")
+        port = free_port()
+        server = subprocess.Popen(
+            [VIGIL, "serve", "--bind", f"127.0.0.1:{port}", "--workers", "2"], env=live,
+            stdout=(tmp_path / "serve.log").open("wb"), stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
+        try:
+            wait_for_health(port)
+            backed_up = threading.Event()
+            answers: list[int] = []
+
+            def sign_until_backed_up() -> None:
+                # Short runs until the backup is done, then one more: the archive is taken
+                # mid-load however slowly the machine starts the backup.
+                while True:
+                    done = backed_up.is_set()
+                    run = wrk.sign(f"http://127.0.0.1:{port}", "/petitions/load/", proxies=1,
+                                   threads=2, connections=4, duration=2)  # fmt: skip
+                    answers.append(run["ok"])
+                    if done:
+                        return
+
+            signing = threading.Thread(target=sign_until_backed_up)
+            signing.start()
+            time.sleep(1)
+            vigil(live, "backup", "--to", str(tmp_path / "backups"))
+            backed_up.set()
+            signing.join()
+        finally:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=60)
+        drill(live, "signatures", str(tmp_path / "live.json"))
+        assert sum(answers) > 20 and answers[-1] > 0, answers
+        archive = next((tmp_path / "backups").glob("*.tar.age"))
+        restored = site_env(tmp_path / "restored", restored_url, keys)
+        vigil(restored, "restore", str(archive), "-i", str(identity))
+        drill(restored, "signatures", str(tmp_path / "signatures.json"))
+    rows = json.loads((tmp_path / "signatures.json").read_text())["rows"]
+    mailed = {rcpt for _sender, rcpts in smtp_server.envelopes for rcpt in rcpts}
+    sent = [r for r in rows if not r["owed"]]
+    signed = json.loads((tmp_path / "live.json").read_text())["rows"]
+    assert 0 < len(rows) < len(signed)  # the backup was taken mid-load
+    assert sent, "no confirmation had been sent when the backup was taken: nothing was checked"
+    assert [r["email"] for r in sent if r["email"] not in mailed] == []
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_health(port: int) -> None:
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health/", timeout=2) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError("vigil serve did not answer /health/ in 90 s")
 
 
 # --- the refusals, one by one --------------------------------------------------------------------

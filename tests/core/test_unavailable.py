@@ -68,3 +68,15 @@ def test_a_bug_in_a_query_stays_a_500(db: Any) -> None:
     with connection.execute_wrapper(broken):
         response = client.get("/en/petitions/")
     assert response.status_code == 500
+
+
+def test_an_outage_is_logged_in_one_line(database_away: Client, caplog: Any) -> None:
+    with caplog.at_level("WARNING", logger="django.request"):
+        database_away.get("/en/petitions/")
+    records = [r for r in caplog.records if r.name == "django.request"]
+    assert len(records) == 1 and records[0].levelname == "WARNING"
+    assert records[0].exc_info is None
+    assert records[0].getMessage() == (
+        "database unavailable, answered 503: /en/petitions/ "
+        "(connection to server at 127.0.0.1 failed: Connection refused)"
+    )
