@@ -80,3 +80,42 @@ def test_an_outage_is_logged_in_one_line(database_away: Client, caplog: Any) -> 
         "database unavailable, answered 503: /en/petitions/ "
         "(connection to server at 127.0.0.1 failed: Connection refused)"
     )
+
+
+def test_with_redis_away_signing_goes_on_and_health_says_so(
+    transactional_db: Any, settings: Any
+) -> None:
+    import datetime as dt
+    import re
+
+    from django.apps import apps
+    from django.core.cache import caches
+    from django.utils import timezone
+
+    models: dict[str, Any] = {m.__name__: m for m in apps.get_models()}
+    models["ConsentText"].objects.create(version=1, text_ru="Согласен.", text_en="I agree.")
+    models["Petition"].objects.create(
+        slug="redis-away", title_ru="Т", title_en="T", target="Прокурору", text_ru="т",
+        text_en="t", goal=100, closes_at=timezone.now() + dt.timedelta(days=3),
+    )  # fmt: skip
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens there
+        }
+    }
+    assert type(caches["default"]).__name__ == "RedisCache"  # the setting took
+    client = Client(raise_request_exception=False)
+    page = client.get("/en/petitions/redis-away/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token is not None
+    response = client.post(
+        "/en/petitions/redis-away/sign/",
+        {"csrfmiddlewaretoken": token.group(1), "name": "Анна", "email": "anna@example.org",
+         "country": "Россия", "city": "Казань", "consent": "on", "consent_version": "1",
+         "website": ""},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert models["Signature"].objects.count() == 1
+    health = client.get("/health/")
+    assert health.status_code == 503 and health.json()["cache"] == "error"
