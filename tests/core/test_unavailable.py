@@ -50,6 +50,8 @@ def test_a_posted_form_comes_back_with_what_was_typed(database_away: Client) -> 
             "email": "anna@example.org",
             "city": "Казань",
             "password": "never shown",
+            "consent": "on",
+            "website": "",
         },
     )
     assert response.status_code == 503
@@ -58,6 +60,9 @@ def test_a_posted_form_comes_back_with_what_was_typed(database_away: Client) -> 
     assert 'value="Анна &lt;Петрова&gt;"' in page and 'value="Казань"' in page
     assert 'action="/en/petitions/some-petition/sign/"' in page
     assert "never shown" not in page
+    # The ticked box and the empty robot trap go back as they were, unseen.
+    assert '<input type="hidden" name="consent" value="on">' in page
+    assert '<input type="hidden" name="website" value="">' in page
 
 
 def test_a_bug_in_a_query_stays_a_500(db: Any) -> None:

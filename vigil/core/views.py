@@ -58,6 +58,7 @@ def error_500(request: HttpRequest) -> HttpResponse:
 RETRY_AFTER_SECONDS = 30
 #: Posted fields never shown back: they are secrets, not what a person typed to keep.
 NEVER_ECHOED = ("password", "token", "otp")
+CSRF_FIELD = "csrfmiddlewaretoken"
 
 
 def is_database_outage(exc: BaseException | None) -> bool:
@@ -73,12 +74,14 @@ def unavailable(request: HttpRequest) -> HttpResponse:
     language = get_language_from_request(request, check_path=True)
     posted = []
     if request.method == "POST":
-        posted = [
-            (name, value)
-            for name, value in request.POST.items()
-            if not any(secret in name.lower() for secret in NEVER_ECHOED)
-            or name == "csrfmiddlewaretoken"
-        ]
+        for name, value in request.POST.items():
+            if any(secret in name.lower() for secret in NEVER_ECHOED) and name != CSRF_FIELD:
+                continue
+            # Empty fields (a trap for robots among them) and ticked boxes go back unseen, as
+            # they were: only what a person typed is shown to be sent again.
+            hidden = name == CSRF_FIELD or value in ("", "on")
+            label = name.replace("_", " ").capitalize()
+            posted.append({"name": name, "label": label, "value": value, "hidden": hidden})
     with translation.override(language):
         body = render_to_string(
             "core/unavailable.html",
