@@ -229,6 +229,48 @@ def wait_for_health(port: int) -> None:
     raise AssertionError("vigil serve did not answer /health/ in 90 s")
 
 
+def test_a_damaged_archive_is_refused_and_leaves_the_target_empty(
+    tmp_path: Path, keys: dict[str, str]
+) -> None:
+    """An archive whose manifest does not match its database (a row count changed, the
+    archive re-encrypted) is refused after the database was put in place, and SQLite's file
+    is taken back: the data folder is empty again."""
+    import io
+    import tarfile
+
+    import pyrage
+    from pyrage import x25519
+
+    from vigil.core.backup.archive import MANIFEST
+
+    with databases(2) as (original_url, target_url):
+        original = site_env(tmp_path / "original", original_url, keys)
+        vigil(original, "migrate", "-v", "0")
+        vigil(original, "backup", "--to", str(tmp_path / "backups"))
+        archive = next((tmp_path / "backups").glob("*.tar.age"))
+        identity = x25519.Identity.from_str(keys["identity"])
+        opened = io.BytesIO(pyrage.decrypt(archive.read_bytes(), [identity]))
+        damaged = io.BytesIO()
+        with tarfile.open(fileobj=opened) as plain, tarfile.open(fileobj=damaged, mode="w") as out:
+            for member in plain.getmembers():
+                data = plain.extractfile(member).read()  # type: ignore[union-attr]
+                if member.name == MANIFEST:
+                    manifest = json.loads(data)
+                    manifest["tables"]["accounts.User"]["rows"] = 7
+                    data = json.dumps(manifest).encode()
+                    member.size = len(data)
+                out.addfile(member, io.BytesIO(data))
+        bad = tmp_path / "damaged.tar.age"
+        bad.write_bytes(pyrage.encrypt(damaged.getvalue(), [identity.to_public()]))
+        (tmp_path / "key.txt").write_text(keys["identity"] + "\n")
+        target = site_env(tmp_path / "target", target_url, keys)
+        refused = vigil(target, "restore", str(bad), "-i", str(tmp_path / "key.txt"), check=False)
+    assert refused.returncode == 2
+    assert "accounts.User holds 0 rows after the restore, the manifest says 7" in refused.stderr
+    if not original_url:
+        assert not (tmp_path / "target" / "vigil.sqlite3").exists()
+
+
 # --- the refusals, one by one --------------------------------------------------------------------
 def manifest(**changes: Any) -> dict[str, Any]:
     from django.db import connection

@@ -54,7 +54,11 @@ def restore(source: IO[bytes], identities: list[Any], progress: Progress) -> Res
     try:
         manifest = read_archive(source, identities, staging, progress, before_files=check_manifest)
         put_database(staging / manifest["database_file"], manifest["database"])
-        rows = check_counts(manifest)
+        try:
+            rows = check_counts(manifest)
+        except RestoreRefused:
+            take_back_sqlite()  # the target was empty: leave it so
+            raise
         files = put_files(staging, data_dir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
@@ -194,6 +198,16 @@ def put_database(staged: Path, vendor: str) -> None:
         raise RestoreRefused(f"pg_restore failed, nothing was restored: {reason}")
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
+
+
+def take_back_sqlite() -> None:
+    """Remove an SQLite file this restore put in place (PostgreSQL's restore is one
+    transaction; what it committed stays, and the message says the archive is damaged)."""
+    if connection.vendor == "sqlite":
+        connection.close()
+        target = Path(settings.DATABASES["default"]["NAME"])
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{target}{suffix}").unlink(missing_ok=True)
 
 
 def check_counts(manifest: dict[str, Any]) -> int:
