@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import email
+import email.policy
 import re
 import signal
 import sys
@@ -79,8 +81,16 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--log", required=True)
     parser.add_argument("--plain", action="store_true", help="stock aiosmtpd, no PIPELINING")
+    parser.add_argument(
+        "--envelope-log", help="also write '<recipient> TAB <Subject>' for every recipient"
+    )
     args = parser.parse_args()
     log = open(args.log, "a", buffering=1, encoding="ascii")  # noqa: SIM115 (lives to the end)
+    envelopes = (
+        open(args.envelope_log, "a", buffering=1, encoding="utf-8")  # noqa: SIM115
+        if args.envelope_log
+        else None
+    )
 
     class Handler:
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
@@ -88,6 +98,11 @@ def main() -> None:
             found = MESSAGE_ID.search(head)
             log.write(f"{time.time():.6f} {found.group(1).decode() if found else '-'}\n")
             log.flush()
+            if envelopes is not None:
+                subject = email.message_from_bytes(head + b"\r\n\r\n", policy=email.policy.SMTP)
+                for rcpt in envelope.rcpt_tos:
+                    envelopes.write(f"{rcpt}\t{subject.get('Subject', '')}\n")
+                envelopes.flush()
             return "250 Message accepted for delivery"
 
     class Pipelining(Handler):

@@ -24,46 +24,16 @@ import argparse
 import http.client
 import json
 import math
-import re
 import secrets
 import threading
 import time
 from collections import Counter
-from dataclasses import dataclass
-from http.cookies import SimpleCookie
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
 from http_load import HOST, percentile
-
-TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-CONSENT = re.compile(r'name="consent_version" value="(\d+)"')
-
-
-@dataclass
-class Form:
-    cookie: str
-    token: str
-    consent_version: str
-
-
-def fetch_form(port: int, page: str, timeout: float) -> Form:
-    """GET the petition page: the CSRF cookie, the form's token and the consent version."""
-    conn = http.client.HTTPConnection(HOST, port, timeout=timeout)
-    try:
-        conn.request("GET", page, headers={"User-Agent": "vigil-bench"})
-        response = conn.getresponse()
-        body = response.read().decode()
-        cookies = SimpleCookie()
-        for header in response.headers.get_all("Set-Cookie") or []:
-            cookies.load(header)
-    finally:
-        conn.close()
-    token, consent = TOKEN.search(body), CONSENT.search(body)
-    if response.status != 200 or "csrftoken" not in cookies or not token or not consent:
-        raise RuntimeError(f"GET {page}: {response.status}, no signing form or no CSRF cookie")
-    return Form(f"csrftoken={cookies['csrftoken'].value}", token.group(1), consent.group(1))
+from wrk import Form, signing_form
 
 
 def visitor_address(n: int) -> str:
@@ -131,7 +101,7 @@ def load(
     statuses: Counter[int] = Counter()
     ok_emails: list[str] = []
     unanswered: list[str] = []
-    forms = [fetch_form(port, page, timeout) for _ in range(concurrency)]
+    forms = [signing_form(f"http://{HOST}:{port}", page, timeout) for _ in range(concurrency)]
     started = time.perf_counter()
     deadline = started + time_limit
 

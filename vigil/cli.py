@@ -8,6 +8,7 @@ import sys
 # Commands that need the database from their first line.
 NEEDS_DATABASE = {
     "runserver", "migrate", "serve", "db_worker", "load_demo", "createsuperuser", "directory",
+    "backup",
 }  # fmt: skip
 
 
@@ -22,6 +23,13 @@ def main(argv: list[str] | None = None) -> None:
         from vigil.core.env import print_new_keys
 
         print_new_keys()
+        return
+    if argv[1:3] == ["keys", "import"]:
+        # A new server has no keys yet: reading a typed-back key sheet needs no settings.
+        from vigil.core.management.commands.keys import import_sheet
+
+        rest = argv[3:]
+        import_sheet(next((a for a in rest if a != "--check"), "-"), check="--check" in rest)
         return
     needs_database = command in NEEDS_DATABASE or argv[1:3] == ["keys", "rotate"]
     boot(check_database=needs_database)

@@ -348,11 +348,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {"database_outage": {"()": "vigil.core.log_filters.DatabaseOutage"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_choice("VIGIL_LOG_LEVEL", LOG_LEVELS, "INFO")},
     "loggers": {
         # Axes logs the username it was given; keep that at WARNING so addresses stay out of logs.
         "axes": {"level": "WARNING"},
+        # A database outage: one line per request, not a traceback (core/log_filters.py).
+        "django.request": {"filters": ["database_outage"]},
     },
 }
 
@@ -367,3 +370,13 @@ VIGIL_CATCH_UP_TASKS = [
     "vigil.petitions.tasks.send_due_confirmations",
     "vigil.publications.tasks.publish_due_documents",
 ]
+
+# --- backups -------------------------------------------------------------------------------
+#: Public keys (age1..., comma-separated) that ``vigil backup`` encrypts to: the server
+#: writes backups it cannot read; the holders of the matching secret keys can.
+VIGIL_BACKUP_RECIPIENTS = os.environ.get("VIGIL_BACKUP_RECIPIENTS", "").strip()
+VIGIL_BACKUP_DIR = os.environ.get("VIGIL_BACKUP_DIR", "").strip()
+VIGIL_BACKUP_KEEP_DAILY = env_int("VIGIL_BACKUP_KEEP_DAILY", default=7)
+VIGIL_BACKUP_KEEP_MONTHLY = env_int("VIGIL_BACKUP_KEEP_MONTHLY", default=12)
+#: ``vigil serve`` warns at start, in production, when the last backup is older (0: never).
+VIGIL_BACKUP_WARN_DAYS = env_int("VIGIL_BACKUP_WARN_DAYS", default=2)

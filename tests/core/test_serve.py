@@ -1,5 +1,6 @@
-"""`vigil serve`: gunicorn and the task worker start together and stop together; the worker
-catches up with work a killed server left owed; no access log unless asked for."""
+"""`vigil serve`: gunicorn and the task worker start together and stop together; a worker
+that dies is started again; the worker catches up with work a killed server left owed; no
+access log unless asked for."""
 
 from __future__ import annotations
 
@@ -20,6 +21,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def worker_of(pid: int) -> int:
+    """The pid of the db_worker that ``vigil serve`` (pid) started; 0 when there is none."""
+    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
+        cmdline = Path(f"/proc/{child}/cmdline").read_bytes().split(b"\0")
+        if b"db_worker" in cmdline:
+            return int(child)
+    return 0
 
 
 def test_serve_answers_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
@@ -48,6 +58,17 @@ def test_serve_answers_and_stops_everything_on_sigterm(tmp_path: Path) -> None:
             except OSError:
                 time.sleep(0.3)
         assert b'"status": "ok"' in body
+        # A worker that dies (a database outage ends it) is started again.
+        first = worker_of(server.pid)
+        os.kill(first, signal.SIGKILL)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and worker_of(server.pid) in (first, 0):
+            time.sleep(0.5)
+        assert worker_of(server.pid) not in (first, 0)
+        assert (
+            b"the task worker exited (-9); starting it again"
+            in (tmp_path / "serve.log").read_bytes()
+        )
         server.send_signal(signal.SIGTERM)
         assert server.wait(timeout=30) == 0
         # Nothing of its process group (gunicorn master, its workers, db_worker) is left.

@@ -6,6 +6,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from typing import Any
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from django.core.management.base import BaseCommand
 from django.utils.module_loading import import_string
 
 from vigil.core.env import env_bool, env_int
+
+WORKER_RESTART_SECONDS = 5.0
 
 
 class Command(BaseCommand):
@@ -29,7 +32,14 @@ class Command(BaseCommand):
         if settings.PRODUCTION:
             # Compressed, hashed static files for whitenoise; templates need the manifest.
             call_command("collectstatic", "--no-input", verbosity=0)
+        if settings.PRODUCTION:
+            from vigil.core.backup.create import stale_backup_warning
+
+            warning = stale_backup_warning()
+            if warning:
+                self.stderr.write(f"vigil: warning: {warning}")
         children: list[subprocess.Popen[bytes]] = []
+        worker: list[str] = []
         if not no_worker and settings.TASKS_BACKEND != "immediate":
             if settings.TASKS_BACKEND == "rq":
                 worker = [
@@ -66,7 +76,7 @@ class Command(BaseCommand):
         signal.signal(signal.SIGTERM, stop)
         signal.signal(signal.SIGINT, stop)
         try:
-            code = web.wait()
+            code = self.wait_restarting_workers(web, children, worker)
         finally:
             for child in children:
                 child.terminate()
@@ -74,3 +84,26 @@ class Command(BaseCommand):
                 child.wait(timeout=30)
         if code:
             raise SystemExit(code)
+
+    def wait_restarting_workers(
+        self,
+        web: subprocess.Popen[bytes],
+        children: list[subprocess.Popen[bytes]],
+        command: list[str],
+    ) -> int:
+        """Wait for gunicorn; meanwhile start the task worker again whenever it exits (a
+        database outage ends it), at most every WORKER_RESTART_SECONDS, as systemd's
+        Restart=always does for the worker unit."""
+        next_start = 0.0
+        while True:
+            try:
+                return web.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+            for n, child in enumerate(children):
+                if child.poll() is not None and time.monotonic() >= next_start:
+                    self.stderr.write(
+                        f"vigil: the task worker exited ({child.returncode}); starting it again"
+                    )
+                    children[n] = subprocess.Popen(command)  # noqa: S603
+                    next_start = time.monotonic() + WORKER_RESTART_SECONDS

@@ -1,0 +1,1 @@
+"""Backups and restores: ``vigil backup``, ``vigil restore`` (see docs/user-guide.md)."""
