@@ -579,3 +579,16 @@ def test_a_rolled_back_write_does_not_lose_a_name_from_the_typo_vocabulary() -> 
             [translit.key("zyxwvut")],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/directory/", "/directory/region/moscow/", "/directory/amnesty-russia/"]
+)
+def test_the_search_is_in_the_menu_and_on_every_directory_page(
+    client: Any, directory: dict[str, Organisation], path: str
+) -> None:
+    for prefix in ("", "/en"):
+        page = client.get(prefix + path).content.decode()
+        assert f'href="{prefix}/directory/search/"' in page  # the main menu
+        if path.startswith("/directory/"):
+            assert f'action="{prefix}/directory/search/"' in page  # the page's search box
