@@ -21,6 +21,7 @@ from vigil.directory.models import (
     Region,
 )
 from vigil.directory.regions import ensure_region_tree
+from vigil.directory.search import documents
 
 MISSION = (
     "Amnesty International is a non-profit, non-partisan organization that works for: the "
@@ -126,8 +127,8 @@ def seed_000(*, slug: str = "amnesty-international-russia", **fields: Any) -> Or
 
 
 def index_rows(pk: int) -> tuple[Any, ...]:
-    """An organisation's search document (rank id and tokens) and its card, as stored: to
-    compare two ways of writing them."""
+    """An organisation's search document (its static order and tokens) and its card, as
+    stored: to compare two ways of writing them."""
     key = "rowid" if connection.vendor == "sqlite" else "rank_id"
     with connection.cursor() as cursor:
         cursor.execute(
@@ -144,5 +145,6 @@ def index_rows(pk: int) -> tuple[Any, ...]:
             [found[0]],
         )
         tokens = cursor.fetchone()
-    document = (found[0], sorted(str(tokens[0]).replace("'", "").split()))
+    # The rank id without the organisation's id: its static order, comparable across imports.
+    document = (found[0] >> documents.ID_BITS, sorted(str(tokens[0]).replace("'", "").split()))
     return (document, json.loads(found[1]))
