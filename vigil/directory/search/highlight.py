@@ -81,9 +81,23 @@ def _without_overlaps(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return kept
 
 
+def _first_match(text: str, marker: Marker) -> int:
+    """Where the first matching word or number of ``text`` starts; -1 for none."""
+    first = -1
+    marked = marker.matching(text)
+    if marked:
+        first = next(m.start() for m in _TEXT_WORD.finditer(text) if m.group() in marked)
+    if marker.numbers:
+        for m in phones.PHONE.finditer(text):
+            if (first < 0 or m.start() < first) and marker.phone_matches(m.group()):
+                return m.start()
+    return first
+
+
 def snippet(text: str, marker: Marker, *, width: int = 30) -> SafeString | None:
-    """About ``width`` words around the first match in ``text``, marked; None without a match."""
-    _marked, first = highlight(text, marker)
+    """About ``width`` words around the first match in ``text``, marked; None without a match.
+    Only that window is marked and escaped: the texts of a page of results are long."""
+    first = _first_match(text, marker)
     if first < 0:
         return None
     spans = [m.span() for m in _TEXT_WORD.finditer(text)]
