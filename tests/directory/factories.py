@@ -21,6 +21,7 @@ from vigil.directory.models import (
     Region,
 )
 from vigil.directory.regions import ensure_region_tree
+from vigil.directory.search import documents
 
 MISSION = (
     "Amnesty International is a non-profit, non-partisan organization that works for: the "
@@ -126,15 +127,24 @@ def seed_000(*, slug: str = "amnesty-international-russia", **fields: Any) -> Or
 
 
 def index_rows(pk: int) -> tuple[Any, ...]:
-    """An organisation's search index row and its card, as stored: to compare two ways of
-    writing them."""
-    column = "organisation_id" if connection.vendor == "postgresql" else "rowid"
+    """An organisation's search document (its static order and tokens) and its card, as
+    stored: to compare two ways of writing them."""
+    key = "rowid" if connection.vendor == "sqlite" else "rank_id"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT names, body, sort_name FROM {search.TABLE} WHERE {column} = %s",  # noqa: S608
+            f"SELECT rank_id, card FROM {search.CARDS} WHERE organisation_id = %s",  # noqa: S608
             [pk],
         )
-        row = cursor.fetchone()
-        cursor.execute(f"SELECT card FROM {search.CARDS} WHERE organisation_id = %s", [pk])  # noqa: S608
-        card = cursor.fetchone()
-    return (row, json.loads(card[0]) if card else None)
+        found = cursor.fetchone()
+        if found is None:
+            return (None, None)
+        cursor.execute(
+            f"SELECT tokens::text FROM {search.TABLE} WHERE {key} = %s"  # noqa: S608
+            if key == "rank_id"
+            else f"SELECT tokens FROM {search.TABLE} WHERE {key} = %s",  # noqa: S608
+            [found[0]],
+        )
+        tokens = cursor.fetchone()
+    # The rank id without the organisation's id: its static order, comparable across imports.
+    document = (found[0] >> documents.ID_BITS, sorted(str(tokens[0]).replace("'", "").split()))
+    return (document, json.loads(found[1]))

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import os
-import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -162,38 +161,3 @@ def test_search_works_straight_after_a_parallel_import(
         hits = {hit.slug for hit in search.search(query, per_page=100).hits}
         assert hits, query
         assert slug is None or slug in hits, (query, hits)
-
-
-# --- cheaper words, same words -------------------------------------------------------------------
-def _normalise_before(text: str) -> str:
-    """normalise() as it was before it was made cheaper: the reference."""
-    fold = str.maketrans({"ß": "ss", "ё": "е", "і": "и", "ї": "и", "є": "е", "ґ": "г", "ў": "у"})
-    text = text.lower().translate(fold)
-
-    def char(ch: str) -> str:
-        if "а" <= ch <= "я":
-            return ch
-        decomposed = unicodedata.normalize("NFKD", ch)
-        return (
-            "".join(c for c in decomposed if not unicodedata.combining(c)).lower().translate(fold)
-        )
-
-    return "".join(char(ch) for ch in text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        "Moscow Helsinki Group",
-        "Ёлка, ЁЖ и Ўзбек — «Мемориал» №5",
-        "Straße Café naïve ĳ ﬁ Ⅻ ½",
-        "Ґанок Їжак Єва Іван ß",
-        "Zürich, Łódź, Kraków: 095-291-29-04",
-        "",
-    ],
-)
-def test_normalise_is_unchanged(text: str) -> None:
-    assert search.normalise(text) == _normalise_before(text)
-    assert search.words(text) == [
-        w for w in search._WORD.findall(_normalise_before(text)) if len(w) <= 60
-    ]

@@ -22,6 +22,7 @@ from vigil.directory.models import (
     Region,
     Topic,
 )
+from vigil.directory.search import documents, ranking, vocabulary
 
 pytestmark = pytest.mark.django_db
 
@@ -122,11 +123,11 @@ QUERIES: list[tuple[str, dict[str, str], set[str]]] = [
     ("правозащитных организаций", {}, {"memorial", "kazan-rights"}),
     ("правозащитная организация", {}, {"memorial", "kazan-rights"}),
     ("правозащитный", {}, {"memorial", "kazan-rights"}),
-    # A word typed as another's stem or transliteration key (no form of its own since the
-    # word as written and its Russian stem stopped being indexed: they match through the keys).
+    # A word typed as another's stem; in Latin letters, a word of a name (Kazan's) but not one
+    # of the prose (Memorial's mission): keys are for names, not for ordinary words.
     ("правозащитн", {}, {"memorial", "kazan-rights"}),
-    ("pravozascitn", {}, {"memorial", "kazan-rights"}),
-    ("obscestvo", {}, {"memorial"}),
+    ("pravozashchitnaya", {}, {"kazan-rights"}),
+    ("obshchestvo", {}, {"memorial"}),
     ("Ёлка Zelёnyj", {}, set()),
     ("Memorial", {}, {"memorial"}),
     ("Мемориал", {}, {"memorial"}),
@@ -361,7 +362,7 @@ def test_an_edit_reads_the_region_tree_afresh(
     kazan, east = Region.objects.get(slug="kazan"), Region.objects.get(slug="russia-east")
     stale = dict(Region.objects.values_list("pk", "parent_id"))
     stale[kazan.pk] = east.pk
-    monkeypatch.setattr(search, "_region_parents", stale)
+    monkeypatch.setattr(documents, "_region_parents", stale)
     org = directory["kazan"]
     org.mission += " Ведёт приём по субботам."
     org.save()
@@ -373,9 +374,8 @@ def test_filter_tokens_are_no_query_word(directory: dict[str, Organisation]) -> 
     region = Region.objects.get(slug="moscow")
     topic = Topic.objects.get(slug="human-rights")
     for text in (f"r{region.pk}", f"t{topic.pk}", f"R{region.pk} T{topic.pk}"):
-        assert not any(
-            any(c.isdigit() for c in t) and not t.isdigit() for t in search.parse(text).tokens
-        )
+        tokens = set().union(*(group.levels[-1] for group in search.parse(text).groups))
+        assert not tokens & {f"r{region.pk}", f"t{topic.pk}"}
         assert slugs(text) == set()
 
 
@@ -423,41 +423,6 @@ def test_pagination(directory: dict[str, Organisation]) -> None:
     }
     assert len(seen) == 25
     assert search.search("paging group", page=99).hits == []
-
-
-def test_translit_round_trip() -> None:
-    assert translit.key("Мемориал") == translit.key("Memorial")
-    assert translit.key("Москва") == translit.key("Moskva") == translit.key("Moskwa")
-    assert (
-        translit.key("Екатеринбург")
-        == translit.key("Yekaterinburg")
-        == translit.key("Ekaterinburg")
-    )
-    assert (
-        translit.key("Ходорковский") == translit.key("Khodorkovsky") == translit.key("Hodorkovskij")
-    )
-    assert translit.key("Щукин") == translit.key("Shchukin") == translit.key("Schukin")
-    assert translit.key("Юрий") == translit.key("Yuriy") == translit.key("Iurii")
-    assert translit.key("Мария") == translit.key("Mariya") == translit.key("Maria")
-    assert translit.to_cyrillic("Moskva") == "москва"
-    assert translit.to_latin("Щука") == "shchuka"
-
-
-def test_phone_tokens() -> None:
-    assert search.phone_tokens("+70952912904") == [
-        "70952912904",
-        "0952912904",
-        "952912904",
-        "2912904"[:0] + "52912904",
-        "2912904",
-    ]
-
-
-def test_typo_vocabulary() -> None:
-    assert search.within_one_edit("amnesti", "amnesty")
-    assert search.within_one_edit("memoryan", "memoryal")
-    assert not search.within_one_edit("memorial", "moscow")
-    assert search.similarity("amnesti", "amnesty") >= 0.5
 
 
 # --- the page ------------------------------------------------------------------------------
@@ -526,20 +491,22 @@ def test_search_page_filter_lists(client: Any, directory: dict[str, Organisation
 def test_search_page_queries_do_not_grow_with_results(
     client: Any, directory: dict[str, Organisation], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A full page of results costs the queries of a page of one: links and cards in bulk."""
-    monkeypatch.setattr(search.Vocabulary, "CHECK_EVERY", 3600.0)  # no reload mid-test
+    """A full page of results costs no more queries than a page of one: links and cards are
+    read in bulk, and a full first level of relevance leaves the others unread."""
+    monkeypatch.setattr(vocabulary.Vocabulary, "CHECK_EVERY", 3600.0)  # no reload mid-test
     for i in range(25):
         make_org(f"many-{i:02d}", name_en=f"Manyfold Group {i:02d}", regions=("moscow",))
+    make_org("many-kazan", name_en="Manyfold Group of Kazan", regions=("kazan",))
     client.get("/en/directory/search/", {"q": "manyfold"})
     counts = []
-    for query in ("Manyfold Group 07", "manyfold"):
+    for region in ("kazan", "moscow"):
         with CaptureQueriesContext(connection) as queries:
-            page = client.get("/en/directory/search/", {"q": query, "region": "moscow"})
+            page = client.get("/en/directory/search/", {"q": "manyfold group", "region": region})
         counts.append(len(queries))
     text = page.content.decode()
     assert text.count('<a href="/en/directory/many-') == 20
     assert 'href="/en/directory/many-00/"' in text and 'rel="next"' in text
-    assert counts[0] == counts[1] < 20, counts  # not one a result
+    assert counts[1] <= counts[0] < 20, counts  # not one a result
 
 
 @pytest.mark.parametrize("text", [*WEIRD[:-3], "x" * 10_000], ids=range(len(WEIRD) - 2))
@@ -581,7 +548,7 @@ def test_editor_service_with_bulk_written_channels(directory: dict[str, Organisa
 
 
 def test_common_words_are_capped(directory: dict[str, Organisation], monkeypatch: Any) -> None:
-    monkeypatch.setattr(search, "CANDIDATES", 3)
+    monkeypatch.setattr(ranking, "COUNTED", 3)
     for i in range(6):
         make_org(f"common-{i}", name_en=f"Common Name {i}", mission="")
     results = search.search("common", per_page=10)
@@ -589,7 +556,7 @@ def test_common_words_are_capped(directory: dict[str, Organisation], monkeypatch
     assert len(results.hits) == 3
     # Entries matching in their names come before those matching elsewhere.
     make_org("mentions", name_en="Other", mission="common common common")
-    monkeypatch.setattr(search, "CANDIDATES", 100)
+    monkeypatch.setattr(ranking, "COUNTED", 100)
     ranked = [h.slug for h in search.search("common", per_page=10).hits]
     assert ranked[-1] == "mentions" and len(ranked) == 7
 
@@ -608,7 +575,20 @@ def test_a_rolled_back_write_does_not_lose_a_name_from_the_typo_vocabulary() -> 
     make_org("second", name_en="Zyxwvut Union")
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT count(*) FROM {search.TERMS} WHERE term = %s",  # noqa: S608
+            f"SELECT count(*) FROM {vocabulary.TERMS} WHERE term = %s",  # noqa: S608
             [translit.key("zyxwvut")],
         )
         assert cursor.fetchone()[0] == 1
+
+
+@pytest.mark.parametrize(
+    "path", ["/", "/directory/", "/directory/region/moscow/", "/directory/amnesty-russia/"]
+)
+def test_the_search_is_in_the_menu_and_on_every_directory_page(
+    client: Any, directory: dict[str, Organisation], path: str
+) -> None:
+    for prefix in ("", "/en"):
+        page = client.get(prefix + path).content.decode()
+        assert f'href="{prefix}/directory/search/"' in page  # the main menu
+        if path.startswith("/directory/"):
+            assert f'action="{prefix}/directory/search/"' in page  # the page's search box

@@ -1,4 +1,8 @@
-"""The first matches by id, whatever blocks of ids they are in (PostgreSQL reads blocks)."""
+"""Reading the index in rank id order, whatever blocks the matches are in, and its upkeep.
+
+PostgreSQL reads a level first without blocks (all of it when it is small) and else block by
+block; SQLite in rowid order.  Both must give the first matches in rank id order.
+"""
 
 from __future__ import annotations
 
@@ -8,71 +12,71 @@ import pytest
 from django.db import connection
 
 from vigil.directory import search
+from vigil.directory.search import backends, documents, ranking
+from vigil.directory.search.backends import postgresql
 
 pytestmark = pytest.mark.django_db
 
-BLOCK = search.ID_BLOCK
+#: Rank bases of four classes of the static order, far apart in rank ids (several blocks).
+BASES = [documents.rank_base(n, c, 100) for n, c in ((0, 0), (1, 2), (2, 1), (3, 3))]
 
 
-def index(rows: dict[int, str]) -> None:
-    """Index rows written directly, with ids far apart (several blocks of ids)."""
+def index(rows: dict[int, tuple[int, str]]) -> None:
+    """Index rows written directly: organisation id → (rank base, prose words)."""
     search.write_documents(
         [
-            (pk, search.Document(names="", body=" ".join(search.words(text)), sort_name=text))
-            for pk, text in rows.items()
+            (pk, search.Document(tokens=" ".join(search.words(text)), rank_base=base))
+            for pk, (base, text) in rows.items()
         ]
     )
 
 
-def test_first_matches_by_id_across_blocks(monkeypatch: Any) -> None:
+def ids(text: str, **kwargs: Any) -> tuple[list[int], int]:
+    return search.matching_ids(search.parse(text, typos=False), **kwargs)
+
+
+def test_matches_come_in_static_order_across_blocks(monkeypatch: Any) -> None:
     index(
         {
-            7: "common alpha",
-            BLOCK + 3: "common",
-            3 * BLOCK + 1: "common beta",
-            3 * BLOCK + 2: "common",
-            9 * BLOCK: "common rare",
+            7: (BASES[3], "common alpha"),
+            8: (BASES[0], "common"),
+            3: (BASES[1], "common beta"),
+            4: (BASES[1], "common"),
+            9: (BASES[2], "common rare"),
         }
     )
-    query = search.parse("common", typos=False)
-    ids, total = search.matching_ids(query, limit=None)  # ranked: compared as a set
-    assert (sorted(ids), total) == ([7, BLOCK + 3, 3 * BLOCK + 1, 3 * BLOCK + 2, 9 * BLOCK], 5)
-    # Capped: the first by id, in id order, and one more to tell that there are more.
-    monkeypatch.setattr(search, "CANDIDATES", 2)
-    assert search.matching_ids(query, limit=None) == ([7, BLOCK + 3], 3)
-    monkeypatch.setattr(search, "CANDIDATES", 3)
-    assert search.matching_ids(query, limit=2, offset=1) == ([BLOCK + 3, 3 * BLOCK + 1], 4)
-    # Nothing in the first block: read in one go.
-    assert search.matching_ids(search.parse("rare", typos=False)) == ([9 * BLOCK], 1)
-    assert search.matching_ids(search.parse("beta common", typos=False)) == ([3 * BLOCK + 1], 1)
-    assert search.matching_ids(search.parse("nowhere", typos=False)) == ([], 0)
+    assert ids("common", limit=None) == ([8, 3, 4, 9, 7], 5)
+    assert ids("common", limit=2, offset=1) == ([3, 4], 5)
+    assert ids("rare") == ([9], 1)
+    assert ids("beta common") == ([3], 1)
+    assert ids("nowhere") == ([], 0)
+    # Past the counted matches: the first counted ones, and one more to tell there are more.
+    monkeypatch.setattr(ranking, "COUNTED", 3)
+    assert ids("common", limit=None) == ([8, 3, 4], 4)
 
 
-def test_dense_first_block_reads_a_few_more_blocks(monkeypatch: Any) -> None:
-    index(
-        {
-            7: "common",
-            8: "common",
-            BLOCK + 1: "common",
-            2 * BLOCK + 5: "common",
-            5 * BLOCK: "common",
-        }
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's blocks")
+def test_a_large_level_is_read_block_by_block(monkeypatch: Any) -> None:
+    monkeypatch.setattr(postgresql, "PROBE", 4)  # more than 4 matches: read by blocks
+    rows = {pk: (BASES[pk % 4], "common" if pk % 3 else "common rare") for pk in range(1, 60)}
+    index(rows)
+    expected = sorted(rows, key=lambda pk: documents.rank_id(rows[pk][0], pk))
+    assert ids("common", limit=None)[0] == expected
+    assert ids("common", limit=5, offset=10)[0] == expected[10:15]
+    rare = [pk for pk in expected if "rare" in rows[pk][1]]
+    assert ids("rare common", limit=None)[0] == rare
+
+
+def test_phone_numbers_are_found_in_any_form() -> None:
+    search.write_documents(
+        [
+            (5, search.Document(tokens=" ".join(search.phones.entry_tokens("+70952912904")))),
+            (6, search.Document(tokens=" ".join(search.phones.entry_tokens("(044) 417-41-18")))),
+        ]
     )
-    query = search.parse("common", typos=False)
-    # Two in the first block, one more wanted: the next block is read, then nothing else.
-    monkeypatch.setattr(search, "CANDIDATES", 2)
-    assert search.matching_ids(query, limit=None) == ([7, 8], 3)
-    monkeypatch.setattr(search, "CANDIDATES", 4)
-    assert search.matching_ids(query, limit=None) == ([7, 8, BLOCK + 1, 2 * BLOCK + 5], 5)
-
-
-def test_phone_numbers_are_read_in_one_query() -> None:
-    index({5: "70952912904", 3 * BLOCK + 2: "74952253117", 4 * BLOCK: "74952253117 common"})
-    query = search.parse("+7 495 225-31-17", typos=False)
-    assert search._specific(query.groups)
-    assert not search._specific(search.parse("common 74952253117", typos=False).groups)
-    ids, total = search.matching_ids(query, limit=None)
-    assert (sorted(ids), total) == ([3 * BLOCK + 2, 4 * BLOCK], 2)
+    assert ids("+7 495 225-31-17") == ([], 0)
+    assert ids("8 (095) 291-29-04") == ([5], 1)
+    assert ids("+380 44 417 41 18") == ([6], 1)
 
 
 # --- upkeep of the index: PostgreSQL's GIN pending list -------------------------------------
@@ -88,8 +92,8 @@ def _letters(number: int) -> str:
 
 def _long_document(pk: int) -> search.Document:
     """About as many distinct tokens as a real entry has (a page of the pending list each)."""
-    body = " ".join(f"w{_letters(pk)}x{_letters(i)}" for i in range(300))
-    return search.Document(names="", body=body, sort_name=str(pk))
+    tokens = " ".join(f"w{_letters(pk)}x{_letters(i)}" for i in range(300))
+    return search.Document(tokens=tokens)
 
 
 def _merge_pending_pages() -> int:
@@ -115,20 +119,18 @@ def test_a_bulk_write_leaves_the_list_to_settle() -> None:
     search.settle()
     # ...and merged once, at the end.
     assert _merge_pending_pages() == 0
-    ids, total = search.matching_ids(search.parse(f"w{_letters(80)}x{_letters(299)}", typos=False))
-    assert (ids, total) == ([80], 1)
+    assert ids(f"w{_letters(80)}x{_letters(299)}") == ([80], 1)
 
 
 def test_settle_keeps_every_document_searchable() -> None:
-    index({3: "common alpha", BLOCK + 1: "common beta"})
+    index({3: (BASES[0], "common alpha"), 4: (BASES[3], "common beta")})
     search.settle()
-    ids, total = search.matching_ids(search.parse("common", typos=False), limit=None)
-    assert (sorted(ids), total) == ([3, BLOCK + 1], 2)
+    assert ids("common", limit=None) == ([3, 4], 2)
 
 
 @postgres_only
 def test_a_search_leaves_the_planner_settings_as_it_found_them() -> None:
-    index({3: "common alpha"})
+    index({3: (BASES[0], "common alpha")})
 
     def settings() -> tuple[str, str]:
         with connection.cursor() as cursor:
@@ -139,7 +141,7 @@ def test_a_search_leaves_the_planner_settings_as_it_found_them() -> None:
             return cursor.fetchone()
 
     before = settings()
-    assert search.matching_ids(search.parse("common", typos=False)) == ([3], 1)
+    assert ids("common") == ([3], 1)
     assert settings() == before
 
 
@@ -154,21 +156,26 @@ def test_a_rebuild_builds_the_same_index_again() -> None:
 
     before = definition()
     assert "array_to_tsvector" in before
-    index({3: "common alpha"})  # not an organisation: the rebuild drops it
+    index({3: (BASES[0], "common alpha")})  # not an organisation: the rebuild drops it
     assert search.rebuild_all() == 0
     assert definition() == before
-    assert search.matching_ids(search.parse("common", typos=False)) == ([], 0)
+    assert ids("common") == ([], 0)
 
 
 @postgres_only
 def test_block_reads_never_walk_the_primary_key() -> None:
     # Many matches in the block and a small LIMIT: the plan a LIMIT tempts the planner into
     # is the primary key's ordered scan, which unpacks every row's tsvector.
-    index({pk: "common" for pk in range(1, 300)} | {BLOCK + pk: "common" for pk in range(300)})
+    index({pk: (BASES[0], "common") for pk in range(1, 600)})
+    block = documents.rank_id(BASES[0], 1) >> postgresql.BLOCK_SHIFT
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE directory_search")
         cursor.execute("SET LOCAL enable_seqscan = off")
-        cursor.execute("EXPLAIN " + search._blocks_sql(range(1, 2)), ["(common) & b1", 5])
+        cursor.execute(
+            f"EXPLAIN SELECT rank_id + 0 FROM {backends.TABLE} "  # noqa: S608
+            f"WHERE {postgresql.BLOCKED} @@ %s::tsquery ORDER BY 1 LIMIT 5",
+            [f"('common') & ('b{block}')"],
+        )
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "directory_search_blocked" in plan
     assert "directory_search_pkey" not in plan

@@ -621,6 +621,7 @@ def _document_of_new(proposed: dict[str, Any], regions: dict[str, Any]) -> Any:
     ]
     # A plain namespace, not an Organisation: a model instance costs more than the document.
     org = SimpleNamespace(**{name: proposed[name] for name in _SCALAR_FIELDS})
+    org.last_updated = proposed.get("last_updated")  # the search's static order reads it
     return search.document_of(
         org,
         offices=offices,

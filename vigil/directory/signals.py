@@ -56,7 +56,7 @@ def revision_recorded(sender: Any, instance: Revision, raw: bool = False, **kw: 
 
 @receiver(post_delete, sender=Organisation, dispatch_uid="directory_search_org_deleted")
 def organisation_deleted(sender: Any, instance: Organisation, **kw: Any) -> None:
-    pending = search._pending.get()
+    pending = search.pending.get()
     if pending is not None:
         pending.discard(instance.pk)
     search.remove([instance.pk])

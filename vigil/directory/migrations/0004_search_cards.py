@@ -19,9 +19,7 @@ CREATE = (
 
 def create(apps: Any, schema_editor: Any) -> None:
     schema_editor.execute(CREATE)
-    from vigil.directory.search import rebuild_all
-
-    rebuild_all(apps.get_model("directory", "Organisation"))
+    # The rows are written by 0008_search_relevance_levels, which rebuilds the whole index.
 
 
 def drop(apps: Any, schema_editor: Any) -> None:
