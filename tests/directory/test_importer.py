@@ -34,6 +34,7 @@ from vigil.directory.models import (
     Revision,
 )
 from vigil.directory.services import import_entry, snapshot, unique_slug
+from vigil.partners import demo as partners_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_reports")]
 
@@ -553,7 +554,9 @@ def test_demo_loads_seed_000_once() -> None:
     assert "(unchanged)" in next(iter(demo.load()))
     assert counts() == before
     call_command("load_demo", stdout=io.StringIO())
-    assert counts()["Organisation"] == 1
+    call_command("load_demo", stdout=io.StringIO())
+    # The seed's entry once, and the partners demo's two invented partner organisations.
+    assert counts()["Organisation"] == 1 + len(partners_demo.PARTNER_ENTRIES)
 
 
 # --- the batched import writes what one-by-one import writes ------------------------------------
