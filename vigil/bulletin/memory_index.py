@@ -194,41 +194,63 @@ class MemoryIndex:
             return []
         query = "".join(self.vocabulary.get(w, _UNSEEN) for w in words)
         size = len(words)
-        shared = np.zeros(len(self.ids), dtype=np.int32)
         selecting = [self.postings[c] for c in set(query) if c in self.postings]
-        if selecting:
-            shared += np.bincount(np.concatenate(selecting), minlength=len(self.ids)).astype(
-                np.int32
-            )
+        shared = (
+            np.bincount(np.concatenate(selecting), minlength=len(self.ids))
+            if selecting
+            else np.zeros(len(self.ids), dtype=np.int64)
+        )
         query_plain = sum(1 for w in words if not is_term(w))
         common = np.minimum(shared + np.minimum(self.plain, query_plain), self.lengths)
-        bound = 200.0 * np.minimum(common, size) / (self.lengths + size)
-        # Scores are rounded: a bound of 82.6 ties an 83 and must be scored.
-        open_ = np.flatnonzero(bound >= threshold - 0.5)
+        np.minimum(common, size, out=common)
+        bound = common * 200.0 / (self.lengths + size)
         excluded = np.asarray(sorted(set(exclude)), dtype=np.int64)
-        if len(excluded):
-            open_ = open_[~np.isin(self.ids[open_], excluded)]
-        if not len(open_):
-            return []
-        order = open_[np.lexsort((self.ids[open_], -bound[open_]))]
         found: list[Scored] = []
         floor = float(threshold)
-        for begin in range(0, len(order), CHUNK):
-            chunk = order[begin : begin + CHUNK]
+        # The sentences with the highest bounds first (a partial sort of the whole memory);
+        # their scores usually leave few others able to compete.
+        first = np.argpartition(-bound, min(CHUNK, len(bound)) - 1)[:CHUNK]
+        first = first[bound[first] >= floor - 0.5]
+        floor = self._score(query, first, bound, excluded, found, limit, floor)
+        # Scores are rounded: a bound of 82.6 ties an 83 and must be scored.
+        still = bound >= floor - 0.5
+        still[first] = False
+        rest = np.flatnonzero(still)
+        rest = rest[np.lexsort((self.ids[rest], -bound[rest]))]
+        for begin in range(0, len(rest), CHUNK):
+            chunk = rest[begin : begin + CHUNK]
             if bound[chunk[0]] < floor - 0.5:
                 break
-            scores = process.cdist(
-                [query], [self.texts[i] for i in chunk.tolist()], scorer=Indel.normalized_similarity
-            )[0]
-            for position, value in zip(chunk.tolist(), scores.tolist(), strict=True):
-                rounded = round(100 * value)
-                if rounded >= floor:
-                    found.append(Scored(int(self.ids[position]), rounded))
-            found.sort(key=lambda s: (-s.score, s.entry_id))
-            del found[limit:]
-            if len(found) == limit:
-                floor = max(floor, found[-1].score)
+            floor = self._score(query, chunk, bound, excluded, found, limit, floor)
         return found
+
+    def _score(
+        self,
+        query: str,
+        chunk: np.ndarray,
+        bound: np.ndarray,
+        excluded: np.ndarray,
+        found: list[Scored],
+        limit: int,
+        floor: float,
+    ) -> float:
+        """Score ``chunk`` into ``found`` (kept best first, ``limit`` long); the new floor."""
+        if len(excluded):
+            chunk = chunk[~np.isin(self.ids[chunk], excluded)]
+        if not len(chunk):
+            return floor
+        scores = process.cdist(
+            [query], [self.texts[i] for i in chunk.tolist()], scorer=Indel.normalized_similarity
+        )[0]
+        # Half to even, as Python's round(): the same score whichever way it is computed.
+        rounded = np.rint(scores * 100)
+        keep = np.flatnonzero(rounded >= floor)
+        if len(keep) > limit:
+            keep = keep[np.lexsort((self.ids[chunk[keep]], -rounded[keep]))[:limit]]
+        found.extend(Scored(int(self.ids[chunk[k]]), int(rounded[k])) for k in keep.tolist())
+        found.sort(key=lambda s: (-s.score, s.entry_id))
+        del found[limit:]
+        return max(floor, found[-1].score) if len(found) == limit else floor
 
     def holds(self, entry_id: int, source: str) -> bool:
         """Whether this process knows ``entry_id`` with this text (ids are reused when a
