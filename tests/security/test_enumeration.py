@@ -167,7 +167,6 @@ def kazan_group(db: Any, make_user: Callable[..., User]) -> Group:
     return group
 
 
-@pytest.mark.xfail(strict=True, reason="join still tells who is in the network")
 def test_joining_a_group_answers_the_same_for_every_address(kazan_group: Group) -> None:
     region = Region.objects.get(slug="kazan")
 
