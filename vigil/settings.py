@@ -241,6 +241,14 @@ AXES_RESET_ON_SUCCESS = True
 # A pause is as long as it says: trying again during it does not start it over.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_IPWARE_PROXY_COUNT = env_int("VIGIL_PROXY_COUNT", default=0)
+# Nothing personal in the sign-in records (accounts/signin_records.py): the network as a keyed
+# hash, no browser, no log of successful sign-ins, log lines that name nobody.
+AXES_HANDLER = "vigil.accounts.signin_records.PrivateDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "vigil.accounts.signin_records.network_key"
+AXES_CLIENT_STR_CALLABLE = "vigil.accounts.signin_records.client_str"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address"]
 
 SESSION_COOKIE_AGE = env_int("VIGIL_SESSION_HOURS", default=12) * 3600
 SESSION_COOKIE_HTTPONLY = True

@@ -8,6 +8,7 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -17,6 +18,7 @@ from vigil.audit.services import record
 
 from .models import RoleAssignment, User
 from .roles import SCOPED_ROLES, Role
+from .signin_records import erase_for
 
 
 @transaction.atomic
@@ -116,8 +118,11 @@ def erase_account(user: User, *, by: User | None = None, request: Any = None) ->
     The row stays, because the audit log and past records (meetings logged, answers given)
     point at it; what made it a person is gone.  The address becomes a unique placeholder,
     so the mailbox can open a new account later and the blind index stays unique.  Apps'
-    own data goes first (``core.personal_data.erase`` runs this last).
+    own data goes first (``core.personal_data.erase`` runs this last).  Sign-in records and
+    open sessions keyed to the person go too.
     """
+    erase_for(user.email)
+    end_sessions_of(user)
     user.name = ""
     user.email = f"erased-{user.pk}-{secrets.token_hex(8)}@erased.invalid"
     user.is_active = False
@@ -139,6 +144,19 @@ def erase_account(user: User, *, by: User | None = None, request: Any = None) ->
         roles=revoked,
     )
     return user
+
+
+def end_sessions_of(user: User) -> int:
+    """Delete the stored sessions signed in as ``user`` (sessions are keyed by the user's id)."""
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
 
 
 def pass_second_factor(
