@@ -356,8 +356,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"database_outage": {"()": "vigil.core.log_filters.DatabaseOutage"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "database_outage": {"()": "vigil.core.log_filters.DatabaseOutage"},
+        "secret_tokens": {"()": "vigil.core.log_filters.SecretTokens"},
+    },
+    # Every handler carries ``secret_tokens``: the links mailed to people never reach a log.
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_choice("VIGIL_LOG_LEVEL", LOG_LEVELS, "INFO")},
     "loggers": {
         # Axes logs the username it was given; keep that at WARNING so addresses stay out of logs.
