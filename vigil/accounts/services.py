@@ -11,12 +11,11 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil.audit.models import Action
 from vigil.audit.services import record
 
-from .models import RoleAssignment, User
+from .models import RoleAssignment, SealedTOTPDevice, User
 from .roles import SCOPED_ROLES, Role
 from .signin_records import erase_for
 
@@ -132,7 +131,7 @@ def erase_account(user: User, *, by: User | None = None, request: Any = None) ->
     roles = RoleAssignment.objects.filter(user=user)
     revoked = sorted(set(roles.values_list("role", flat=True)))
     roles.delete()
-    TOTPDevice.objects.filter(user=user).delete()
+    SealedTOTPDevice.objects.filter(user=user).delete()
     user.__dict__.pop("_role_cache", None)
     record(
         actor=by or user,
@@ -160,7 +159,7 @@ def end_sessions_of(user: User) -> int:
 
 
 def pass_second_factor(
-    request: Any, device: TOTPDevice, token: str, *, enrolling: bool
+    request: Any, device: SealedTOTPDevice, token: str, *, enrolling: bool
 ) -> str | None:
     """Check a code; on success mark the session verified and audit it.  Returns the error."""
     allowed, _detail = device.verify_is_allowed()
@@ -184,26 +183,30 @@ def end_sign_in_pause(request: Any, user: User) -> None:
     reset(username=axes_username(request, {"username": user.email}))
 
 
-def pending_totp_device(user: User) -> TOTPDevice:
+def pending_totp_device(user: User) -> SealedTOTPDevice:
     """The unconfirmed authenticator a user is enrolling; one at a time, made on first need."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    device = SealedTOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     return device
 
 
-def confirm_totp_device(device: TOTPDevice, token: str) -> bool:
+def confirm_totp_device(device: SealedTOTPDevice, token: str) -> bool:
     """Confirm enrolment when the first code matches; older confirmed devices are replaced."""
     if not device.verify_token(token.strip().replace(" ", "")):
         return False
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+        SealedTOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(
+            pk=device.pk
+        ).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     return True
 
 
-def enrol_totp_with_key(user: User, key_hex: str) -> TOTPDevice:
+def enrol_totp_with_key(user: User, key_hex: str) -> SealedTOTPDevice:
     """Demo data and tests: a confirmed authenticator with a known secret."""
-    TOTPDevice.objects.filter(user=user).delete()
-    return TOTPDevice.objects.create(user=user, name="authenticator", key=key_hex, confirmed=True)
+    SealedTOTPDevice.objects.filter(user=user).delete()
+    return SealedTOTPDevice.objects.create(
+        user=user, name="authenticator", key=key_hex, confirmed=True
+    )
