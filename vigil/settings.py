@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Only for its static files: the API docs page loads Swagger UI from Vigil, not a CDN.
+    "ninja",
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "vigil.core",
