@@ -29,6 +29,7 @@ from vigil.core.env import (
     env_choice,
     env_int,
     env_list,
+    keep_files_private,
     load_development_secrets,
     require,
 )
@@ -40,6 +41,11 @@ if VIGIL_ENV not in {"development", "production"}:
 PRODUCTION = VIGIL_ENV == "production"
 
 DATA_DIR = Path(os.environ.get("VIGIL_DATA_DIR", BASE_DIR / "var")).resolve()
+# Files 0600, folders 0700, for everything this process creates (start-up refuses, in
+# production, a data folder others can read: vigil/startup.py).
+keep_files_private()
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- secrets -------------------------------------------------------------------------------
 if PRODUCTION:
