@@ -2,7 +2,8 @@
 
 The one visibility rule lives in :meth:`DocumentQuerySet.public`: every public surface (pages,
 feeds, sitemap, API, search, mail) asks it with the moment of the request, so an embargoed
-document becomes visible at its moment without anything being switched on.
+document becomes visible at its moment without anything being switched on, and a document
+waiting for review (``needs_review``) stays with the staff until they publish it.
 """
 
 from __future__ import annotations
@@ -35,11 +36,14 @@ class DocumentQuerySet(models.QuerySet["Document"]):
         """What anyone may see at ``now``: public classification, embargo passed, and for a
         translation the same of its original (a translation never runs ahead of it)."""
         now = now or timezone.now()
-        own = Q(classification=Document.Classification.PUBLIC) & (
-            Q(embargo_at__isnull=True) | Q(embargo_at__lte=now)
+        own = (
+            Q(classification=Document.Classification.PUBLIC)
+            & Q(needs_review=False)
+            & (Q(embargo_at__isnull=True) | Q(embargo_at__lte=now))
         )
         original = Q(original__isnull=True) | (
             Q(original__classification=Document.Classification.PUBLIC)
+            & Q(original__needs_review=False)
             & (Q(original__embargo_at__isnull=True) | Q(original__embargo_at__lte=now))
         )
         return self.filter(own & original)
@@ -77,11 +81,17 @@ class Document(models.Model):
         _("index number"),
         max_length=20,
         validators=[validate_index_number],
-        help_text=_("As printed, for example “EUR 46/039/2003”."),
+        help_text=_("For example “EUR 46/039/2003”."),
     )
-    #: Derived from the index number on save, for the library's filters.
+    #: The index as the source printed it ("EUR 46/34/99"); the library finds either form.
+    index_as_printed = models.CharField(_("index number as printed"), max_length=40, blank=True)
+    #: Derived from the index number on save, for the library's filters ("" when unknown).
     index_prefix = models.CharField(
-        _("region or subject"), max_length=3, choices=[(p, p) for p in PREFIXES], editable=False
+        _("region or subject"),
+        max_length=3,
+        choices=[(p, p) for p in PREFIXES],
+        blank=True,
+        editable=False,
     )
     index_year = models.PositiveSmallIntegerField(_("index year"), editable=False)
     slug = models.SlugField(_("address name"), max_length=20, editable=False)
@@ -106,6 +116,8 @@ class Document(models.Model):
         _("type"), max_length=20, choices=Type.choices, default=Type.NEWS_RELEASE
     )
     issuer = models.CharField(_("issued by"), max_length=200, blank=True)
+    #: Banner lines of the header ("PRESS RELEASE", "Public Statement"), one per line.
+    banner = models.TextField(_("banner lines"), blank=True)
     distribution = models.CharField(_("distribution"), max_length=100, blank=True)
     news_service_number = models.CharField(_("news service number"), max_length=20, blank=True)
     date = models.DateField(_("date"), null=True, blank=True)
@@ -127,6 +139,10 @@ class Document(models.Model):
     unparsed_notes = models.JSONField(_("unparsed lines"), default=list, blank=True)
     original_text = models.TextField(_("original text"), blank=True)
     source_name = models.CharField(_("source file"), max_length=255, blank=True)
+    #: Set by the importer when it was unsure; only staff see the document until cleared.
+    needs_review = models.BooleanField(_("waiting for review"), default=False, db_index=True)
+    #: Codes of ``importer.REVIEW_REASONS``.
+    review_reasons = models.JSONField(_("reasons for review"), default=list, blank=True)
     #: Set by the publishing task once the "now public" side effects are done.
     announced_at = models.DateTimeField(_("announced"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
@@ -169,6 +185,12 @@ class Document(models.Model):
         if self.embargo_at is None:
             return None
         return self.embargo_at.astimezone(zone_or_utc(self.embargo_zone))
+
+    @property
+    def review_reason_texts(self) -> list[str]:
+        from .importer import REVIEW_REASONS
+
+        return [str(REVIEW_REASONS.get(code, code)) for code in self.review_reasons]
 
 
 def zone_or_utc(name: str) -> datetime.tzinfo:
