@@ -3,11 +3,11 @@
 Files may be text, HTML or PDF, alone, in folders or in zips (see
 :mod:`vigil.publications.sources`); the staff's import page calls the same service
 (:mod:`vigil.publications.imports`).  Per file it reports the encoding, the document (index
-number, language, title), whether it was created, updated or left unchanged, whether it waits for review and why (with the field-level
-diff in a dry run or on update) and every line kept unparsed, with its number; then the
-summary: published, to review, unchanged, errors.  A file that cannot be read or whose header
-is malformed is reported with its name and line; the other files still import, and the exit
-code is 1 when any file failed.
+number, language, title), whether it was created, updated or left unchanged, whether it
+waits for review and why (with the field-level diff in a dry run or on update) and every
+line kept unparsed, with its number; then the summary: published, to review, unchanged,
+errors.  A file that cannot be read or whose header is malformed is reported with its name
+and line; the other files still import, and the exit code is 1 when any file failed.
 """
 
 from __future__ import annotations
