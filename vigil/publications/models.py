@@ -227,3 +227,65 @@ class Attachment(models.Model):
             "publications:attachment",
             args=[self.document.slug, self.document.language, self.pk],
         )
+
+
+class ImportJob(models.Model):
+    """Files staff uploaded on the import page, imported by the task worker.
+
+    The uploads wait in the private data folder (``upload_dir``) until the worker has read
+    them; the counts and the report lines are the service's summary, written as it goes so the
+    page can show progress."""
+
+    class Kind(models.TextChoices):
+        DOCUMENTS = "documents", _("Documents (press releases, reports)")
+        DIRECTORY = "directory", _("Directory (handbook pages)")
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting for the worker")
+        RUNNING = "running", _("Importing")
+        DONE = "done", _("Finished")
+        FAILED = "failed", _("Failed")
+
+    kind = models.CharField(_("what to import"), max_length=20, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
+    file_names = models.JSONField(_("files"), default=list)
+    upload_dir = models.CharField(max_length=500, editable=False)
+    total = models.PositiveIntegerField(_("files to read"), default=0)
+    done = models.PositiveIntegerField(_("files read"), default=0)
+    published = models.PositiveIntegerField(_("published"), default=0)
+    to_review = models.PositiveIntegerField(_("to review"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    errors = models.PositiveIntegerField(_("errors"), default=0)
+    #: ``[{"name": ..., "outcome": ..., "message": ...}, ...]``, one per file (or entry group).
+    report = models.JSONField(_("report"), default=list, blank=True)
+    failure = models.TextField(_("failure"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("publications:import_job", args=[self.pk])
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in {self.Status.DONE, self.Status.FAILED}
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.done / self.total)) if self.total else 0
