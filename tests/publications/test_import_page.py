@@ -51,7 +51,9 @@ def test_staff_upload_releases_and_review_the_unsure_one(
         ),
         upload("junk.bin", b"\x00\x01\x02"),
     ]
-    response = signed_in_staff.post("/en/documents/imports/", {"kind": "documents", "files": files})
+    response = signed_in_staff.post(
+        "/en/documents/imports/", {"kind": "documents", "uploads": files}
+    )
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert job.status == "queued" and job.created_by == staff and job.total == 4
@@ -105,7 +107,7 @@ def test_the_directory_import_runs_through_its_adapter(
 ) -> None:
     seed = (SEEDS / "000_1dc073592e07a6d7.txt").read_bytes()
     response = signed_in_staff.post(
-        "/en/documents/imports/", {"kind": "directory", "files": [upload("ai.txt", seed)]}
+        "/en/documents/imports/", {"kind": "directory", "uploads": [upload("ai.txt", seed)]}
     )
     assert response.status_code == 302
     run_tasks()

@@ -139,14 +139,14 @@ class ImportForm(forms.Form):
         initial=ImportJob.Kind.DOCUMENTS,
         widget=forms.RadioSelect,
     )
-    files = MultipleFileField(
+    uploads = MultipleFileField(
         label=_("Files"),
         help_text=_("Text, HTML or PDF files, or a zip of them."),
         error_messages={"required": _("Choose at least one file to import.")},
     )
 
-    def clean_files(self) -> list[Any]:
-        files: list[Any] = self.cleaned_data["files"]
+    def clean_uploads(self) -> list[Any]:
+        files: list[Any] = self.cleaned_data["uploads"]
         if sum(item.size or 0 for item in files) > MAX_UPLOAD_BYTES:
             raise forms.ValidationError(
                 _("One upload may hold at most %(size)d MB; split it into several.")

@@ -26,7 +26,7 @@ def imports(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = importjobs.create_job(
-            request.user, form.cleaned_data["kind"], form.cleaned_data["files"]
+            request.user, form.cleaned_data["kind"], form.cleaned_data["uploads"]
         )
         return redirect(job)
     return render(

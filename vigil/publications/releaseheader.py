@@ -305,8 +305,8 @@ def read_header_line(line: str, default_date: datetime.date | None = None) -> He
             return HeaderLine({"issuer": match["v"].strip()}, kind="issuer")
         return None
     if label := DATE_LABEL.match(line):
-        found = find_date(line[label.end() :])
-        if found and _FILLER.match(_mask(line[label.end() :], found[1])):
-            return HeaderLine({"date": found[0]})
+        dated = find_date(line[label.end() :])
+        if dated and _FILLER.match(_mask(line[label.end() :], dated[1])):
+            return HeaderLine({"date": dated[0]})
         return None
     return read_facts(line, default_date)
