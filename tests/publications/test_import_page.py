@@ -116,3 +116,22 @@ def test_the_directory_import_runs_through_its_adapter(
     from vigil.directory.models import Organisation
 
     assert Organisation.objects.filter(name_en__icontains="Amnesty").exists()
+
+
+@pytest.mark.django_db
+def test_the_back_office_lists_drafts_and_imports(signed_in_staff: Client) -> None:
+    from django.urls import reverse
+
+    from vigil.publications import services
+    from vigil.publications.importer import read_file
+
+    services.import_document(read_file(RELEASES / "03_index_without_prefix_date_same_line.txt"))
+    documents = reverse("admin:publications_document_changelist")
+    response = signed_in_staff.get(documents, {"needs_review__exact": "1"})
+    assert response.status_code == 200 and "21/139/1999" in response.content.decode()
+    draft = Document.objects.get()
+    response = signed_in_staff.get(reverse("admin:publications_document_change", args=[draft.pk]))
+    assert response.status_code == 200 and "21/139/99" in response.content.decode()
+    assert (
+        signed_in_staff.get(reverse("admin:publications_importjob_changelist")).status_code == 200
+    )

@@ -17,3 +17,4 @@ for model in ("document", "attachment"):
         rules.add_perm(f"publications.{action}_{model}", is_publications_staff)
 rules.add_perm("publications.import_files", is_publications_staff)
 rules.add_perm("publications.review_document", is_publications_staff)
+rules.add_perm("publications.view_importjob", is_publications_staff)
