@@ -12,6 +12,7 @@ import pytest
 
 from vigil.publications.importer import ImportError_, read_file
 
+pytestmark = pytest.mark.usefixtures("english_reports")
 RELEASES = Path(__file__).parent / "releases"
 UTC = datetime.UTC
 
@@ -87,8 +88,9 @@ CASES: dict[str, dict[str, Any]] = {
         "embargo_at": moment(1997, 12, 10, 0, 1),
         "embargo_zone": "GMT",
         "title": "Human Rights Day: defenders across the world honoured",
+        "date": datetime.date(1997, 12, 10),  # the embargo's day
         "doc_type": "news_release",
-        "review": ["no_date"],
+        "review": [],
     },
     "08_star_banners.txt": {
         "index_number": "AFR 44/021/2002",
@@ -137,8 +139,9 @@ CASES: dict[str, dict[str, Any]] = {
         "index_number": "EUR 45/014/2002",
         "embargo_at": moment(2002, 7, 4, 9, 0),
         "embargo_zone": "Europe/London",
+        "date": datetime.date(2002, 7, 4),
         "doc_type": "news_release",
-        "review": ["no_date"],
+        "review": [],
     },
     "14_embargo_no_space_gmt.txt": {
         "index_number": "EUR 46/041/2003",

@@ -25,6 +25,7 @@ writes.
 from __future__ import annotations
 
 import re
+import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -303,6 +304,11 @@ def _finish(reader: _Reader, line_count: int) -> ParsedDocument:
             fields["embargo_at"], fields["embargo_zone"] = parse_moment(pending, fields.get("date"))
         except ValueError:
             reader.review("embargo_unreadable")
+    if "date" not in fields and "embargo_at" in fields:
+        # A release printed with its embargo only is dated by it (in the announced zone).
+        fields["date"] = (
+            fields["embargo_at"].astimezone(zoneinfo.ZoneInfo(fields["embargo_zone"])).date()
+        )
     if "date" not in fields:
         reader.review("no_date")
     fields["title"] = " ".join(reader.title_lines)[:500]

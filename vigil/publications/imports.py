@@ -158,6 +158,7 @@ def import_directory(
                     path = Path(scratch) / f"{done}.txt"
                     path.write_text(item.text, encoding="utf-8")
                 counts, errors = directory_import_file(path, dry_run=dry_run)
+                errors = [error.replace(str(path), item.name) for error in errors]
                 for outcome in ("published", "to_review", "unchanged"):
                     if counts.get(outcome):
                         summary.add(
