@@ -7,6 +7,7 @@ and nothing else of what they typed is stored.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -278,8 +279,15 @@ class CaseAssignment(models.Model):
         return f"{self.case} → {self.group}"
 
 
+def month_of(moment: datetime.datetime) -> datetime.date:
+    """The UTC month a letter counts in, as its first day."""
+    return moment.astimezone(datetime.UTC).date().replace(day=1)
+
+
 class Letter(models.Model):
-    """One letter written: counted per case, group and month; its text only if the writer asked."""
+    """One letter written: counted once per writer, case, official and month (a second PDF
+    download or e-mail to the same official that month is the same letter); its text only if
+    the writer asked."""
 
     class Channel(models.TextChoices):
         POST = "post", _("printed and posted")
@@ -304,6 +312,8 @@ class Letter(models.Model):
     channel = models.CharField(_("how"), max_length=8, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
     written_at = models.DateTimeField(_("written"), default=timezone.now)
+    #: The first day of the UTC month of ``written_at``: the unit letters are counted in.
+    month = models.DateField(_("month"))
     #: Empty unless the writer chose to keep a copy (``kept`` says so without decrypting).
     text = EncryptedTextField(_("letter text"), blank=True)
     kept = models.BooleanField(_("copy kept"), default=False)
@@ -313,9 +323,19 @@ class Letter(models.Model):
         verbose_name_plural = _("letters")
         ordering = ["-written_at"]
         indexes = [models.Index(fields=["case", "written_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["writer", "case", "official", "month"], name="cases_letter_once_a_month"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} — {self.written_at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.month is None:
+            self.month = month_of(self.written_at)
+        super().save(*args, **kwargs)
 
 
 class PolicySettings(models.Model):

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
 
 from vigil.groups.models import Group
 from vigil.groups.selectors import groups_of
@@ -120,14 +121,26 @@ def letter_count(case: Case) -> int:
     return Letter.objects.filter(case=case).count()
 
 
-def letter_counts(*, case: Case | None = None) -> list[dict[str, Any]]:
-    """Letters per case, group and month (UTC month), newest month first."""
+def letter_counts(
+    *,
+    case: Case | None = None,
+    group_ids: Iterable[int] | None = None,
+    month: datetime.date | None = None,
+) -> list[dict[str, Any]]:
+    """Letters per case, group and month (UTC month), newest month first.
+
+    The one count of letters: the letters page and the coordination dashboard both read it.
+    A letter is one row per writer, case, official and month (see ``Letter``).
+    """
     letters = Letter.objects.all()
     if case is not None:
         letters = letters.filter(case=case)
+    if group_ids is not None:
+        letters = letters.filter(group_id__in=list(group_ids))
+    if month is not None:
+        letters = letters.filter(month=month.replace(day=1))
     rows = (
-        letters.annotate(month=TruncMonth("written_at"))
-        .values(
+        letters.values(
             "month",
             "case_id",
             "case__slug",
