@@ -197,6 +197,10 @@ class Official(models.Model):
     postal_address = models.TextField(_("postal address"), max_length=1000)
     email = models.EmailField(_("e-mail address"), blank=True)
     salutation = models.CharField(_("salutation"), max_length=200)
+    salutation_en = models.CharField(
+        _("salutation in English"), max_length=200, blank=True,
+        help_text=_("For letters written in English, for example “Dear Prosecutor General”."),
+    )  # fmt: skip
     languages = models.CharField(
         _("languages they read"), max_length=100, default="en",
         help_text=_("Language codes separated by commas, for example “ru,en”."),
@@ -210,6 +214,12 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.title}"
+
+    def salutation_in(self, language: str) -> str:
+        """The salutation a letter in ``language`` opens with."""
+        if language == "en" and self.salutation_en:
+            return self.salutation_en
+        return self.salutation
 
     @property
     def language_codes(self) -> list[str]:

@@ -82,7 +82,8 @@ def _check_draft(case: Case, draft: Draft) -> None:
 
 
 def _full_text(draft: Draft) -> str:
-    return f"{draft.official.salutation}\n\n{draft.body.strip()}\n\n{draft.signature.strip()}"
+    salutation = draft.official.salutation_in(draft.language)
+    return f"{salutation}\n\n{draft.body.strip()}\n\n{draft.signature.strip()}"
 
 
 def _record(user: Any, case: Case, draft: Draft, channel: str) -> Letter:
@@ -148,7 +149,7 @@ def print_letter(
             for part in (official.name, official.title, official.postal_address.strip())
             if part
         ),
-        salutation=official.salutation,
+        salutation=official.salutation_in(draft.language),
         body=draft.body.strip(),
         signature=draft.signature.strip(),
         sender_address=draft.sender_address.strip(),
