@@ -112,6 +112,10 @@ def actions_for(user: Any) -> list[ActionItem]:
     return sorted(items, key=lambda item: (not item.decision.allowed, not item.assigned))
 
 
+def in_a_group(user: Any) -> bool:
+    return bool(groups_of(user).exists())
+
+
 def kept_letters_of(user: Any) -> QuerySet[Letter]:
     """The writer's own letters whose text they chose to keep."""
     return Letter.objects.filter(writer=user, kept=True).select_related("case", "official")

@@ -100,8 +100,11 @@ def unassign(request: HttpRequest, slug: str, pk: int, obj: Case) -> HttpRespons
     return redirect(obj.get_absolute_url())
 
 
-def _not_offered(request: HttpRequest, case: Case, reason: str) -> HttpResponse:
-    return render(request, "cases/not_offered.html", {"case": case, "reason": reason}, status=403)
+def _not_offered(
+    request: HttpRequest, case: Case, reason: str, *, needs_country: bool = False
+) -> HttpResponse:
+    context = {"case": case, "reason": reason, "needs_country": needs_country}
+    return render(request, "cases/not_offered.html", context, status=403)
 
 
 def _model_letter_changed_language(request: HttpRequest, case: Case) -> bool:
@@ -146,13 +149,14 @@ def write(request: HttpRequest, slug: str, obj: Case) -> HttpResponse:
     case = obj
     decision = may_act(request.user, case)
     if not decision.allowed:
-        return _not_offered(request, case, decision.reason)
+        return _not_offered(request, case, decision.reason, needs_country=decision.needs_country)
     wanted = request.POST.get("language") or request.GET.get("lang") or get_language() or "ru"
     switched = False
     if request.method == "POST" and _model_letter_changed_language(request, case):
+        official_id = request.POST.get("official", "")
         kept = {
-            "official": case.officials.filter(pk=request.POST.get("official") or None).first()
-            if (request.POST.get("official") or "").isdigit()
+            "official": case.officials.filter(pk=int(official_id)).first()
+            if official_id.isdigit()
             else None,
             "signature": request.POST.get("signature", ""),
             "sender_address": request.POST.get("sender_address", ""),
@@ -223,6 +227,8 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "offered": [item for item in items if item.decision.allowed],
             "not_offered": [item for item in items if not item.decision.allowed],
             "kept": selectors.kept_letters_of(request.user),
+            "needs_country": any(item.decision.needs_country for item in items),
+            "in_group": selectors.in_a_group(request.user),
         },
     )
 
