@@ -116,6 +116,23 @@ class Case(models.Model):
     def country_name(self) -> str:
         return country_name(self.country)
 
+    @property
+    def latest_result(self) -> Outcome | None:
+        """The last outcome when it is a result (a release, an acquittal...), else None."""
+        outcomes = list(self.outcomes.all())
+        latest = max(outcomes, key=lambda o: (o.happened_on, o.pk or 0), default=None)
+        return latest if latest is not None and latest.is_result else None
+
+    @property
+    def status_text(self) -> str:
+        """The status as pages show it: an open case whose person was released (or acquitted,
+        or whose charges were dropped) does not ask for action; the words name the event, not
+        the person, so they fit everyone."""
+        result = self.latest_result if self.status == self.Status.OPEN else None
+        if result is not None:
+            return str(_("result achieved: %(outcome)s") % {"outcome": result.get_kind_display()})
+        return str(self.get_status_display())
+
 
 class Outcome(models.Model):
     """One dated event in the case's history."""

@@ -34,17 +34,22 @@ def published_cases(
     if status:
         cases = cases.filter(status=status)
     return cases.prefetch_related(
+        "outcomes",
         Prefetch(
             "outcomes",
             queryset=Outcome.objects.filter(kind__in=Outcome.RESULTS),
             to_attr="results",
-        )
+        ),
     )
 
 
 def published_countries() -> list[str]:
+    # order_by(): the model's ordering would otherwise join the DISTINCT and repeat countries.
     return sorted(
-        Case.objects.filter(is_published=True).values_list("country", flat=True).distinct()
+        Case.objects.filter(is_published=True)
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
     )
 
 
