@@ -160,3 +160,14 @@ def test_staff_can_undo_an_opt_out_in_the_back_office(
         f"/en/back-office/distribution/optout/{opt_out.pk}/delete/", {"post": "yes"}
     )
     assert response.status_code == 302 and not OptOut.objects.exists()
+
+
+def test_no_print_pack_when_every_group_gets_it_by_email(
+    signed_in_staff: Client, issue: Any, make_group: Any
+) -> None:
+    make_group("g1@example.org")
+    services.plan(issue)
+    page = signed_in_staff.get(f"/en/distribution/{issue.pk}/").content.decode()
+    assert "print-pack" not in page and "Print pack" not in page
+    response = signed_in_staff.get(f"/en/distribution/{issue.pk}/print-pack.pdf")
+    assert response.status_code == 404
