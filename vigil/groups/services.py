@@ -322,8 +322,23 @@ def apply_to_join(
         raise ValidationError(
             {"email": _("An application from this address is already waiting for an answer.")}
         ) from None
+    _acknowledge(application)
     _notify_deciders(application, base_url)
     return ApplicationResult(application=application, has_group=group is not None)
+
+
+def _acknowledge(application: Application) -> None:
+    """Tell the applicant, in their mailbox only, that the application arrived and who answers.
+
+    Whoever typed the address learns nothing from the page that they could not learn anyway:
+    what the mail says goes to the address's owner.
+    """
+    _send(
+        None,
+        "application_received",
+        {"application": application, "group": application.group, "language": application.language},
+        to=application.email,
+    )
 
 
 def deciders(application: Application) -> list[User]:
