@@ -224,15 +224,11 @@ def test_the_applicant_gets_an_acknowledgement_in_their_mailbox(
 ) -> None:
     client.post("/groups/join/", form())
     run_tasks()
-    to_applicant = [
-        message for message, (_sender, rcpt) in zip(
-            smtp_server.messages, smtp_server.envelopes, strict=True
-        ) if rcpt == ["dina@example.org"]
-    ]  # fmt: skip
+    sent = list(zip(smtp_server.messages, smtp_server.envelopes, strict=True))
+    to_applicant = [message for message, (_s, rcpt) in sent if rcpt == ["dina@example.org"]]
     assert len(to_applicant) == 1
     body = to_applicant[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert "Дина Гарипова" in body and "Казань-1" in body and "ответит" in body
     # The coordinator's notice still names nobody.
-    [notice] = [m for m, (_s, r) in zip(smtp_server.messages, smtp_server.envelopes,
-                                         strict=True) if r == [kazan_coordinator.email]]  # fmt: skip
+    [notice] = [message for message, (_s, rcpt) in sent if rcpt == [kazan_coordinator.email]]
     assert "Дина" not in notice.get_payload(decode=True).decode()  # type: ignore[union-attr]
