@@ -43,6 +43,7 @@ def detail(request: HttpRequest, issue: int, obj: Issue) -> HttpResponse:
             deliveries=selectors.deliveries(distribution, status),
             has_work=selectors.has_work(distribution),
             print_copies=selectors.print_labels(distribution).count(),
+            dormant_ids=selectors.dormant_group_ids(distribution),
             sending=bool(distribution.sender),
         )
     return render(request, "distribution/detail.html", context)
