@@ -5,8 +5,8 @@ Dormant groups get it too: the bulletin is one of the things that may bring them
 The outbox protocol (one sender per distribution, held by a lease on the ``Distribution`` row):
 
 1. ``plan`` writes one ``Delivery`` per group (closed ones aside) in one transaction, each
-   with its own Message-ID: ``planned`` for groups with an e-mail address, ``print`` for those without,
-   ``unsubscribed`` for those that opted out.
+   with its own Message-ID: ``planned`` for groups with an e-mail address, ``print`` for
+   those without, ``unsubscribed`` for those that opted out.
 2. ``send`` walks the ``planned`` rows in batches.  One commit claims a batch as ``sending``
    (up to ``BATCH`` rows), their messages go over one SMTP connection, and one commit records
    each as ``sent`` (or refused).  A row is therefore ``sending`` from before its SMTP DATA
