@@ -11,8 +11,17 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 
 from vigil.groups.models import Group
 from vigil.groups.selectors import groups_of
+from vigil.publications import selectors as publications_selectors
 
-from .models import AppealTemplate, Case, CaseAssignment, Letter, Official, Outcome
+from .models import (
+    AppealTemplate,
+    Case,
+    CaseAssignment,
+    CaseDocument,
+    Letter,
+    Official,
+    Outcome,
+)
 from .policy import Decision, may_act
 
 
@@ -72,6 +81,21 @@ def template_for(case: Case, language: str) -> AppealTemplate | None:
         if code in templates:
             return templates[code]
     return next(iter(templates.values()), None)
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    document: CaseDocument
+    #: The library's page of the document when it is there and published, else "".
+    url: str
+
+
+def documents_of(case: Case) -> list[DocumentLink]:
+    """The case's documents, each linked to the library when the library publishes it
+    (the publications app's embargo rule decides, not this one)."""
+    documents = list(case.documents.all())
+    urls = publications_selectors.library_urls(d.index_number for d in documents)
+    return [DocumentLink(d, urls.get(d.index_number, "")) for d in documents]
 
 
 def officials_of(case: Case) -> QuerySet[Official]:

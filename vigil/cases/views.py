@@ -64,6 +64,7 @@ def _detail(
             "assign_form": assign_form,
             "assignments": selectors.assignments_of(case) if groups else [],
             "letters": selectors.letter_count(case),
+            "documents": selectors.documents_of(case),
         },
         status=status,
     )
