@@ -7,7 +7,7 @@ import vigil.core.fields
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0002_language_help_text"),
+        ("accounts", "0003_seal_totp_device_keys"),
     ]
 
     operations = [
