@@ -114,6 +114,7 @@ INSTALLED_APPS = [
     "vigil.events",
     "vigil.coordination",
     "vigil.cases",
+    "vigil.supporters",
     "vigil.petitions",
     "vigil.publications",
     "vigil.bulletin",
