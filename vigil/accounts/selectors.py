@@ -2,9 +2,11 @@ from __future__ import annotations
 
 import base64
 
+from django.db.models import QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from .models import User
+from .roles import Role
 
 
 def confirmed_totp_device(user: User) -> TOTPDevice | None:
@@ -25,3 +27,15 @@ def roles_of(user: User) -> list[dict[str, object]]:
         }
         for a in user.role_assignments.select_related("scope_type").order_by("role")
     ]
+
+
+def people() -> QuerySet[User]:
+    """The network's members and supporters with an active account (the API's people): an
+    erased account is inactive and holds no roles."""
+    return (
+        User.objects.filter(
+            is_active=True, role_assignments__role__in=[Role.MEMBER, Role.SUPPORTER]
+        )
+        .distinct()
+        .prefetch_related("role_assignments")
+    )
