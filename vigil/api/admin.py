@@ -51,6 +51,14 @@ class IssueTokenForm(forms.ModelForm):
         return data
 
 
+class ShownTokenForm(forms.ModelForm):
+    """An issued token: nothing to edit."""
+
+    class Meta:
+        model = ApiToken
+        fields: list[str] = []
+
+
 @admin.action(description=_("Revoke the selected tokens"), permissions=["change"])
 def revoke(modeladmin: Any, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
     chosen = [t for t in queryset if can(request.user, "api.change_apitoken", t)]
@@ -94,6 +102,13 @@ class ApiTokenAdmin(admin.ModelAdmin):
     def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return self.readonly_fields if obj is not None else ["name", "scopes", "expires_at",
                                                               "per_minute"]  # fmt: skip
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        if obj is not None:
+            kwargs["form"] = ShownTokenForm
+        return super().get_form(request, obj, change, **kwargs)
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return can(request.user, "api.change_apitoken", obj)

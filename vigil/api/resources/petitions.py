@@ -108,7 +108,7 @@ def signature_out(signature: Signature) -> dict[str, Any]:
             country=signature.country,
             phone=signature.phone,
             language=signature.language,
-        ),  # fmt: skip
+        ),
         "confirmed": signature.confirmed_at is not None,
         "consent_version": signature.consent.version if signature.consent_id else None,
         "flagged": signature.flagged,
