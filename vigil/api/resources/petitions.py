@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, Query, Router, Schema, Status
 
 from vigil.audit.services import _client_ip
 from vigil.core.permissions import ensure
@@ -152,7 +152,7 @@ def list_signatures(request: HttpRequest, slug: str, query: Query[PageQuery]) ->
 
 
 @router.post("/{slug}/signatures", auth=ACTIONS_WRITE, response={202: osdi.Accepted})
-def create_signature(request: HttpRequest, slug: str, body: SignatureIn) -> tuple[int, Any]:
+def create_signature(request: HttpRequest, slug: str, body: SignatureIn) -> Status[dict[str, Any]]:
     """Sign on someone's behalf, with their consent: they get the confirmation mail and the
     signature counts once they follow its link.  The answer is the same for a new signer and
     for one who had signed before."""
@@ -196,10 +196,13 @@ def create_signature(request: HttpRequest, slug: str, body: SignatureIn) -> tupl
             else 422
         )
         raise Problem(status, " ".join(error.messages)) from None
-    return 202, {
-        "status": "received",
-        "detail": _("The person has been sent a link to confirm their signature."),
-    }
+    return Status(
+        202,
+        {
+            "status": "received",
+            "detail": _("The person has been sent a link to confirm their signature."),
+        },
+    )
 
 
 consent_router = Router(tags=["petitions"])
