@@ -290,9 +290,10 @@ def rsvp_visitor(
 
 
 def _mail_kind(rsvp: Rsvp) -> str:
-    return {Rsvp.Status.PENDING: "confirm", Rsvp.Status.WAITING: "waiting"}.get(
-        rsvp.status, "confirmed"
-    )
+    """The mail that tells a visitor where their reply stands."""
+    if rsvp.status == Rsvp.Status.PENDING:
+        return "confirm"
+    return "waiting" if rsvp.status == Rsvp.Status.WAITING else "confirmed"
 
 
 def forget_lapsed_replies(now: datetime.datetime | None = None) -> int:
