@@ -21,7 +21,8 @@ from vigil.groups.models import Group, Membership
 
 from .conftest import BASE_URL, join, make_event
 
-pytestmark = pytest.mark.django_db
+# Messages are matched in English; Russian is the default language.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def body(message: Any) -> str:

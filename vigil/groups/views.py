@@ -16,6 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from vigil.audit.models import Action
+from vigil.audit.services import record
 from vigil.core import personal_data
 from vigil.core.permissions import can, public, require
 
@@ -249,17 +251,17 @@ def write(request: HttpRequest, slug: str, obj: Group) -> HttpResponse:
 @require("groups.view_applications")
 @require_safe
 def applications(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "groups/applications.html",
-        {"applications": selectors.applications_for(request.user)},
-    )
+    rows = list(selectors.applications_for(request.user))
+    record(actor=request.user, action=Action.LIST, target=Application, request=request)
+    return render(request, "groups/applications.html", {"applications": rows})
 
 
 @require("groups.decide_application", get_object=_application)
 @require_http_methods(["GET", "HEAD", "POST"])
 def application(request: HttpRequest, pk: int, obj: Application) -> HttpResponse:
     pending = obj.status == Application.Status.PENDING
+    if request.method != "POST":
+        record(actor=request.user, action=Action.VIEW, target=obj, request=request)
     form = DecisionForm(_posted(request), group_choice=obj.group is None)
     if request.method == "POST" and pending and form.is_valid():
         accept = request.POST.get("decision") == "accept"

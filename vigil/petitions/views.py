@@ -172,12 +172,25 @@ _LINK_PROBLEMS = {
     ),
     "invalid": gettext_lazy("This link is not valid. Please copy the whole link from the e-mail."),
 }
+_DATA_LINK_PROBLEMS = {
+    "expired": gettext_lazy(
+        "This link has expired: links to your data work for 7 days. Ask for a new link below."
+    ),
+    "invalid": gettext_lazy(
+        "This link is not valid. Please copy the whole link from the e-mail, or ask for a new "
+        "link below."
+    ),
+}
 
 
-def _link_problem(request: HttpRequest, code: str) -> HttpResponse:
-    return render(
-        request, "petitions/link_problem.html", {"problem": str(_LINK_PROBLEMS[code])}, status=400
-    )
+def _link_problem(request: HttpRequest, code: str, *, data_link: bool = False) -> HttpResponse:
+    """A link that cannot be used.  An expired "my data" link offers the form for a new one
+    (signing again would not help: the person has already signed)."""
+    context: dict[str, Any] = {"problem": str(_LINK_PROBLEMS[code])}
+    if data_link:
+        context["problem"] = str(_DATA_LINK_PROBLEMS[code])
+        context["form"] = MyDataForm()
+    return render(request, "petitions/link_problem.html", context, status=400)
 
 
 @public
@@ -240,7 +253,7 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
     try:
         index = services.index_for_data_token(token)
     except services.LinkError as error:
-        return _link_problem(request, error.code)
+        return _link_problem(request, error.code, data_link=True)
     if request.method == "POST":
         erased = services.erase_my_data(index)
         if erased:
