@@ -89,7 +89,7 @@ def page(
     found = found[: query.per_page]
     links: dict[str, Any] = {"self": {"href": request.get_full_path()}}
     if more:
-        params = {k: v for k, v in request.GET.items() if k != "cursor"}
+        params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "cursor"}
         params["cursor"] = encode_cursor(int(found[-1].pk))
         links["next"] = {"href": f"{request.path}?{urlencode(params)}"}
     return {
