@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import datetime
 import os
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import schemathesis
+from django.core import signals
 from django.core.cache import cache
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
@@ -91,9 +94,17 @@ def _seed() -> dict[str | None, dict[str, str]]:
 
 
 @pytest.fixture
-def seeded(db: Any) -> dict[str | None, dict[str, str]]:
+def seeded(db: Any) -> Iterator[dict[str | None, dict[str, str]]]:
+    """The seed; and the WSGI handler keeps the test's connection (and its transaction) open,
+    as Django's test client does."""
     cache.clear()
-    return _seed()
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield _seed()
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
 
 
 def _nothing_outside(scope: str | None, response: Any) -> None:
