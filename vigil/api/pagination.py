@@ -89,7 +89,7 @@ def page(
     found = found[: query.per_page]
     links: dict[str, Any] = {"self": {"href": request.build_absolute_uri()}}
     if more:
-        params = {k: v for k, v in request.GET.items() if k != "cursor"}
+        params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "cursor"}
         params["cursor"] = encode_cursor(int(found[-1].pk))
         links["next"] = {"href": request.build_absolute_uri(f"{request.path}?{urlencode(params)}")}
     return {

@@ -79,7 +79,6 @@ class ProblemOut(Schema):
     title: str
     status: int
     detail: str
-    instance: str
 
 
 def _title(status: int) -> str:
@@ -108,7 +107,6 @@ def problem(
             "title": _title(status),
             "status": status,
             "detail": str(detail if detail is not None else DETAILS.get(status, _title(status))),
-            "instance": request.path[:500],
             **extra,
         }
         content = json.dumps(body, ensure_ascii=False, default=str)

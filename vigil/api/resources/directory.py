@@ -99,7 +99,7 @@ def region_out(region: Region) -> dict[str, Any]:
         "slug": region.slug,
         "kind": region.kind,
         "iso_code": region.iso_code,
-        "parent": region.parent.slug if region.parent_id else None,
+        "parent": region.parent.slug if region.parent is not None else None,
     }
 
 

@@ -84,7 +84,7 @@ def event_out(request: HttpRequest, event: Event) -> dict[str, Any]:
         "location": {
             "venue": event.venue,
             "address_lines": [event.address] if event.address else [],
-            "region": event.region.name if event.region_id else "",
+            "region": event.region.name if event.region is not None else "",
         },
         "status": "cancelled" if event.is_cancelled else "confirmed",
         "visibility": "public" if event.is_public else "private",
