@@ -21,9 +21,6 @@ def hit(key: str, limit: int, *, window: int = WINDOW_SECONDS) -> tuple[bool, in
     try:
         # Counting first: after a window's first request this is one write, not two.
         count = cache.incr(name)
-    except ValueError:  # the window's first request
-        if cache.add(name, 1, timeout=window * 2):
-            count = 1
-        else:  # another worker added it meanwhile
-            count = cache.incr(name)
+    except ValueError:  # the window's first request (unless another worker just added it)
+        count = 1 if cache.add(name, 1, timeout=window * 2) else cache.incr(name)
     return count <= limit, window - now % window

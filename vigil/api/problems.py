@@ -121,7 +121,10 @@ def install(api: NinjaAPI) -> None:
     """Replace django-ninja's default error answers with problem documents."""
 
     def on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
-        return problem(request, exc.status, exc.detail, headers=exc.headers, **exc.extra)
+        headers = dict(exc.headers)
+        if exc.status == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
+        return problem(request, exc.status, exc.detail, headers=headers, **exc.extra)
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
@@ -140,7 +143,9 @@ def install(api: NinjaAPI) -> None:
     handlers: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
         Problem: on_problem,
         ValidationError: on_validation,
-        AuthenticationError: lambda request, exc: problem(request, 401),
+        AuthenticationError: lambda request, exc: problem(
+            request, 401, headers={"WWW-Authenticate": "Bearer"}
+        ),
         Http404: lambda request, exc: problem(request, 404),
         PermissionDenied: lambda request, exc: problem(request, 403),
         HttpError: on_http_error,
