@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, create_model
+from pydantic import create_model
 
 from .pagination import Links
 
@@ -111,7 +111,6 @@ def collection(name: str, item: type[Schema]) -> type[Schema]:
         __base__=Schema,
         items=(list[item], Field(..., alias=f"osdi:{name}")),  # type: ignore[valid-type]
     )
-    embedded.model_config = ConfigDict(populate_by_name=True)
     model = create_model(
         f"{title}Collection",
         __base__=Schema,
