@@ -203,6 +203,17 @@ def region_tree(request: pytest.FixtureRequest) -> None:
         ensure_region_tree(Region)
 
 
+@pytest.fixture(autouse=True)
+def _fresh_translation_memory() -> Iterator[None]:
+    """Each test reads the translation memory afresh: rolled-back tests reuse entry ids, which
+    a running site never does (see vigil/bulletin/memory_index.py)."""
+    from vigil.bulletin.memory_index import memory_index
+
+    memory_index.invalidate()
+    yield
+    memory_index.invalidate()
+
+
 @pytest.fixture
 def english() -> Iterator[None]:
     """Messages read in English: services and commands speak whatever language is active, and

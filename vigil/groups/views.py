@@ -82,14 +82,16 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(_posted(request))
-    if request.method == "POST" and form.is_valid() and form.is_spam():
-        # A robot filled in the hidden field: the same thanks a person would see, nothing kept.
-        group = selectors.nearest_group(form.cleaned_data["region"], form.cleaned_data["city"])
-        return render(request, "groups/join_done.html", _join_thanks(group))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # The thanks follow from what was typed only, never from what the address already has
+        # (an application waiting, a membership): everyone sees the same page.
+        thanks = _join_thanks(selectors.nearest_group(data["region"], data["city"]))
+        if form.is_spam():
+            # A robot filled in the hidden field: the same thanks a person sees, nothing kept.
+            return render(request, "groups/join_done.html", thanks)
         try:
-            result = services.apply_to_join(
+            services.apply_to_join(
                 name=data["name"],
                 email=data["email"],
                 city=data["city"],
@@ -102,7 +104,7 @@ def join(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            return render(request, "groups/join_done.html", _join_thanks(result.application.group))
+            return render(request, "groups/join_done.html", thanks)
     return render(request, "groups/join.html", {"form": form}, status=200)
 
 
@@ -287,7 +289,14 @@ def application(request: HttpRequest, pk: int, obj: Application) -> HttpResponse
                 )
                 return redirect("groups:applications")
     return render(
-        request, "groups/application.html", {"application": obj, "form": form, "pending": pending}
+        request,
+        "groups/application.html",
+        {
+            "application": obj,
+            "form": form,
+            "pending": pending,
+            "member_of": selectors.groups_of_address(obj.email),
+        },
     )
 
 

@@ -119,6 +119,13 @@ def _shown_again(request: HttpRequest, slug: str, form: SignForm, status: int) -
     return _petition_page(request, petition, form, status=status)
 
 
+#: The one answer to a signature, whatever the address.
+SIGNED = gettext_lazy(
+    "Thank you! Check your e-mail: your signature counts once you follow the link we have "
+    "sent you. If you had signed before, the e-mail says so, and nothing more is needed."
+)
+
+
 @public
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
@@ -132,11 +139,11 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return _shown_again(request, slug, form, status=400)
     if form.is_spam():
         # A robot is thanked like a person: nothing tells it that it was found out.
-        messages.success(request, _("Thank you! Check your e-mail to confirm your signature."))
+        messages.success(request, str(SIGNED))
         return redirect(petition)
     data = form.cleaned_data
     try:
-        signed = services.sign(
+        services.sign(
             petition,
             name=data["name"],
             email=data["email"],
@@ -152,24 +159,9 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, message)
         status = 429 if error.code == "rate_limited" else 400
         return _shown_again(request, slug, form, status=status)
-    if signed.outcome == "confirmed":
-        messages.info(
-            request,
-            _("You have already signed this petition, and your signature counts. Thank you! "
-              "Signing again does not count twice."),
-        )  # fmt: skip
-    elif signed.outcome == "pending":
-        messages.info(
-            request,
-            _("You have already signed this petition. We have sent the confirmation link "
-              "again: your signature counts once you follow it."),
-        )  # fmt: skip
-    else:
-        messages.success(
-            request,
-            _("Thank you! Check your e-mail: your signature counts once you follow the link "
-              "we have sent you."),
-        )  # fmt: skip
+    # The same answer whoever the address belongs to: a new signer, one who has not
+    # confirmed yet, one whose signature counts.  The mail tells them which.
+    messages.success(request, str(SIGNED))
     return redirect(petition)
 
 

@@ -53,15 +53,30 @@ def filter_documents(queryset: QuerySet[Document], filters: dict[str, Any]) -> Q
     if filters.get("language"):
         queryset = queryset.filter(language=filters["language"])
     if query := (filters.get("q") or "").strip():
-        try:
-            index = str(parse_index_number(query))
-        except ValidationError:  # a query that is not an index number is text
-            index = None
         words = Q()
         for word in query.split()[:10]:
             words &= Q(title__icontains=word) | Q(body__icontains=word)
-        queryset = queryset.filter(words | Q(index_number=index) if index else words)
+        queryset = queryset.filter(words | index_matches(query))
     return queryset
+
+
+def index_matches(query: str) -> Q:
+    """Documents whose index is ``query`` in any spelling: as printed ("EUR 46/34/99") or
+    canonical ("EUR 46/034/1999"); a query without a prefix matches every prefix."""
+    printed = Q(index_as_printed__iexact=" ".join(query.split()))
+    try:
+        index = parse_index_number(query)
+    except ValidationError:  # a query that is not an index number is text
+        return printed
+    canonical = str(index)
+    if index.certain:
+        return printed | Q(index_number=canonical)
+    return printed | Q(index_number=canonical) | Q(index_number__endswith=" " + canonical)
+
+
+def review_queue() -> QuerySet[Document]:
+    """Imported documents waiting for staff, oldest first."""
+    return Document.objects.filter(needs_review=True).order_by("created_at", "pk")
 
 
 def library(filters: dict[str, Any], now: datetime.datetime | None = None) -> QuerySet[Document]:
