@@ -90,6 +90,34 @@ def database_rows() -> Iterator[tuple[str, str]]:
                         yield table, text_of(value)
 
 
+def decoded_rows() -> Iterator[tuple[str, str]]:
+    """What is stored encoded rather than sealed: sessions (signed, base64) and, in the
+    embedded mode, the database cache (base64 pickles)."""
+    import base64
+    import pickle
+
+    from django.contrib.sessions.models import Session
+
+    for session in Session.objects.all():
+        yield "django_session (decoded)", repr(session.get_decoded())
+    if "vigil_cache" in connection.introspection.table_names():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT value FROM vigil_cache")
+            for (value,) in cursor.fetchall():
+                yield "vigil_cache (decoded)", repr(pickle.loads(base64.b64decode(value)))  # noqa: S301
+    if settings.USES_POSTGRES:  # the scale-out mode's cache is Redis
+        from django.core.cache import cache
+
+        client = cache._cache.get_client(None)  # type: ignore[attr-defined]
+        for key in client.scan_iter(f"{settings.CACHE_KEY_PREFIX}:*"):
+            raw = client.get(key)
+            try:
+                value = repr(pickle.loads(raw))  # noqa: S301
+            except Exception:
+                value = text_of(raw)
+            yield "redis", f"{text_of(key)} {value}"
+
+
 def data_files() -> Iterator[tuple[str, str]]:
     for path in Path(settings.DATA_DIR).rglob("*"):
         if path.is_file() and path.stat().st_size < 50_000_000:
@@ -191,7 +219,8 @@ def test_nothing_of_the_person_is_kept_in_clear_and_erasure_leaves_nothing(
         run_tasks()
         assert smtp_server.messages, "the forms sent no mail: they did not go through"
 
-        leaks = found_in_clear(database_rows()) + found_in_clear(data_files())
+        leaks = found_in_clear(database_rows()) + found_in_clear(decoded_rows())
+        leaks += found_in_clear(data_files())
         leaks += found_in_clear(iter([("the log", vigils_lines(logs.getvalue()))]))
         records = "\n".join(
             r.getMessage() for r in caplog.records if not r.name.startswith(TEST_SMTP_LOGGER)
