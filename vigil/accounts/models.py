@@ -223,7 +223,7 @@ class SealedTOTPDevice(TOTPDevice):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
-        plain = self.key
+        plain = str(getattr(self, "key", "") or "")
         if not plain or (update_fields is not None and "key" not in update_fields):
             super().save(*args, **kwargs)
             return

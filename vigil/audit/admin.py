@@ -52,11 +52,11 @@ class AuditedAdminMixin:
     # Django's own admin log (``django_admin_log``) would copy ``str(obj)`` - a person's name -
     # in clear for every change, and keep it after the person's erasure.  The audit log above
     # records the same actions by type and id only.
-    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> None:
+    def log_addition(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         return None
 
-    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> None:
+    def log_change(self, request: HttpRequest, obj: Any, message: Any) -> Any:
         return None
 
-    def log_deletions(self, request: HttpRequest, queryset: Any) -> None:
+    def log_deletions(self, request: HttpRequest, queryset: Any) -> Any:
         return None

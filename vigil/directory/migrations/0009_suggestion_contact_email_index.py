@@ -14,16 +14,17 @@ def index_contact_emails(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0008_search_relevance_levels'),
+        ("directory", "0008_search_relevance_levels"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='suggestion',
-            name='contact_email_index',
-            field=vigil.core.fields.BlindIndexField(normaliser=vigil.core.crypto.normalise_email, source='contact_email'),
+            model_name="suggestion",
+            name="contact_email_index",
+            field=vigil.core.fields.BlindIndexField(
+                normaliser=vigil.core.crypto.normalise_email, source="contact_email"
+            ),
         ),
         migrations.RunPython(index_contact_emails, migrations.RunPython.noop),
     ]
