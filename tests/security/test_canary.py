@@ -34,7 +34,7 @@ from vigil.groups.models import Group
 from vigil.petitions import services as petition_services
 from vigil.petitions.models import ConsentText, Petition, Signature
 
-from .logs import written_logs
+from .logs import TEST_SMTP_LOGGER, vigils_lines, written_logs
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -61,14 +61,6 @@ def canaries() -> dict[str, str]:
         "network": IP.rsplit(".", 1)[0] + ".",
         "user agent": AGENT.split()[0],
     }
-
-
-#: aiosmtpd, the test's SMTP server standing in for the mail provider: not Vigil's log.
-TEST_SMTP_LOGGER = "mail.log"
-
-
-def vigils_lines(log: str) -> str:
-    return "\n".join(line for line in log.splitlines() if f" {TEST_SMTP_LOGGER}:" not in line)
 
 
 def text_of(value: Any) -> str:
