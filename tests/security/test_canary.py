@@ -27,6 +27,7 @@ from tests.events.conftest import make_event
 from tests.petitions.conftest import form_data
 from vigil.accounts.models import User
 from vigil.accounts.services import create_user
+from vigil.cases.countries import country_choices
 from vigil.core.crypto import blind_index, normalise_email
 from vigil.core.fields import BlindIndexField, EncryptedTextField
 from vigil.directory.models import Organisation, Region
@@ -200,6 +201,10 @@ def test_nothing_of_the_person_is_kept_in_clear_and_erasure_leaves_nothing(
             {"text": "The office has moved.", "contact_email": EMAIL},
         )
         visitor.post("/petitions/my-data/", {"email": EMAIL})
+        visitor.post(
+            "/supporters/",
+            {"name": NAME, "email": EMAIL, "country": country_choices()[0][0], "language": "ru"},
+        )
         # A failed sign-in, a sign-in, a password reset.
         visitor.post("/account/login/", {"username": EMAIL, "password": "not the password"})
         assert (
