@@ -23,7 +23,9 @@ def test_the_api_docs_show_under_the_csp(
     refused: list[str] = []
     page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
     page.goto(f"{live_server.url}/api/v1/docs")
-    expect(page.locator(".swagger-ui .title").first).to_contain_text("Vigil API")
+    # Swagger UI's script ran (it draws into the empty #swagger-ui): its files came from
+    # Vigil and the CSP let them run.  What it draws depends on the schema, not on this.
+    expect(page.locator("#swagger-ui .swagger-ui").first).to_be_visible()
     assert request_log.foreign() == []
     assert refused == []
 
