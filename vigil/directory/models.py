@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from vigil.core.fields import EncryptedEmailField
+from vigil.core.crypto import normalise_email
+from vigil.core.fields import BlindIndexField, EncryptedEmailField
 
 
 class Bilingual(models.Model):
@@ -247,6 +248,8 @@ class Suggestion(models.Model):
     text = models.TextField(_("what should change"), max_length=5000)
     #: Optional, so the editor can ask back; encrypted like all people's data.
     contact_email = EncryptedEmailField(_("your e-mail (optional)"), blank=True)
+    #: Finds the person's suggestions for their copy and their erasure, without decrypting.
+    contact_email_index = BlindIndexField(source="contact_email", normaliser=normalise_email)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
