@@ -17,6 +17,7 @@ from vigil.publications.imports import import_documents
 from vigil.publications.models import Document
 from vigil.publications.sources import Source, SourceError, read_bytes
 
+pytestmark = pytest.mark.usefixtures("english_reports")
 RELEASES = Path(__file__).parent / "releases"
 CLASSIC = (RELEASES / "01_classic_2003.txt").read_text(encoding="utf-8")
 RUSSIAN = (RELEASES / "18_russian_release.txt").read_text(encoding="utf-8")

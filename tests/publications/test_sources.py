@@ -12,6 +12,7 @@ import pytest
 from vigil.publications.importer import parse_text
 from vigil.publications.sources import Source, SourceError, html_to_text, read_sources
 
+pytestmark = pytest.mark.usefixtures("english_reports")
 RELEASES = Path(__file__).parent / "releases"
 CLASSIC = (RELEASES / "01_classic_2003.txt").read_text(encoding="utf-8")
 RUSSIAN = (RELEASES / "18_russian_release.txt").read_text(encoding="utf-8")
