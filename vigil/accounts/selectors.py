@@ -2,16 +2,14 @@ from __future__ import annotations
 
 import base64
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from .models import User
+from .models import SealedTOTPDevice, User
 
 
-def confirmed_totp_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+def confirmed_totp_device(user: User) -> SealedTOTPDevice | None:
+    return SealedTOTPDevice.objects.filter(user=user, confirmed=True).first()
 
 
-def totp_secret_base32(device: TOTPDevice) -> str:
+def totp_secret_base32(device: SealedTOTPDevice) -> str:
     """The secret as authenticator apps expect it when typed by hand."""
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
