@@ -57,6 +57,9 @@ def test_staff_upload_releases_and_review_the_unsure_one(
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert job.status == "queued" and job.created_by == staff and job.total == 4
+    uploaded = Path(job.upload_dir)
+    assert uploaded.stat().st_mode & 0o777 == 0o700
+    assert all(path.stat().st_mode & 0o777 == 0o600 for path in uploaded.iterdir())
     page = signed_in_staff.get(response["Location"]).content.decode()
     assert "Waiting for the worker" in page and 'http-equiv="refresh"' in page
 
