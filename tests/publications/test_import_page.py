@@ -73,7 +73,9 @@ def test_staff_upload_releases_and_review_the_unsure_one(
     assert 'href="/en/documents/review/"' in page
     assert not Path(job.upload_dir).exists()  # the uploads are gone once read
 
-    queue = signed_in_staff.get("/en/documents/review/").content.decode()
+    response = signed_in_staff.get("/en/documents/review/")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    queue = response.content.decode()
     assert "Human rights defenders threatened after radio interview" in queue
     assert "the index number was printed without its region prefix" in queue
     assert "News Service 168/99 AI INDEX: 21/139/99 8 September 1999" in queue  # the original
