@@ -295,7 +295,7 @@ def parse_fixture(name: str) -> ParsedDocument:
 
 
 def test_every_fixture_has_a_row() -> None:
-    assert sorted(CASES) == sorted(path.name for path in RELEASES.iterdir())
+    assert sorted(CASES) == sorted(p.name for p in RELEASES.iterdir() if p.suffix != ".md")
     assert len(CASES) >= 25
 
 
