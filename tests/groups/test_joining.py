@@ -265,4 +265,26 @@ def test_a_robot_filling_the_hidden_field_sees_the_thanks_and_nothing_is_kept(
     assert thanks in person and thanks in robot
     assert [a.email for a in Application.objects.all()] == ["person@example.org"]
     run_tasks()
-    assert len(smtp_server.envelopes) == 1  # the coordinator hears of the person only
+    # The coordinator hears of the person only, and the person gets the acknowledgement.
+    recipients = sorted(rcpt for _sender, rcpt in smtp_server.envelopes)
+    assert recipients == [[kazan_coordinator.email], ["person@example.org"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_applicant_gets_an_acknowledgement_in_their_mailbox(
+    client: Any,
+    kazan: Group,
+    kazan_coordinator: User,
+    smtp_server: SmtpSink,
+    run_tasks: Callable[[], None],
+) -> None:
+    client.post("/groups/join/", form())
+    run_tasks()
+    sent = list(zip(smtp_server.messages, smtp_server.envelopes, strict=True))
+    to_applicant = [message for message, (_s, rcpt) in sent if rcpt == ["dina@example.org"]]
+    assert len(to_applicant) == 1
+    body = to_applicant[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "Дина Гарипова" in body and "Казань-1" in body and "ответит" in body
+    # The coordinator's notice still names nobody.
+    [notice] = [message for message, (_s, rcpt) in sent if rcpt == [kazan_coordinator.email]]
+    assert "Дина" not in notice.get_payload(decode=True).decode()  # type: ignore[union-attr]

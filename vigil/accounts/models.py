@@ -67,6 +67,9 @@ class User(AbstractBaseUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
     )
+    #: The country the person says they live in (ISO 3166-1 alpha-2), encrypted: where someone
+    #: lives is sensitive.  The cases' own-country rule reads it beside their groups' countries.
+    country = EncryptedCharField(_("country of residence"), max_length=2, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 

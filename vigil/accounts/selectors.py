@@ -2,7 +2,10 @@ from __future__ import annotations
 
 import base64
 
+from django.db.models import QuerySet
+
 from .models import SealedTOTPDevice, User
+from .roles import Role
 
 
 def confirmed_totp_device(user: User) -> SealedTOTPDevice | None:
@@ -23,3 +26,15 @@ def roles_of(user: User) -> list[dict[str, object]]:
         }
         for a in user.role_assignments.select_related("scope_type").order_by("role")
     ]
+
+
+def people() -> QuerySet[User]:
+    """The network's members and supporters with an active account (the API's people): an
+    erased account is inactive and holds no roles."""
+    return (
+        User.objects.filter(
+            is_active=True, role_assignments__role__in=[Role.MEMBER, Role.SUPPORTER]
+        )
+        .distinct()
+        .prefetch_related("role_assignments")
+    )

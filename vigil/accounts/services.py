@@ -105,6 +105,7 @@ def account_data(user: User) -> dict[str, Any]:
         "email": user.email,
         "language": user.language,
         "time_zone": user.time_zone,
+        "country": user.country,
         "joined_at": user.date_joined.isoformat(),
         "roles": sorted(set(user.role_assignments.values_list("role", flat=True))),
     }
@@ -123,6 +124,7 @@ def erase_account(user: User, *, by: User | None = None, request: Any = None) ->
     erase_for(user.email)
     end_sessions_of(user)
     user.name = ""
+    user.country = ""
     user.email = f"erased-{user.pk}-{secrets.token_hex(8)}@erased.invalid"
     user.is_active = False
     # A new password hash also ends every open session (Django checks the session's hash).

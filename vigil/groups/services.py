@@ -318,6 +318,9 @@ def apply_to_join(
         _tell_applicant(
             application, "already_member", base_url, groups=groups, language=existing.language
         )
+    else:
+        # The acknowledgement: it arrived, and who answers (to the address's owner only).
+        _tell_applicant(application, "application_received", base_url, group=group)
     _notify_deciders(application, base_url)
     return ApplicationResult(application=application, has_group=group is not None)
 

@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.widgets import IsoDateInput, IsoDateTimeLocalInput
+
 from .indexnumbers import PREFIXES
 from .models import Document, ImportJob, zone_or_utc
 
@@ -50,6 +52,7 @@ class DocumentForm(forms.ModelForm):
     embargo_local = forms.DateTimeField(
         label=_("Embargo (local time)"),
         required=False,
+        widget=IsoDateTimeLocalInput(),
         help_text=_("In the zone below, for example 2003-05-28 10:00."),
     )
     embargo_zone = forms.ChoiceField(
@@ -77,6 +80,7 @@ class DocumentForm(forms.ModelForm):
             "contacts",
             "closing_lines",
         ]
+        widgets = {"date": IsoDateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

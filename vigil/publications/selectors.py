@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from vigil.core.permissions import can
@@ -22,6 +23,29 @@ PREVIEW = "publications.preview_document"
 
 def public_documents(now: datetime.datetime | None = None) -> QuerySet[Document]:
     return Document.objects.public(now or timezone.now())
+
+
+def library_urls(
+    index_numbers: Iterable[str], now: datetime.datetime | None = None
+) -> dict[str, str]:
+    """For index numbers as other apps store them: the library address of those whose
+    document is published (the embargo rule, ``public_documents``); the rest are left out."""
+    canonical: dict[str, str] = {}
+    for text in index_numbers:
+        try:
+            canonical[text] = str(parse_index_number(text))
+        except ValidationError:
+            continue
+    slugs = dict(
+        public_documents(now)
+        .filter(index_number__in=set(canonical.values()))
+        .values_list("index_number", "slug")
+    )
+    return {
+        text: reverse("publications:by_index", args=[slugs[number]])
+        for text, number in canonical.items()
+        if number in slugs
+    }
 
 
 def visible_documents(user: Any, now: datetime.datetime | None = None) -> QuerySet[Document]:
