@@ -72,8 +72,11 @@ def view_of(path: str, language: str) -> str | None:
             return name
         if kind not in ADMIN_KINDS:
             return None
-        # One model's list and one model's form stand for the others.
-        return f"admin:{match.kwargs.get('app_label', '')}:{kind}"
+        if kind == "changelist":  # each list: its filters and columns are its own
+            return name
+        # One model's form stands for the others of its app.
+        app = path.split("back-office/", 1)[-1].split("/", 1)[0]
+        return f"admin:{app}:{kind}"
     return name
 
 
