@@ -183,7 +183,14 @@ def test_the_walk_reaches_every_kind_of_page(found: Found) -> None:
     assert counts["visitor ru"] >= 20 and counts["visitor ru"] == counts["visitor en"], counts
     assert counts["staff ru"] >= 55 and counts["staff ru"] == counts["staff en"], counts
     staff_views = {visit.view for visit in found.pages["staff ru"]}
-    assert {"coordination:dashboard", "bulletin:index", "partners:index"} <= staff_views
+    assert {
+        "coordination:dashboard",
+        "bulletin:index",
+        "partners:index",
+        "distribution:index",  # linked from the staff menu
+        "distribution:detail",
+        "directory:search",
+    } <= staff_views
     assert any(view.startswith("admin:") for view in staff_views)
 
 
@@ -215,3 +222,18 @@ def test_the_menu_folds_on_a_phone_without_javascript(
     expect(page.get_by_text(ru("Menu"))).to_be_hidden()
     expect(petitions).to_be_visible()
     expect(page.get_by_role("link", name=ru("Sign in"))).to_be_in_viewport()
+
+
+def test_search_and_filter_forms_are_styled_for_a_thumb(page: Page, live_server: Any) -> None:
+    page.set_viewport_size({"width": 390, "height": 800})
+    for path, form in (("/directory/search/", "form.search-form"), ("/documents/", "form.filters")):
+        page.goto(live_server.url + path)
+        fields = page.locator(f"{form} input:not([type=hidden]), {form} select, {form} button")
+        assert fields.count() >= 3, path
+        for index in range(fields.count()):
+            box = fields.nth(index).bounding_box()
+            assert box is not None and box["height"] >= 44, f"{path}: field {index} is too small"
+        border = page.locator(f"{form} select").first.evaluate(
+            "e => getComputedStyle(e).borderTopLeftRadius"
+        )
+        assert border != "0px", f"{path}: the fields are not styled"
