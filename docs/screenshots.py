@@ -206,9 +206,9 @@ def capture_phone(browser: Browser, url: str) -> None:
         shot(page, f"phone-{name}")
     page.goto(f"{url}/")
     page.locator(".site-menu > summary").click()
-    path = IMG / "phone-menu.png"
-    page.screenshot(path=path)  # the screen as it is, the menu over the page
-    print(f"  {path.relative_to(ROOT)}")
+    menu = IMG / "phone-menu.png"
+    page.screenshot(path=menu)  # the screen as it is, the menu over the page
+    print(f"  {menu.relative_to(ROOT)}")
     page.context.close()
 
 

@@ -35,8 +35,9 @@ def format_datetime(value: datetime.datetime) -> str:
 
 def format_time(value: datetime.datetime | datetime.time) -> str:
     """19:00"""
-    local = _local(value) if isinstance(value, datetime.datetime) else value
-    return formats.time_format(local, "TIME_FORMAT")
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = timezone.localtime(value)
+    return formats.time_format(value, "TIME_FORMAT")
 
 
 def format_weekday_datetime(value: datetime.datetime) -> str:
