@@ -27,7 +27,7 @@ from vigil.accounts.models import User
 from vigil.directory.models import Region
 from vigil.directory.regions import ensure_region_tree
 
-from .conftest import RESULTS_DIR
+from .conftest import RESULTS_DIR, RequestLog
 from .support import ru, sign_in
 from .walk import Visit, walk
 
@@ -103,6 +103,7 @@ class Found:
     axe: list[str] = field(default_factory=list)
     latin: list[str] = field(default_factory=list)
     data_words: set[str] = field(default_factory=set)
+    requests: RequestLog = field(default_factory=RequestLog)
 
 
 def _shot(page: Page, name: str) -> None:
@@ -161,6 +162,7 @@ def found(browser: Browser, live_server: Any, django_db_blocker: Any) -> Iterato
         # No CSP here: axe is injected as an inline script (the CSP has its own test).
         context = browser.new_context(bypass_csp=True, locale="ru-RU", timezone_id="Europe/Moscow")
         context.set_default_timeout(10_000)
+        context.on("request", result.requests)
         page = context.new_page()
         for who in ("visitor", "staff"):
             if who == "staff":
@@ -194,6 +196,11 @@ def test_the_walk_reaches_every_kind_of_page(found: Found) -> None:
         "directory:search",
     } <= staff_views
     assert any(view.startswith("admin:") for view in staff_views)
+
+
+def test_no_page_loads_anything_from_another_host(found: Found) -> None:
+    assert found.requests.urls, "no request was recorded"
+    assert found.requests.foreign() == []
 
 
 def test_every_page_fits_from_390_to_1280_px(found: Found) -> None:
