@@ -399,6 +399,7 @@ VIGIL_CONFIRMATION_DELAY_SECONDS = env_int("VIGIL_CONFIRMATION_DELAY_SECONDS", d
 VIGIL_CATCH_UP_TASKS = [
     "vigil.petitions.tasks.send_due_confirmations",
     "vigil.publications.tasks.publish_due_documents",
+    "vigil.events.tasks.forget_lapsed_replies",
 ]
 
 # --- backups -------------------------------------------------------------------------------

@@ -109,6 +109,22 @@ def test_the_answer_does_not_tell_whether_the_address_has_an_account(
     assert "/supporters/confirm/" in mails[2]["body"]
 
 
+def test_signing_up_again_cannot_bomb_a_mailbox(
+    client: Any,
+    mails: list[dict[str, Any]],
+    django_capture_on_commit_callbacks: Any,
+    make_user: Callable[..., User],
+) -> None:
+    from vigil.petitions.mailbox import MAILS_PER_WINDOW
+
+    make_user("known@example.org")
+    for _n in range(5):
+        sign_up(client, django_capture_on_commit_callbacks, "known@example.org")
+        sign_up(client, django_capture_on_commit_callbacks, "new@example.org")
+    assert [m["to"] for m in mails].count(["known@example.org"]) == MAILS_PER_WINDOW
+    assert [m["to"] for m in mails].count(["new@example.org"]) == 1 + MAILS_PER_WINDOW
+
+
 def test_bad_input_is_told_beside_the_field(client: Any, mails: list[dict[str, Any]]) -> None:
     response = client.post(
         "/en/supporters/", {"name": "", "email": "not-an-address", "country": "XX"}
