@@ -301,6 +301,8 @@ SECURE_CSP = {
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "vigil" / "locale"]
+# One style of date per language ("13 декабря 2026 г., 19:00", "13 December 2026, 19:00").
+FORMAT_MODULE_PATH = ["vigil.core.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"

@@ -171,7 +171,9 @@ class Contact(models.Model):
         ordering = ["organisation", "position", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.role})" if self.role else self.name
+        from vigil.directory.contact_roles import role_label
+
+        return f"{self.name} ({role_label(self.role)})" if self.role else self.name
 
 
 class Channel(models.Model):

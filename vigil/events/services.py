@@ -26,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.core.crypto import normalise_email
+from vigil.core.dates import format_datetime
 from vigil.core.fields import blind_index_for
 from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
@@ -61,7 +62,7 @@ def venue_time(local: datetime.datetime, zone_name: str) -> datetime.datetime:
     if aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise ValidationError(
             _("%(time)s does not exist in %(zone)s: the clocks change then.")
-            % {"time": naive.strftime("%Y-%m-%d %H:%M"), "zone": zone_name},
+            % {"time": format_datetime(naive), "zone": zone_name},
             code="nonexistent_time",
         )
     return aware.astimezone(datetime.UTC)
