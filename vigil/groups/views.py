@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from vigil.core import personal_data
 from vigil.core.permissions import can, public, require
+from vigil.core.throttle import throttled
 
 from . import selectors, services
 from .forms import (
@@ -77,6 +78,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@throttled("join", address_field="email")
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(_posted(request))
@@ -151,6 +153,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public
+@throttled("mail-link")
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every group message.  GET asks, POST acts: mail scanners only GET."""
