@@ -94,12 +94,23 @@ class GroupForm(forms.ModelForm):
             "meeting_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from vigil.directory.models import Region
 
+        from .rules import regions_placeable_by
+
         field: Any = self.fields["region"]
-        field.queryset = Region.objects.all()
+        placeable = regions_placeable_by(user) if user is not None else None
+        if placeable is None:
+            field.queryset = Region.objects.all()
+            return
+        current = self.instance.region_id if self.instance.pk else None
+        field.queryset = Region.objects.filter(pk__in=[*placeable, current])
+        if current is not None and current not in placeable:
+            # A group coordinator: the region decides who sees the group's applications.
+            field.disabled = True
+            field.help_text = _("Only staff or the regional coordinators can move a group.")
 
 
 class MeetingForm(forms.Form):

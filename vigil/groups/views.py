@@ -175,13 +175,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @require("groups.change_group", get_object=_group)
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, slug: str, obj: Group) -> HttpResponse:
-    form = GroupForm(_posted(request), instance=obj)
+    form = GroupForm(_posted(request), instance=obj, user=request.user)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         # The form changed the instance in place; start from the stored row.
         group = Group.objects.get(pk=obj.pk)
         try:
-            services.update_group(group, **values)
+            services.update_group(group, by=request.user, **values)
         except ValidationError as error:
             _add_errors(form, error)
         else:
