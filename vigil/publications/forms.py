@@ -9,6 +9,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.forms import TextFormMixin
+
 from .indexnumbers import PREFIXES
 from .models import Document, zone_or_utc
 
@@ -25,7 +27,7 @@ EMBARGO_ZONES = [
 ]
 
 
-class LibraryFilterForm(forms.Form):
+class LibraryFilterForm(TextFormMixin, forms.Form):
     q = forms.CharField(label=_("Words or index number"), required=False, max_length=200)
     type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("Any type")), *Document.Type.choices]
@@ -43,7 +45,7 @@ class LibraryFilterForm(forms.Form):
     )
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(TextFormMixin, forms.ModelForm):
     """The embargo is typed as a wall-clock time in a named zone ("28 May 2003 10:00 GMT") and
     stored in UTC; the zone is kept to show it the way it was announced."""
 
