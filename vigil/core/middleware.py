@@ -58,7 +58,7 @@ class FormEncodingMiddleware:
     def _as_utf8(request: HttpRequest) -> None:
         from urllib.parse import parse_qsl, quote_from_bytes, unquote_to_bytes, urlencode
 
-        declared = str(request.content_params.get("charset", "utf-8")).lower()
+        declared = str((request.content_params or {}).get("charset", "utf-8")).lower()
         body = request.body
         if not body.isascii():
             body = quote_from_bytes(body, safe=b"=&+%;").encode("ascii")
@@ -75,6 +75,6 @@ class FormEncodingMiddleware:
                 except (LookupError, UnicodeDecodeError):
                     pass  # unknown or wrong charset: read as UTF-8, the form refuses the rest
         if body is not request.body:
-            request._body = body  # type: ignore[attr-defined]
+            request._body = body
         request.META["CONTENT_TYPE"] = FORM_TYPE
         request.encoding = "utf-8"

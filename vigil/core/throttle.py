@@ -31,7 +31,7 @@ from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import F
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -257,7 +257,7 @@ def refused(request: HttpRequest, error: ValidationError) -> HttpResponse:
     return render(request, "core/throttled.html", {"message": error.messages[0]}, status=429)
 
 
-def throttled[V: Callable[..., HttpResponse]](
+def throttled[V: Callable[..., HttpResponseBase]](
     scope: str, *, address_field: str = "", counted_by: str = ""
 ) -> Callable[[V], V]:
     """Count every POST to the view under ``scope`` before the view runs.
@@ -270,7 +270,7 @@ def throttled[V: Callable[..., HttpResponse]](
 
     def decorator(view: V) -> V:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             request.throttle = Verdict()  # type: ignore[attr-defined]
             if request.method == "POST" and not counted_by:
                 address = str(request.POST.get(address_field, "")) if address_field else ""
