@@ -17,9 +17,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from vigil.accounts.models import User
+from vigil.accounts.models import SealedTOTPDevice, User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import assign_role, create_user, enrol_totp_with_key
 
@@ -84,7 +83,7 @@ def member(make_user: Callable[..., User]) -> User:
 
 
 def current_totp(user: User) -> str:
-    device = TOTPDevice.objects.get(user=user, confirmed=True)
+    device = SealedTOTPDevice.objects.get(user=user, confirmed=True)
     return f"{totp(device.bin_key, device.step, device.t0, device.digits, device.drift):06d}"
 
 
@@ -217,6 +216,17 @@ def region_tree(request: pytest.FixtureRequest) -> None:
 
     if not Region.objects.filter(slug="kazan").exists():
         ensure_region_tree(Region)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_translation_memory() -> Iterator[None]:
+    """Each test reads the translation memory afresh: rolled-back tests reuse entry ids, which
+    a running site never does (see vigil/bulletin/memory_index.py)."""
+    from vigil.bulletin.memory_index import memory_index
+
+    memory_index.invalidate()
+    yield
+    memory_index.invalidate()
 
 
 @pytest.fixture

@@ -30,6 +30,7 @@ from vigil.core.env import (
     env_choice,
     env_int,
     env_list,
+    keep_files_private,
     load_development_secrets,
     require,
 )
@@ -41,6 +42,11 @@ if VIGIL_ENV not in {"development", "production"}:
 PRODUCTION = VIGIL_ENV == "production"
 
 DATA_DIR = Path(os.environ.get("VIGIL_DATA_DIR", BASE_DIR / "var")).resolve()
+# Files 0600, folders 0700, for everything this process creates (start-up refuses, in
+# production, a data folder others can read: vigil/startup.py).
+keep_files_private()
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 # --- secrets -------------------------------------------------------------------------------
 if PRODUCTION:
@@ -96,6 +102,8 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "axes",
+    # Only for its static files: the API docs page loads Swagger UI from Vigil, not a CDN.
+    "ninja",
     "django_tasks_db",
     "rules.apps.AutodiscoverRulesConfig",
     "vigil.core",
@@ -107,6 +115,7 @@ INSTALLED_APPS = [
     "vigil.events",
     "vigil.coordination",
     "vigil.cases",
+    "vigil.supporters",
     "vigil.petitions",
     "vigil.publications",
     "vigil.bulletin",
@@ -122,6 +131,7 @@ MIDDLEWARE = [
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    "vigil.api.middleware.ApiMiddleware",
     "django.middleware.common.CommonMiddleware",
     "vigil.core.middleware.FormEncodingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -243,6 +253,14 @@ AXES_RESET_ON_SUCCESS = True
 # A pause is as long as it says: trying again during it does not start it over.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_IPWARE_PROXY_COUNT = env_int("VIGIL_PROXY_COUNT", default=0)
+# Nothing personal in the sign-in records (accounts/signin_records.py): the network as a keyed
+# hash, no browser, no log of successful sign-ins, log lines that name nobody.
+AXES_HANDLER = "vigil.accounts.signin_records.PrivateDatabaseHandler"
+AXES_CLIENT_IP_CALLABLE = "vigil.accounts.signin_records.network_key"
+AXES_CLIENT_STR_CALLABLE = "vigil.accounts.signin_records.client_str"
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = False
+AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address"]
 
 # --- limits on public forms (vigil.core.throttle) -------------------------------------------
 # Every public POST counts per client address ("ip"), per its /24 or /48 ("net") and, where
@@ -372,8 +390,18 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "filters": {"database_outage": {"()": "vigil.core.log_filters.DatabaseOutage"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {
+        "database_outage": {"()": "vigil.core.log_filters.DatabaseOutage"},
+        "secret_tokens": {"()": "vigil.core.log_filters.SecretTokens"},
+    },
+    # Every handler carries ``secret_tokens``: the links mailed to people never reach a log.
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["secret_tokens"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_choice("VIGIL_LOG_LEVEL", LOG_LEVELS, "INFO")},
     "loggers": {
         # Axes logs the username it was given; keep that at WARNING so addresses stay out of logs.

@@ -21,8 +21,22 @@ def boot(*, check_database: bool) -> None:
         django.setup()
     except ImproperlyConfigured as exc:
         fail(str(exc))
+    ensure_private_files()
     if check_database:
         ensure_database_reachable()
+
+
+def ensure_private_files() -> None:
+    """In production, refuse to start while others can read the data (development creates
+    it private and does not insist)."""
+    from django.conf import settings
+
+    from vigil.core.env import open_to_others
+
+    if settings.PRODUCTION:
+        problem = open_to_others(settings.DATABASES["default"], settings.DATA_DIR)
+        if problem:
+            fail(problem)
 
 
 def ensure_database_reachable() -> None:

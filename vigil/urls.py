@@ -19,6 +19,7 @@ urlpatterns += i18n_patterns(
     path("events/", include("vigil.events.urls")),
     path("coordination/", include("vigil.coordination.urls")),
     path("cases/", include("vigil.cases.urls")),
+    path("supporters/", include("vigil.supporters.urls")),
     path("petitions/", include("vigil.petitions.urls")),
     path("documents/", include("vigil.publications.urls")),
     path("bulletin/", include("vigil.bulletin.urls")),

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tests.conftest import PASSWORD, SmtpSink, current_totp
-from vigil.accounts.models import User
+from vigil.accounts.models import SealedTOTPDevice, User
 from vigil.accounts.roles import Role
 from vigil.audit.models import AuditEvent
 
@@ -76,7 +75,7 @@ def test_staff_must_pass_the_second_factor(client: Any, staff: User) -> None:
     # Right after a wrong code even the right one waits: guessing is throttled.
     throttled = client.post(TWO_FACTOR, {"token": current_totp(staff)})
     assert b"Too many wrong codes" in throttled.content
-    TOTPDevice.objects.get(user=staff).throttle_reset()  # as if the wait had passed
+    SealedTOTPDevice.objects.get(user=staff).throttle_reset()  # as if the wait had passed
     ok = client.post(TWO_FACTOR, {"token": current_totp(staff), "next": "/en/back-office/"})
     assert ok.status_code == 302 and ok["Location"] == "/en/back-office/"
     assert client.get("/en/back-office/").status_code == 200
@@ -101,7 +100,7 @@ def test_staff_without_an_authenticator_enrols_on_first_sign_in(
     assert b"data:image/svg+xml" in page.content
     secret = re.search(rb'id="totp-secret">([A-Z2-7]+)<', page.content)
     assert secret is not None
-    device = TOTPDevice.objects.get(user=user)
+    device = SealedTOTPDevice.objects.get(user=user)
     assert not device.confirmed
     code = f"{totp(device.bin_key, device.step, device.t0, device.digits):06d}"
     response = client.post(TWO_FACTOR, {"token": code})

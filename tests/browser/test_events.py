@@ -87,8 +87,13 @@ def test_events_in_russian_reply_and_calendar(
     page.get_by_label(ru("Your e-mail")).fill("anna@example.org")
     page.screenshot(path=IMG / "events-detail.png", full_page=True)
     page.get_by_role("button", name=ru("I will come")).click()
-    expect(page.get_by_role("status")).to_contain_text(ru("You have a place. See you there!"))
+    thanks = ru(
+        "Thank you. We have sent you an e-mail: your reply counts once you follow the link in "
+        "it, and the e-mail tells you whether you have a place or are on the waiting list."
+    )
+    expect(page.get_by_role("status")).to_contain_text(thanks)
     assert Rsvp.objects.get().name == "Анна Гостева"
+    assert Rsvp.objects.get().status == Rsvp.Status.PENDING  # no place before the mail confirms
 
     # The new member signs in and subscribes to the group's calendar.
     page.goto(f"{live_server.url}/en/account/login/?next=/en/events/group/{group.slug}/")

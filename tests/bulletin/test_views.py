@@ -217,3 +217,31 @@ def test_the_back_office_lists_issues_glossary_and_memory(
     assert (
         signed_in_staff.get(f"/en/back-office/bulletin/issue/{issue.pk}/change/").status_code == 200
     )
+
+
+def test_a_reviewer_approves_every_reviewed_segment_at_once(
+    staff: User, translator: User, translator2: User, client: Any, article: Article
+) -> None:
+    segments = list(article.segments.order_by("position"))
+    services.set_reviewers(staff, article.issue, [translator2, translator])
+    texts = ["Журналист задержан", "Иванов арестован.", "Узник совести.", "Пишите."]
+    for segment, text in zip(segments, texts, strict=False):
+        services.save_translation(translator, segment, text)
+    for segment in segments[:3]:
+        services.review_segment(staff, segment)
+    own = services.save_translation(translator2, segments[4], "Кратко.")
+    services.review_segment(staff, own)
+    client.post("/en/account/login/", {"username": translator2.email, "password": PASSWORD})
+    page = client.get(_url("issue", article.issue.pk)).content.decode()
+    assert "Approve all reviewed segments" in page
+    response = client.post(f"/en/bulletin/{article.issue.pk}/approve-reviewed/", follow=True)
+    text = response.content.decode()
+    assert "3 reviewed segments are approved." in text
+    assert "your own translation" in text
+    statuses = [s.status for s in article.segments.order_by("position")]
+    assert statuses == [Status.APPROVED] * 3 + [Status.TRANSLATED, Status.REVIEWED]
+    # A translator who is not a reviewer may not.
+    client.logout()
+    client.post("/en/account/login/", {"username": translator.email, "password": PASSWORD})
+    services.set_reviewers(staff, article.issue, [translator2])
+    assert client.post(f"/en/bulletin/{article.issue.pk}/approve-reviewed/").status_code == 403

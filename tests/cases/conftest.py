@@ -68,7 +68,7 @@ def make_case(db: Any) -> Callable[..., Case]:
         Official.objects.create(
             case=case, name="Генеральный прокурор", title="Генеральный прокурор",
             postal_address="ул. Большая Дмитровка, 15а\nМосква",
-            salutation="Уважаемый господин прокурор!",
+            salutation="Уважаемый господин прокурор!", salutation_en="Dear Prosecutor General",
             email="prosecutor@example.org", languages="ru,en",
         )  # fmt: skip
         AppealTemplate.objects.create(

@@ -59,11 +59,17 @@ def test_without_a_group_or_signed_out(
 ) -> None:
     loner = make_user()
     with translation.override("en"):
-        assert "not a member" in may_act(loner, abroad).reason
+        refused = may_act(loner, abroad)
+        assert "country of residence is not known" in refused.reason and refused.needs_country
         assert not may_act(AnonymousUser(), abroad).allowed
     assert not may_act(loner, abroad).allowed
     # The death-penalty exception needs no country of residence.
     assert may_act(loner, death_penalty_ru).allowed
+    # A declared country counts as a group's does: the union of both.
+    loner.country = "AZ"
+    assert not may_act(loner, abroad).allowed
+    loner.country = "RU"
+    assert may_act(loner, abroad).allowed
 
 
 def test_closed_suspended_and_unpublished_cases(russian_member: User, abroad: Case) -> None:

@@ -39,6 +39,7 @@ from vigil.accounts.models import User
 from vigil.actionpoints import services as point_services
 from vigil.directory.models import Organisation
 from vigil.events import selectors as event_selectors
+from vigil.events import services as event_services
 from vigil.events.models import Event, Rsvp
 from vigil.groups import services as group_services
 from vigil.groups.models import Application, Meeting, Membership
@@ -116,6 +117,7 @@ EXPECTED: dict[str, frozenset[str]] = {
     "events:group_feed_private": TOKEN,
     "events:group": EVERYONE,
     "events:rsvp_cancel_link": TOKEN,
+    "events:rsvp_confirm": TOKEN,
     "events:new": ORGANISE_A,  # any group's coordinator, and staff
     "events:detail": INSIDE_A,
     "events:rsvp": INSIDE_A,
@@ -154,6 +156,7 @@ CAPABILITY_URLS = {
     "groups:unsubscribe",
     "events:group_feed_private",
     "events:rsvp_cancel_link",
+    "events:rsvp_confirm",
     "partners:answer",
     "actionpoints:feed",
 }
@@ -182,6 +185,10 @@ def build_world(make_user: Callable[..., User]) -> World:
         event=network.public_event, name="Гость", email="guest@example.org",
         status=Rsvp.Status.CONFIRMED,
     )  # fmt: skip
+    unconfirmed_reply = Rsvp.objects.create(
+        event=network.public_event, name="Гостья", email="guest2@example.org",
+        status=Rsvp.Status.PENDING,
+    )  # fmt: skip
     member_a = network.people["member_a"]
     membership = Membership.objects.get(group=a, user=member_a, left_at__isnull=True)
     staff = network.people["staff"]
@@ -207,6 +214,7 @@ def build_world(make_user: Callable[..., User]) -> World:
             "token": event_selectors.member_feed_token(member_a, a),
         },
         "events:rsvp_cancel_link": {"token": event_selectors.rsvp_cancel_token(visitor_reply)},
+        "events:rsvp_confirm": {"token": event_services.confirm_token(unconfirmed_reply)},
         "partners:partner": {"slug": partner.slug},
         "partners:answer": {"token": partner_services.invitation_token(invitation)},
         "partners:withdraw": {"pk": roundtable.pk, "invitation": invitation.pk},

@@ -160,3 +160,38 @@ def test_staff_can_undo_an_opt_out_in_the_back_office(
         f"/en/back-office/distribution/optout/{opt_out.pk}/delete/", {"post": "yes"}
     )
     assert response.status_code == 302 and not OptOut.objects.exists()
+
+
+def test_no_print_pack_when_every_group_gets_it_by_email(
+    signed_in_staff: Client, issue: Any, make_group: Any
+) -> None:
+    make_group("g1@example.org")
+    services.plan(issue)
+    page = signed_in_staff.get(f"/en/distribution/{issue.pk}/").content.decode()
+    assert "print-pack" not in page and "Print pack" not in page
+    response = signed_in_staff.get(f"/en/distribution/{issue.pk}/print-pack.pdf")
+    assert response.status_code == 404
+
+
+def test_dormant_groups_get_the_bulletin_and_are_marked(
+    signed_in_staff: Client, issue: Any, make_group: Any
+) -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    long_ago = timezone.now() - datetime.timedelta(days=400)
+    active = make_group("active@example.org", created_at=long_ago)
+    from vigil.groups.models import Meeting
+
+    Meeting.objects.create(group=active, held_on=timezone.localdate(), attendance=5)
+    quiet = make_group("quiet@example.org", name="Тихая группа", created_at=long_ago)
+    marked = make_group("marked@example.org", status=Group.Status.DORMANT)
+    make_group("gone@example.org", status=Group.Status.CLOSED)
+    distribution = services.plan(issue)
+    planned = set(distribution.deliveries.values_list("group_id", flat=True))
+    assert planned == {active.pk, quiet.pk, marked.pk}
+    page = signed_in_staff.get(f"/distribution/{issue.pk}/").content.decode()
+    rows = {row.split("</td>")[0] for row in page.split("<tr><td>")[1:]}
+    dormant = [row for row in rows if "неактивная" in row]
+    assert len(dormant) == 2 and not any(active.name in row for row in dormant)

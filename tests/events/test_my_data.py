@@ -56,7 +56,8 @@ def test_erasure_withdraws_the_replies_and_the_next_in_line_gets_the_place(
 ) -> None:
     full = make_event(coordinator, [group], capacity=1)
     services.rsvp_member(full, group_member)
-    services.rsvp_visitor(full, name="Вера", email="vera@example.org", language="en")
+    vera = services.rsvp_visitor(full, name="Вера", email="vera@example.org", language="en")
+    services.confirm_reply(vera.rsvp)
     other = make_event(coordinator, [group], title="Concert", days=20)
     services.rsvp_visitor(other, name="Pavel", email="groupmember@example.org", language="en")
     run_tasks()

@@ -6,6 +6,7 @@ import datetime
 import re
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
 from django.utils import timezone, translation
@@ -45,7 +46,7 @@ def test_public_sees_public_events_only(
 
     sign_in(client, member)  # signed in, but not in the group
     assert "Members planning" not in text(client.get("/en/events/"))
-    assert client.get(f"/en/events/{secret.pk}/").status_code == 403
+    assert client.get(f"/en/events/{secret.pk}/").status_code == 404
     client.logout()
 
     sign_in(client, group_member)
@@ -226,6 +227,28 @@ def test_visitor_form_errors_keep_what_was_typed(client: Any, event: Event) -> N
     assert Rsvp.objects.count() == 0
 
 
+def test_a_members_only_event_answers_a_stranger_as_a_missing_one(
+    client: Any, group: Group, coordinator: User, member: User
+) -> None:
+    secret = make_event(coordinator, [group], title="Members planning", visibility="members")
+    sign_in(client, member)  # signed in, but not in the group
+
+    def page(response: Any, pk: int) -> str:
+        """The page, but for its CSRF token and its links to itself in the other language."""
+        masked = re.sub(r'(csrfmiddlewaretoken" value=")[^"]+', r"\1CSRF", text(response))
+        return masked.replace(f"/events/{pk}/", "/events/ID/")
+
+    for path in ("/en/events/{}/", "/en/events/{}/attendees/", "/en/events/{}/edit/"):
+        hidden, missing = client.get(path.format(secret.pk)), client.get(path.format(999999))
+        assert hidden.status_code == missing.status_code == 404
+        assert page(hidden, secret.pk) == page(missing, 999999)
+    for path in ("/en/events/{}/rsvp/", "/en/events/{}/rsvp/withdraw/"):
+        hidden, missing = client.post(path.format(secret.pk)), client.post(path.format(999999))
+        assert hidden.status_code == missing.status_code == 404
+        assert page(hidden, secret.pk) == page(missing, 999999)
+    assert not Rsvp.objects.exists()
+
+
 def test_visitor_cannot_reply_to_members_only_event(
     client: Any, coordinator: User, group: Group
 ) -> None:
@@ -236,7 +259,7 @@ def test_visitor_cannot_reply_to_members_only_event(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_visitor_replies_and_cancels_through_the_signed_link(
+def test_visitor_confirms_by_mail_then_cancels_through_the_signed_link(
     client: Any,
     coordinator: User,
     group: Group,
@@ -249,16 +272,32 @@ def test_visitor_replies_and_cancels_through_the_signed_link(
         f"/en/events/{event.pk}/rsvp/", {"name": "Anna Visitor", "email": "anna@example.org"},
         follow=True,
     )  # fmt: skip
-    assert "We have sent you an e-mail to confirm" in text(response)
+    assert "your reply counts once you follow the link" in text(response)
+    # Not confirmed yet: the reply holds no place.
+    assert Rsvp.objects.get().status == Rsvp.Status.PENDING
+    run_tasks()
+    assert smtp_server.envelopes[0][1] == ["anna@example.org"]
+    assert "Confirm your reply" in str(smtp_server.messages[0]["Subject"])
+    payload = str(smtp_server.messages[0].get_payload(decode=True).decode())
+    confirm = re.search(r"http://testserver(/en/events/reply/confirm/\S+/)", payload)
+    assert confirm is not None
+
+    page = client.get(confirm.group(1))  # opening the link changes nothing
+    assert page.status_code == 200 and Rsvp.objects.get().status == Rsvp.Status.PENDING
+    done = client.post(confirm.group(1), follow=True)
+    assert "You have a place. See you there!" in text(done)
+    assert Rsvp.objects.get().status == Rsvp.Status.CONFIRMED
+    client.post(confirm.group(1))  # a second click changes nothing
+    assert Rsvp.objects.get().status == Rsvp.Status.CONFIRMED
+
     waiting = make_user("waiting@example.org", language="en")
     sign_in(client, waiting)
     client.post(f"/en/events/{event.pk}/rsvp/")
     client.logout()
     run_tasks()
-    mail = smtp_server.messages[0]
-    assert smtp_server.envelopes[0][1] == ["anna@example.org"]
-    payload = str(mail.get_payload(decode=True).decode())  # type: ignore[union-attr]
-    link = re.search(r"http://testserver(/en/events/reply/\S+/)", payload)
+    assert smtp_server.envelopes[1][1] == ["anna@example.org"]
+    payload = str(smtp_server.messages[1].get_payload(decode=True).decode())
+    link = re.search(r"http://testserver(/en/events/reply/(?!confirm/)\S+/)", payload)
     assert link is not None
 
     page = client.get(link.group(1))  # opening the link changes nothing
@@ -268,10 +307,36 @@ def test_visitor_replies_and_cancels_through_the_signed_link(
     assert Rsvp.objects.get().user == waiting
     assert Rsvp.objects.get().status == Rsvp.Status.CONFIRMED
     assert client.get(link.group(1)).status_code == 404
+    assert client.get(confirm.group(1)).status_code == 404
     assert client.get("/en/events/reply/forged:token/").status_code == 404
+    assert client.get("/en/events/reply/confirm/forged:token/").status_code == 404
     run_tasks()
     assert smtp_server.envelopes[-1][1] == ["waiting@example.org"]
     assert "A place is free for you" in str(smtp_server.messages[-1]["Subject"])
+
+
+def test_replies_never_confirmed_hold_no_place_and_lapse(
+    client: Any, coordinator: User, group: Group
+) -> None:
+    from vigil.events import services
+
+    event = make_event(coordinator, [group], capacity=2)
+    for n in range(30):  # someone types other people's addresses, or a robot does
+        client.post(
+            f"/en/events/{event.pk}/rsvp/",
+            {"name": f"Guest {n}", "email": f"g{n}@example.org"},
+            REMOTE_ADDR=f"10.{n}.0.1",
+        )
+    assert services.selectors.places(event) == {"confirmed": 0, "waiting": 0, "left": 2}
+    stale = timezone.now() - services.REPLY_HOLD - datetime.timedelta(minutes=1)
+    Rsvp.objects.update(created_at=stale)
+    token = services.confirm_token(Rsvp.objects.first())  # type: ignore[arg-type]
+    with mock.patch("django.core.signing.time.time", return_value=stale.timestamp()):
+        old_token = services.confirm_token(Rsvp.objects.first())  # type: ignore[arg-type]
+    assert client.get(f"/en/events/reply/confirm/{old_token}/").status_code == 404
+    services.rsvp_visitor(event, name="New", email="new@example.org", language="en")
+    assert Rsvp.objects.count() == 1  # the lapsed replies are gone, names and addresses too
+    assert client.get(f"/en/events/reply/confirm/{token}/").status_code == 404
 
 
 # --- attendee lists ------------------------------------------------------------------------
@@ -282,9 +347,13 @@ def test_attendee_list_is_for_coordinators_and_staff_and_is_audited(
 
     from .conftest import BASE_URL
 
-    services.rsvp_visitor(
+    reply = services.rsvp_visitor(
         event, name="Анна Гостева", email="anna@example.org", language="ru", base_url=BASE_URL
-    )
+    ).rsvp
+    services.rsvp_visitor(
+        event, name="Пётр Неподтвердивший", email="petr@example.org", language="ru"
+    )  # never confirmed: not coming, so not listed
+    services.confirm_reply(reply, base_url=BASE_URL)
     assert "Анна Гостева" not in text(client.get(f"/en/events/{event.pk}/"))
     sign_in(client, group_member)
     assert client.get(f"/en/events/{event.pk}/attendees/").status_code == 403
@@ -292,6 +361,7 @@ def test_attendee_list_is_for_coordinators_and_staff_and_is_audited(
     sign_in(client, coordinator)
     page = text(client.get(f"/en/events/{event.pk}/attendees/"))
     assert "Анна Гостева" in page and "anna@example.org" not in page
+    assert "Пётр" not in page
     audit = AuditEvent.objects.get(action="list")
     assert audit.actor == coordinator and audit.target_id == str(event.pk)
 

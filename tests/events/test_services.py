@@ -21,7 +21,8 @@ from vigil.groups.models import Group, Membership
 
 from .conftest import BASE_URL, join, make_event
 
-pytestmark = pytest.mark.django_db
+# Messages are matched in English; Russian is the default language.
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def body(message: Any) -> str:
@@ -242,23 +243,25 @@ def test_promotion_and_cancellation_are_mailed(
     event = make_event(coordinator, [group], capacity=1, title="Concert; songs, candles")
     first = make_user("first@example.org", language="en")
     services.rsvp_member(event, first, base_url=BASE_URL)
-    waiting = services.rsvp_visitor(
+    reply = services.rsvp_visitor(
         event, name="Вера Гостева", email="vera@example.org", language="ru", base_url=BASE_URL
-    )
+    ).rsvp
+    waiting = services.confirm_reply(reply, base_url=BASE_URL)
     assert waiting.waiting
     run_tasks()
     assert [to for _frm, to in smtp_server.envelopes] == [
         ["first@example.org"],
         ["vera@example.org"],
+        ["vera@example.org"],
     ]
     assert smtp_server.messages[0]["Subject"] == "You have a place: Concert; songs, candles"
-    link = re.search(r"http://testserver(\S*/events/reply/\S+/)", body(smtp_server.messages[1]))
+    link = re.search(r"http://testserver(\S*/events/reply/\S+/)", body(smtp_server.messages[2]))
     assert link is not None
 
     services.cancel_rsvp(Rsvp.objects.get(user=first), base_url=BASE_URL)
     run_tasks()
-    assert smtp_server.envelopes[2][1] == ["vera@example.org"]
-    assert "Вера Гостева" in body(smtp_server.messages[2])
+    assert smtp_server.envelopes[3][1] == ["vera@example.org"]
+    assert "Вера Гостева" in body(smtp_server.messages[3])
     assert Rsvp.objects.get().status == Rsvp.Status.CONFIRMED
 
     extra = make_user("second@example.org", language="en")

@@ -14,6 +14,7 @@ from tests.groups.conftest import sign_in
 from vigil.accounts.models import User
 from vigil.directory.models import Region
 from vigil.groups.models import Application, Group, Membership
+from vigil.groups.selectors import application_index
 
 pytestmark = pytest.mark.django_db
 
@@ -56,16 +57,48 @@ def test_no_group_in_the_region_goes_to_national_staff_and_says_so(
     assert staff.has_perm("groups.decide_application", Application.objects.get())
 
 
-def test_duplicate_application_is_refused_and_the_form_keeps_what_was_typed(
-    client: Any, kazan: Group
+def _mails_to(sink: SmtpSink, address: str) -> list[Any]:
+    return [m for m, (_f, to) in zip(sink.messages, sink.envelopes, strict=True) if to == [address]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_applying_again_while_waiting_is_thanked_alike_told_by_mail_and_counted(
+    client: Any,
+    kazan: Group,
+    kazan_coordinator: User,
+    smtp_server: SmtpSink,
+    run_tasks: Callable[[], None],
 ) -> None:
-    client.post("/en/groups/join/", form())
-    page = client.post("/en/groups/join/", form(email="DINA@example.org "))
-    text = page.content.decode()
-    assert page.status_code == 200
-    assert "already waiting for an answer" in text
-    assert 'value="Дина Гарипова"' in text
-    assert Application.objects.count() == 1
+    first = client.post("/en/groups/join/", form())
+    again = client.post("/en/groups/join/", form(email="DINA@example.org ", city="Казань"))
+    assert again.status_code == first.status_code == 200
+    assert again.content == first.content
+    assert "already" not in again.content.decode()
+    application = Application.objects.get()
+    assert application.repeats == 1
+    run_tasks()
+    [reminder] = _mails_to(smtp_server, "dina@example.org")
+    assert "still waiting for an answer" in str(reminder.get_payload(decode=True).decode())
+    # The coordinator was told once, about the first form only.
+    assert len(_mails_to(smtp_server, kazan_coordinator.email)) == 1
+    sign_in(client, kazan_coordinator)
+    listing = client.get("/en/groups/applications/").content.decode()
+    assert "sent again 1 time" in listing
+    detail = client.get(f"/en/groups/applications/{application.pk}/").content.decode()
+    assert "sent the form again 1 time" in detail
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reminders_to_one_address_are_limited(
+    client: Any, kazan: Group, smtp_server: SmtpSink, run_tasks: Callable[[], None]
+) -> None:
+    from vigil.petitions.mailbox import MAILS_PER_WINDOW
+
+    for _n in range(6):
+        client.post("/groups/join/", form())
+    run_tasks()
+    assert len(_mails_to(smtp_server, "dina@example.org")) == MAILS_PER_WINDOW
+    assert Application.objects.get().repeats == 5
 
 
 def test_missing_consent_and_bad_region_are_clear_errors(client: Any, kazan: Group) -> None:
@@ -77,9 +110,32 @@ def test_missing_consent_and_bad_region_are_clear_errors(client: Any, kazan: Gro
     assert Application.objects.count() == 0
 
 
-def test_a_member_cannot_apply_again(client: Any, kazan: Group, kazan_member: User) -> None:
-    page = client.post("/en/groups/join/", form(email=kazan_member.email))
-    assert "already belongs to a member" in page.content.decode()
+@pytest.mark.django_db(transaction=True)
+def test_a_member_who_applies_is_thanked_alike_mailed_and_marked_for_staff(
+    client: Any,
+    kazan: Group,
+    kazan_coordinator: User,
+    kazan_member: User,
+    smtp_server: SmtpSink,
+    run_tasks: Callable[[], None],
+) -> None:
+    stranger = client.post("/groups/join/", form(email="new@example.org"))
+    page = client.post("/groups/join/", form(email=kazan_member.email))
+    assert page.content == stranger.content
+    client.post("/en/groups/join/", form(email=kazan_member.email))  # a repeat, from English
+    application = Application.objects.get(email_index=application_index(kazan_member.email))
+    run_tasks()
+    told, reminded = _mails_to(smtp_server, kazan_member.email)
+    body = str(told.get_payload(decode=True).decode())
+    # In the member's own language (Russian), whatever page the form came from.
+    assert "Казань-1" in body and "/account/login/" in body
+    assert "уже состоите" in str(told["Subject"])
+    assert "ждёт ответа" in str(reminded["Subject"])
+    sign_in(client, kazan_coordinator)
+    listing = client.get("/groups/applications/").content.decode()
+    assert listing.count("уже в группе") == 1
+    detail = client.get(f"/groups/applications/{application.pk}/").content.decode()
+    assert "Казань-1" in detail
 
 
 def test_whole_journey_with_real_mail(
@@ -209,4 +265,26 @@ def test_a_robot_filling_the_hidden_field_sees_the_thanks_and_nothing_is_kept(
     assert thanks in person and thanks in robot
     assert [a.email for a in Application.objects.all()] == ["person@example.org"]
     run_tasks()
-    assert len(smtp_server.envelopes) == 1  # the coordinator hears of the person only
+    # The coordinator hears of the person only, and the person gets the acknowledgement.
+    recipients = sorted(rcpt for _sender, rcpt in smtp_server.envelopes)
+    assert recipients == [[kazan_coordinator.email], ["person@example.org"]]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_applicant_gets_an_acknowledgement_in_their_mailbox(
+    client: Any,
+    kazan: Group,
+    kazan_coordinator: User,
+    smtp_server: SmtpSink,
+    run_tasks: Callable[[], None],
+) -> None:
+    client.post("/groups/join/", form())
+    run_tasks()
+    sent = list(zip(smtp_server.messages, smtp_server.envelopes, strict=True))
+    to_applicant = [message for message, (_s, rcpt) in sent if rcpt == ["dina@example.org"]]
+    assert len(to_applicant) == 1
+    body = to_applicant[0].get_payload(decode=True).decode()  # type: ignore[union-attr]
+    assert "Дина Гарипова" in body and "Казань-1" in body and "ответит" in body
+    # The coordinator's notice still names nobody.
+    [notice] = [message for message, (_s, rcpt) in sent if rcpt == [kazan_coordinator.email]]
+    assert "Дина" not in notice.get_payload(decode=True).decode()  # type: ignore[union-attr]

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
-
-from .models import User
+from .models import SealedTOTPDevice, User
 from .roles import SCOPED_ROLES, Role
 from .selectors import totp_secret_base32
 from .services import assign_role, create_user, enrol_totp_with_key
@@ -35,7 +33,7 @@ def load() -> Iterator[str]:
         if user.needs_two_factor:
             enrol_totp_with_key(user, DEMO_TOTP_KEY)
     staff = User.objects.get(email_index=User.objects.email_index("staff@vigil.example"))
-    device = TOTPDevice.objects.get(user=staff)
+    device = SealedTOTPDevice.objects.get(user=staff)
     yield f"Demo accounts (password for all: {DEMO_PASSWORD}):"
     for email, _name, role in DEMO_PEOPLE:
         yield f"  {email:28} {Role(role).label}"

@@ -6,10 +6,11 @@ from django.contrib.auth import get_backends
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import (
@@ -66,6 +67,9 @@ class User(AbstractBaseUser):
     time_zone = models.CharField(
         _("time zone"), max_length=64, default="Europe/Moscow", validators=[validate_time_zone]
     )
+    #: The country the person says they live in (ISO 3166-1 alpha-2), encrypted: where someone
+    #: lives is sensitive.  The cases' own-country rule reads it beside their groups' countries.
+    country = EncryptedCharField(_("country of residence"), max_length=2, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("joined"), default=timezone.now)
 
@@ -176,3 +180,58 @@ class RoleAssignment(models.Model):
     def __str__(self) -> str:
         label = self.get_role_display()
         return f"{label} ({self.scope})" if self.scope_type_id else str(label)
+
+
+class TOTPSecret(models.Model):
+    """A second-factor device's key, sealed like people's data (``vigil keys rotate`` re-seals
+    it with the rest).  django-otp's own ``key`` column stays empty."""
+
+    device = models.OneToOneField(
+        TOTPDevice, on_delete=models.CASCADE, primary_key=True, related_name="sealed_key"
+    )
+    key = EncryptedCharField(_("key"), max_length=80)
+
+    class Meta:
+        verbose_name = _("second-factor key")
+        verbose_name_plural = _("second-factor keys")
+
+    def __str__(self) -> str:
+        return f"key of device {self.device_id}"
+
+
+class SealedTOTPDevice(TOTPDevice):
+    """django-otp's TOTP device whose key lives sealed in :class:`TOTPSecret`.
+
+    Vigil reads and writes devices only through this proxy: saving moves a key given in clear
+    (a new device's random one, or an imported one) into the sealed table, and ``bin_key``
+    opens it there.  A session's device id names this model, so django-otp's middleware
+    loads it too.
+    """
+
+    class Meta:
+        proxy = True
+        verbose_name = _("authenticator")
+        verbose_name_plural = _("authenticators")
+
+    @property
+    def bin_key(self) -> bytes:
+        plain = self.__dict__.get("_plain_key") or self.key
+        if not plain:
+            try:
+                plain = self.sealed_key.key
+            except TOTPSecret.DoesNotExist:
+                return b""
+            self.__dict__["_plain_key"] = plain
+        return bytes.fromhex(plain)
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        update_fields = kwargs.get("update_fields")
+        plain = self.key
+        if not plain or (update_fields is not None and "key" not in update_fields):
+            super().save(*args, **kwargs)
+            return
+        with transaction.atomic():
+            self.key = ""
+            super().save(*args, **kwargs)
+            TOTPSecret.objects.update_or_create(device_id=self.pk, defaults={"key": plain})
+        self.__dict__["_plain_key"] = plain

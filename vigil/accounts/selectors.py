@@ -2,16 +2,17 @@ from __future__ import annotations
 
 import base64
 
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.db.models import QuerySet
 
-from .models import User
-
-
-def confirmed_totp_device(user: User) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user=user, confirmed=True).first()
+from .models import SealedTOTPDevice, User
+from .roles import Role
 
 
-def totp_secret_base32(device: TOTPDevice) -> str:
+def confirmed_totp_device(user: User) -> SealedTOTPDevice | None:
+    return SealedTOTPDevice.objects.filter(user=user, confirmed=True).first()
+
+
+def totp_secret_base32(device: SealedTOTPDevice) -> str:
     """The secret as authenticator apps expect it when typed by hand."""
     return base64.b32encode(device.bin_key).decode().rstrip("=")
 
@@ -25,3 +26,15 @@ def roles_of(user: User) -> list[dict[str, object]]:
         }
         for a in user.role_assignments.select_related("scope_type").order_by("role")
     ]
+
+
+def people() -> QuerySet[User]:
+    """The network's members and supporters with an active account (the API's people): an
+    erased account is inactive and holds no roles."""
+    return (
+        User.objects.filter(
+            is_active=True, role_assignments__role__in=[Role.MEMBER, Role.SUPPORTER]
+        )
+        .distinct()
+        .prefetch_related("role_assignments")
+    )

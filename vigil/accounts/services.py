@@ -8,15 +8,16 @@ from typing import Any
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil.audit.models import Action
 from vigil.audit.services import record
 
-from .models import RoleAssignment, User
+from .models import RoleAssignment, SealedTOTPDevice, User
 from .roles import SCOPED_ROLES, Role
+from .signin_records import erase_for
 
 
 @transaction.atomic
@@ -104,6 +105,7 @@ def account_data(user: User) -> dict[str, Any]:
         "email": user.email,
         "language": user.language,
         "time_zone": user.time_zone,
+        "country": user.country,
         "joined_at": user.date_joined.isoformat(),
         "roles": sorted(set(user.role_assignments.values_list("role", flat=True))),
     }
@@ -116,9 +118,13 @@ def erase_account(user: User, *, by: User | None = None, request: Any = None) ->
     The row stays, because the audit log and past records (meetings logged, answers given)
     point at it; what made it a person is gone.  The address becomes a unique placeholder,
     so the mailbox can open a new account later and the blind index stays unique.  Apps'
-    own data goes first (``core.personal_data.erase`` runs this last).
+    own data goes first (``core.personal_data.erase`` runs this last).  Sign-in records and
+    open sessions keyed to the person go too.
     """
+    erase_for(user.email)
+    end_sessions_of(user)
     user.name = ""
+    user.country = ""
     user.email = f"erased-{user.pk}-{secrets.token_hex(8)}@erased.invalid"
     user.is_active = False
     # A new password hash also ends every open session (Django checks the session's hash).
@@ -127,7 +133,7 @@ def erase_account(user: User, *, by: User | None = None, request: Any = None) ->
     roles = RoleAssignment.objects.filter(user=user)
     revoked = sorted(set(roles.values_list("role", flat=True)))
     roles.delete()
-    TOTPDevice.objects.filter(user=user).delete()
+    SealedTOTPDevice.objects.filter(user=user).delete()
     user.__dict__.pop("_role_cache", None)
     record(
         actor=by or user,
@@ -141,8 +147,21 @@ def erase_account(user: User, *, by: User | None = None, request: Any = None) ->
     return user
 
 
+def end_sessions_of(user: User) -> int:
+    """Delete the stored sessions signed in as ``user`` (sessions are keyed by the user's id)."""
+    from django.contrib.sessions.models import Session
+
+    ended = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=ended).delete()
+    return len(ended)
+
+
 def pass_second_factor(
-    request: Any, device: TOTPDevice, token: str, *, enrolling: bool
+    request: Any, device: SealedTOTPDevice, token: str, *, enrolling: bool
 ) -> str | None:
     """Check a code; on success mark the session verified and audit it.  Returns the error."""
     allowed, _detail = device.verify_is_allowed()
@@ -166,26 +185,30 @@ def end_sign_in_pause(request: Any, user: User) -> None:
     reset(username=axes_username(request, {"username": user.email}))
 
 
-def pending_totp_device(user: User) -> TOTPDevice:
+def pending_totp_device(user: User) -> SealedTOTPDevice:
     """The unconfirmed authenticator a user is enrolling; one at a time, made on first need."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    device = SealedTOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = SealedTOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
     return device
 
 
-def confirm_totp_device(device: TOTPDevice, token: str) -> bool:
+def confirm_totp_device(device: SealedTOTPDevice, token: str) -> bool:
     """Confirm enrolment when the first code matches; older confirmed devices are replaced."""
     if not device.verify_token(token.strip().replace(" ", "")):
         return False
     with transaction.atomic():
-        TOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(pk=device.pk).delete()
+        SealedTOTPDevice.objects.filter(user=device.user, confirmed=True).exclude(
+            pk=device.pk
+        ).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
     return True
 
 
-def enrol_totp_with_key(user: User, key_hex: str) -> TOTPDevice:
+def enrol_totp_with_key(user: User, key_hex: str) -> SealedTOTPDevice:
     """Demo data and tests: a confirmed authenticator with a known secret."""
-    TOTPDevice.objects.filter(user=user).delete()
-    return TOTPDevice.objects.create(user=user, name="authenticator", key=key_hex, confirmed=True)
+    SealedTOTPDevice.objects.filter(user=user).delete()
+    return SealedTOTPDevice.objects.create(
+        user=user, name="authenticator", key=key_hex, confirmed=True
+    )

@@ -14,6 +14,7 @@ from vigil.accounts.roles import Role
 from vigil.campaigns.models import Campaign
 from vigil.cases.models import Case
 from vigil.core.forms import TextFormMixin
+from vigil.core.widgets import IsoDateInput
 from vigil.directory.models import Contact, Organisation
 from vigil.events.models import Event
 from vigil.groups.models import Group
@@ -30,7 +31,7 @@ POINT_FIELDS = (
     "campaign", "case", "petition", "event", "document",
 )  # fmt: skip
 #: ``<input type="date">`` takes and gives yyyy-mm-dd whatever the page's language.
-DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+DATE_INPUT = IsoDateInput()
 
 
 def staff_members() -> Any:

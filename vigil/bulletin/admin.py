@@ -25,7 +25,7 @@ class MemoryEntryAdmin(admin.ModelAdmin):
 
     list_display = ["source", "target", "created_at"]
     search_fields = ["source"]
-    readonly_fields = ["source", "target", "source_hash", "length", "segment", "created_at"]
+    readonly_fields = ["source", "target", "source_hash", "segment", "created_at"]
 
     def has_add_permission(self, request: object) -> bool:
         return False

@@ -1,68 +1,38 @@
 """The translation memory: exact and fuzzy matches for an English sentence.
 
-Scoring every stored sentence with difflib would take seconds at 200,000 entries, so a lookup
-is two steps.  First an inverted index (``MemoryTerm`` → ``MemoryPosting``, plain tables that
-work the same on SQLite and PostgreSQL) picks the entries sharing the most of the sentence's
-*rarest* words, reading a bounded number of index rows.  Then only those candidates, within
-the lengths that could still reach the threshold, are scored with difflib's
-``SequenceMatcher.ratio`` over the normalised words, 0–100 %.  Common words ("the", "of") are
-left out of the index: they would match everything and select nothing.
+Sentences are compared word by word: the score is 2 × the words two sentences have in common
+(their longest common subsequence, in order) ÷ the words of both, 0–100 %, as CAT tools count
+fuzzy matches; offered from 60 %.  Exact (100 %) matches come first.  Which stored sentences
+to score is the business of :mod:`.memory_index`, which finds the best ones exactly as
+scoring every stored sentence would, without scoring them all.
 """
 
 from __future__ import annotations
 
 import hashlib
+import html
 import re
 from dataclasses import dataclass
-from difflib import SequenceMatcher
 
-from django.db.models import Count, F, QuerySet
+from django.utils.safestring import SafeString, mark_safe
+from rapidfuzz.distance import Indel
 
-from .models import MemoryEntry, MemoryPosting, MemoryTerm
+from .memory_index import memory_index, normalise, similarity, tokens
+from .models import MemoryEntry
 
 #: Matches scoring below this (in percent) are not offered.
 THRESHOLD = 60
-#: How many of the sentence's rarest words select candidates, and how many are scored.
-RARE_TERMS = 8
-CANDIDATES = 25
-#: At most this many index rows are read per lookup (see ``_candidates``).
-POSTINGS_BUDGET = 3000
 
-_STOPWORDS = """a an and are as at be been but by for from had has have he her his i in is it
-its of on or she that the their them they this to was we were which who will with you"""
-STOPWORDS = frozenset(_STOPWORDS.split())
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
-_SPACES = re.compile(r"\s+")
-_TOKEN = re.compile(r"[^\W_]+|[^\w\s]", re.UNICODE)
-
-
-def normalise(text: str) -> str:
-    return _SPACES.sub(" ", text).strip().lower()
+__all__ = ["THRESHOLD", "Match", "lookup", "normalise", "remember", "score", "tokens"]
 
 
 def source_hash(text: str) -> str:
     return hashlib.sha256(normalise(text).encode()).hexdigest()
 
 
-def terms(text: str) -> set[str]:
-    return {
-        word[:64]
-        for word in _WORD.findall(normalise(text))
-        if len(word) > 1 and word not in STOPWORDS
-    }
-
-
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(normalise(text))
-
-
 def score(a: str, b: str) -> int:
-    """Similarity of two sentences in percent: difflib's ratio over their words.
-
-    Over words rather than characters, as CAT tools count fuzzy matches, and some thirty
-    times faster on a sentence: a lookup scores dozens of candidates.
-    """
-    return round(100 * SequenceMatcher(None, tokens(a), tokens(b), autojunk=False).ratio())
+    """Similarity of two sentences in percent, rounded."""
+    return round(similarity(a, b))
 
 
 @dataclass(frozen=True)
@@ -71,6 +41,8 @@ class Match:
     target: str
     score: int
     entry_id: int
+    #: The stored sentence with the words the looked-up one lacks marked, for the editor.
+    marked_source: SafeString
 
     @property
     def exact(self) -> bool:
@@ -83,122 +55,67 @@ def remember(source: str, target: str, segment_id: int | None = None) -> MemoryE
     entry = MemoryEntry.objects.filter(source_hash=digest, target=target).first()
     if entry is not None:
         return entry
-    entry = MemoryEntry.objects.create(
+    return MemoryEntry.objects.create(
         source=source,
         target=target,
         source_hash=digest,
-        length=len(normalise(source)),
         segment_id=segment_id,
     )
-    index(entry)
-    return entry
-
-
-def index(entry: MemoryEntry) -> None:
-    words = terms(entry.source)
-    if not words:
-        return
-    existing = set(MemoryTerm.objects.filter(text__in=words).values_list("text", flat=True))
-    MemoryTerm.objects.bulk_create(
-        [MemoryTerm(text=word) for word in words - existing], ignore_conflicts=True
-    )
-    found = MemoryTerm.objects.filter(text__in=words)
-    MemoryPosting.objects.bulk_create(
-        [
-            MemoryPosting(term_id=term_id, entry=entry)
-            for term_id in found.values_list("pk", flat=True)
-        ],
-        ignore_conflicts=True,
-    )
-    found.update(entries=F("entries") + 1)
 
 
 def lookup(
     source: str, *, limit: int = 3, threshold: int = THRESHOLD, exclude_segment: int | None = None
 ) -> list[Match]:
-    """The best matches for ``source``, best first: exact ones (100 %) then fuzzy ones."""
-    wanted = normalise(source)
-    if not wanted:
+    """The best matches for ``source``, best first, ties by entry id."""
+    if not normalise(source):
         return []
-    entries = MemoryEntry.objects.all()
+    excluded: list[int] = []
     if exclude_segment is not None:
-        entries = entries.exclude(segment_id=exclude_segment)
-    matches: dict[int, Match] = {}
-    for entry_id, src, tgt in entries.filter(source_hash=source_hash(source)).values_list(
-        "pk", "source", "target"
-    )[:limit]:
-        matches[entry_id] = Match(src, tgt, 100, entry_id)
-    if len(matches) < limit:
-        # ratio = 2·M / (|a| + |b|) ≤ 2·min / (|a| + |b|): outside these lengths nothing can
-        # reach the threshold.
-        words = tokens(wanted)
-        t = threshold / 100
-        shortest, longest = len(words) * t / (2 - t), len(words) * (2 - t) / t
-        for entry_id, src, tgt in _candidates(wanted, entries):
-            theirs = tokens(src)
-            if entry_id in matches or not shortest <= len(theirs) <= longest:
-                continue
-            # The k-th best so far: a candidate whose upper bound is below it cannot enter.
-            # Scores are rounded, so the bound is compared with floor - 0.5: a ratio of 82.6 %
-            # ties an 83 and must be scored, or the result would depend on the order the
-            # candidates arrive in (which differs between databases and query plans).
-            floor = max(threshold, _kth_best(matches, limit))
-            matcher = SequenceMatcher(None, words, theirs, autojunk=False)
-            cut = floor - 0.5
-            if 100 * matcher.real_quick_ratio() < cut or 100 * matcher.quick_ratio() < cut:
-                continue
-            value = round(100 * matcher.ratio())
-            if value >= floor:
-                matches[entry_id] = Match(src, tgt, value, entry_id)
-    return sorted(matches.values(), key=lambda m: (-m.score, m.entry_id))[:limit]
-
-
-def _kth_best(matches: dict[int, Match], k: int) -> int:
-    if len(matches) < k:
-        return 0
-    return sorted((m.score for m in matches.values()), reverse=True)[k - 1]
-
-
-def _candidates(wanted: str, entries: QuerySet[MemoryEntry]) -> list[tuple[int, str, str]]:
-    """Entries sharing the most of the sentence's rarest words.
-
-    Words are taken rarest first until their postings would exceed ``POSTINGS_BUDGET``, so a
-    lookup reads a bounded number of index rows however large the memory grows; a near
-    duplicate shares all of them and comes first.
-    """
-    words = terms(wanted)
-    if not words:
-        return []
-    chosen: list[int] = []
-    postings = 0
-    for term_id, count in (
-        MemoryTerm.objects.filter(text__in=words, entries__gt=0)
-        .order_by("entries")
-        .values_list("pk", "entries")[:RARE_TERMS]
-    ):
-        if chosen and postings + count > POSTINGS_BUDGET:
-            break
-        chosen.append(term_id)
-        postings += count
-    if not chosen:
-        return []
-    postings_of = MemoryPosting.objects.filter(term_id__in=chosen)
-    if len(chosen) == 1:
-        # One word: every entry shares exactly one (a posting is unique per term and entry),
-        # so the ranking is the entry id alone and the index (term, entry) gives the first
-        # ones directly instead of counting thousands of postings.
-        best = postings_of.order_by("entry_id").values_list("entry_id", flat=True)
-    else:
-        # COUNT(*), not COUNT(id): it needs only (term, entry), so PostgreSQL answers from the
-        # covering unique index (an index-only scan) instead of visiting a heap page per row.
-        best = (
-            postings_of.values("entry_id")
-            .annotate(shared=Count("*"))
-            .order_by("-shared", "entry_id")
-            .values_list("entry_id", flat=True)
+        excluded = list(
+            MemoryEntry.objects.filter(segment_id=exclude_segment).values_list("pk", flat=True)
         )
-    best = best[:CANDIDATES]
-    # One query (a subquery) rather than two: on PostgreSQL each round trip to the server
-    # counts.  The rows come back unranked, in an order that depends on the plan;
-    # ``lookup``'s result does not depend on it (ties are broken by entry id).
-    return list(entries.filter(pk__in=best).values_list("pk", "source", "target"))
+    for _attempt in range(2):
+        memory_index.sync()
+        best = memory_index.best(source, limit=limit, threshold=threshold, exclude=excluded)
+        rows = MemoryEntry.objects.in_bulk([b.entry_id for b in best])
+        if all(
+            b.entry_id in rows and memory_index.holds(b.entry_id, rows[b.entry_id].source)
+            for b in best
+        ):
+            return [
+                Match(
+                    rows[b.entry_id].source,
+                    rows[b.entry_id].target,
+                    b.score,
+                    b.entry_id,
+                    mark_differences(source, rows[b.entry_id].source),
+                )
+                for b in best
+            ]
+        memory_index.invalidate()  # deleted or replaced since this process read it
+    return []
+
+
+def mark_differences(wanted: str, stored: str) -> SafeString:
+    """``stored`` with its words that differ from ``wanted`` in ``<mark>``: a changed number,
+    date or name is what the translator must change in the offered translation."""
+    ours = tokens(wanted)
+    theirs_words = _words_with_spacing(stored)
+    theirs = [w.lower() for w, _ in theirs_words]
+    codes: dict[str, str] = {}
+    a = "".join(codes.setdefault(w, chr(0x4E00 + len(codes))) for w in ours)
+    b = "".join(codes.setdefault(w, chr(0x4E00 + len(codes))) for w in theirs)
+    kept = [False] * len(theirs)
+    for op in Indel.opcodes(a, b):
+        if op.tag == "equal":
+            for j in range(op.dest_start, op.dest_end):
+                kept[j] = True
+    out = []
+    for (word, space), same in zip(theirs_words, kept, strict=True):
+        escaped = html.escape(word)
+        out.append((escaped if same else f"<mark>{escaped}</mark>") + html.escape(space))
+    return mark_safe("".join(out))  # noqa: S308 - every piece is escaped above
+
+
+def _words_with_spacing(text: str) -> list[tuple[str, str]]:
+    return [(m.group(1), m.group(2)) for m in re.finditer(r"([^\W_]+|[^\w\s])(\s*)", text.strip())]

@@ -128,10 +128,8 @@ class MemoryEntry(models.Model):
 
     source = models.TextField()
     target = models.TextField()
-    #: SHA-256 of the normalised source: the exact-match lookup.
+    #: SHA-256 of the normalised source: a pair remembered again is found, not stored twice.
     source_hash = models.CharField(max_length=64, db_index=True)
-    #: Length of the normalised source: bounds the fuzzy candidates before scoring.
-    length = models.PositiveIntegerField(db_index=True)
     segment = models.ForeignKey(
         Segment, on_delete=models.SET_NULL, null=True, blank=True, related_name="memory"
     )
@@ -143,33 +141,6 @@ class MemoryEntry(models.Model):
 
     def __str__(self) -> str:
         return self.source[:60]
-
-
-class MemoryTerm(models.Model):
-    """A word of the memory's sources with its document frequency (the inverted index)."""
-
-    text = models.CharField(max_length=64, unique=True)
-    entries = models.PositiveIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return self.text
-
-
-class MemoryPosting(models.Model):
-    #: No index of its own: the unique (term, entry) index serves lookups by term and, holding
-    #: both columns, lets PostgreSQL rank a term's entries with an index-only scan.
-    term = models.ForeignKey(
-        MemoryTerm, on_delete=models.CASCADE, related_name="postings", db_index=False
-    )
-    entry = models.ForeignKey(MemoryEntry, on_delete=models.CASCADE, related_name="postings")
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["term", "entry"], name="bulletin_tm_posting")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.term_id} → {self.entry_id}"
 
 
 class GlossaryTerm(models.Model):

@@ -26,6 +26,10 @@ class Progress:
         return self.counts.get(Status.APPROVED, 0)
 
     @property
+    def reviewed(self) -> int:
+        return self.counts.get(Status.REVIEWED, 0)
+
+    @property
     def percent(self) -> int:
         """Approved segments out of all, rounded down: 100 % means ready to distribute."""
         return self.approved * 100 // self.total if self.total else 0

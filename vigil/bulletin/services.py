@@ -144,6 +144,34 @@ def approve_segment(user: Any, segment: Segment) -> Segment:
     return segment
 
 
+@dataclass
+class BulkApproval:
+    approved: int = 0
+    #: Reviewed segments the reviewer translated: another reviewer must approve them.
+    own: int = 0
+
+
+def approve_reviewed(user: Any, issue: Issue) -> BulkApproval:
+    """A reviewer approves every reviewed segment of the issue at once (not their own
+    translations: the same rule as one by one), all in one transaction."""
+    ensure(user, "bulletin.review_issue", issue)
+    result = BulkApproval()
+    with transaction.atomic():
+        segments = (
+            Segment.objects.select_for_update(of=("self",))
+            .select_related("article__issue")
+            .filter(article__issue=issue, status=Status.REVIEWED)
+            .order_by("article__position", "position")
+        )
+        for segment in segments:
+            if segment.translated_by_id is not None and segment.translated_by_id == user.pk:
+                result.own += 1
+                continue
+            _approve(user, segment)
+            result.approved += 1
+    return result
+
+
 def reopen_segment(user: Any, segment: Segment) -> Segment:
     """A reviewer sends a segment back to the translators (its text stays)."""
     with transaction.atomic():

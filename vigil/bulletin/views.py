@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vigil.core.permissions import can, require
@@ -108,6 +109,32 @@ def add_article(request: HttpRequest, issue: int, obj: Issue) -> HttpResponse:
             )
             return redirect(obj)
     return _issue_page(request, obj, status=400, article_form=form)
+
+
+@require("bulletin.review_issue", get_object=_issue)
+@require_POST
+def approve_reviewed(request: HttpRequest, issue: int, obj: Issue) -> HttpResponse:
+    result = services.approve_reviewed(request.user, obj)
+    messages.success(
+        request,
+        ngettext(
+            "%(count)d reviewed segment is approved.",
+            "%(count)d reviewed segments are approved.",
+            result.approved,
+        )
+        % {"count": result.approved},
+    )
+    if result.own:
+        messages.warning(
+            request,
+            ngettext(
+                "%(count)d segment is your own translation: another reviewer must approve it.",
+                "%(count)d segments are your own translations: another reviewer must approve them.",
+                result.own,
+            )
+            % {"count": result.own},
+        )
+    return redirect(obj)
 
 
 @require("bulletin.change_issue", get_object=_issue)

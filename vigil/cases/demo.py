@@ -100,7 +100,8 @@ def load() -> Iterator[str]:
             name, title, address, email, salutation, languages = OFFICIAL[case.country]
             Official.objects.create(
                 case=case, name=name, title=title, postal_address=address, email=email,
-                salutation=salutation, languages=languages,
+                salutation=salutation, salutation_en="Dear Prosecutor General",
+                languages=languages,
             )  # fmt: skip
             for language, (subject, body, points, tone, avoid) in TEMPLATES.items():
                 title = case.title_en if language == "en" else case.title_ru

@@ -7,6 +7,7 @@ and nothing else of what they typed is stored.
 
 from __future__ import annotations
 
+import datetime
 import re
 from typing import Any
 
@@ -115,6 +116,23 @@ class Case(models.Model):
     def country_name(self) -> str:
         return country_name(self.country)
 
+    @property
+    def latest_result(self) -> Outcome | None:
+        """The last outcome when it is a result (a release, an acquittal...), else None."""
+        outcomes = list(self.outcomes.all())
+        latest = max(outcomes, key=lambda o: (o.happened_on, o.pk or 0), default=None)
+        return latest if latest is not None and latest.is_result else None
+
+    @property
+    def status_text(self) -> str:
+        """The status as pages show it: an open case whose person was released (or acquitted,
+        or whose charges were dropped) does not ask for action; the words name the event, not
+        the person, so they fit everyone."""
+        result = self.latest_result if self.status == self.Status.OPEN else None
+        if result is not None:
+            return str(_("result achieved: %(outcome)s") % {"outcome": result.get_kind_display()})
+        return str(self.get_status_display())
+
 
 class Outcome(models.Model):
     """One dated event in the case's history."""
@@ -196,6 +214,10 @@ class Official(models.Model):
     postal_address = models.TextField(_("postal address"), max_length=1000)
     email = models.EmailField(_("e-mail address"), blank=True)
     salutation = models.CharField(_("salutation"), max_length=200)
+    salutation_en = models.CharField(
+        _("salutation in English"), max_length=200, blank=True,
+        help_text=_("For letters written in English, for example “Dear Prosecutor General”."),
+    )  # fmt: skip
     languages = models.CharField(
         _("languages they read"), max_length=100, default="en",
         help_text=_("Language codes separated by commas, for example “ru,en”."),
@@ -209,6 +231,12 @@ class Official(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.title}"
+
+    def salutation_in(self, language: str) -> str:
+        """The salutation a letter in ``language`` opens with."""
+        if language == "en" and self.salutation_en:
+            return self.salutation_en
+        return self.salutation
 
     @property
     def language_codes(self) -> list[str]:
@@ -278,8 +306,15 @@ class CaseAssignment(models.Model):
         return f"{self.case} → {self.group}"
 
 
+def month_of(moment: datetime.datetime) -> datetime.date:
+    """The UTC month a letter counts in, as its first day."""
+    return moment.astimezone(datetime.UTC).date().replace(day=1)
+
+
 class Letter(models.Model):
-    """One letter written: counted per case, group and month; its text only if the writer asked."""
+    """One letter written: counted once per writer, case, official and month (a second PDF
+    download or e-mail to the same official that month is the same letter); its text only if
+    the writer asked."""
 
     class Channel(models.TextChoices):
         POST = "post", _("printed and posted")
@@ -304,6 +339,8 @@ class Letter(models.Model):
     channel = models.CharField(_("how"), max_length=8, choices=Channel.choices)
     language = models.CharField(_("language"), max_length=8, choices=LANGUAGE_CHOICES)
     written_at = models.DateTimeField(_("written"), default=timezone.now)
+    #: The first day of the UTC month of ``written_at``: the unit letters are counted in.
+    month = models.DateField(_("month"))
     #: Empty unless the writer chose to keep a copy (``kept`` says so without decrypting).
     text = EncryptedTextField(_("letter text"), blank=True)
     kept = models.BooleanField(_("copy kept"), default=False)
@@ -313,9 +350,19 @@ class Letter(models.Model):
         verbose_name_plural = _("letters")
         ordering = ["-written_at"]
         indexes = [models.Index(fields=["case", "written_at"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["writer", "case", "official", "month"], name="cases_letter_once_a_month"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.case} — {self.written_at:%Y-%m-%d}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.month is None:
+            self.month = month_of(self.written_at)
+        super().save(*args, **kwargs)
 
 
 class PolicySettings(models.Model):

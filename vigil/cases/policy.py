@@ -1,8 +1,9 @@
 """The own-country rule, in one place: may this member or group write letters for this case?
 
-Members and groups write only for cases outside their own country of residence (a member's
-country is their group's), to keep the work non-partisan: a government cannot dismiss the
-letters as its domestic opponents' politics.  Death-penalty cases are the one exception.
+Members, supporters and groups write only for cases outside their own country of residence
+(a person's countries are their groups' countries and the country they declared themselves),
+to keep the work non-partisan: a government cannot dismiss the letters as its domestic
+opponents' politics.  Death-penalty cases are the one exception.
 Staff may switch the rule off (``PolicySettings``).  Every place that offers, assigns or
 accepts a letter calls :func:`may_act`; nothing else repeats the rule.
 """
@@ -26,6 +27,8 @@ class Decision:
     allowed: bool
     #: Why, in the active language ("" is never returned: an allowed action says why too).
     reason: str
+    #: Refused only because the person's country of residence is unknown: they can tell it.
+    needs_country: bool = False
 
     def __bool__(self) -> bool:
         return self.allowed
@@ -35,7 +38,9 @@ def _countries_of(actor: Any) -> tuple[set[str], bool]:
     """The actor's countries of residence, and whether the actor is a group."""
     if isinstance(actor, Group):
         return {actor.country}, True
-    return set(groups_of(actor).values_list("country", flat=True)), False
+    countries = set(groups_of(actor).values_list("country", flat=True))
+    declared = getattr(actor, "country", "")
+    return (countries | {declared} if declared else countries), False
 
 
 def may_act(actor: Any, case: Case) -> Decision:
@@ -48,7 +53,7 @@ def may_act(actor: Any, case: Case) -> Decision:
         return Decision(False, _("Letters for this case are suspended for now."))
     is_group = isinstance(actor, Group)
     if not is_group and not (getattr(actor, "is_authenticated", False) and actor.is_active):
-        return Decision(False, _("Sign in as a member of a local group to write letters."))
+        return Decision(False, _("Sign in to write letters: as a supporter or a group member."))
     if PolicySettings.load().mode == PolicySettings.Mode.NONE:
         return Decision(True, _("The organisation lets everyone write for every case."))
     if case.category == Case.Category.DEATH_PENALTY:
@@ -60,8 +65,9 @@ def may_act(actor: Any, case: Case) -> Decision:
     if not countries:
         return Decision(
             False,
-            _("Letters are written through a local group, and you are not a member of one: "
-              "your country of residence is not known."),
+            _("Your country of residence is not known yet: tell us where you live, and the "
+              "cases outside your country are offered to you."),
+            needs_country=True,
         )  # fmt: skip
     if case.country in countries:
         place = country_name(case.country)
@@ -74,8 +80,8 @@ def may_act(actor: Any, case: Case) -> Decision:
             )  # fmt: skip
         return Decision(
             False,
-            _("This case is in %(country)s, where you live. Members write only for cases "
-              "outside their own country, except death-penalty cases: this keeps the network's "
-              "work non-partisan.") % {"country": place},
+            _("This case is in %(country)s, where you live. Members and supporters write only "
+              "for cases outside their own country, except death-penalty cases: this keeps the "
+              "network's work non-partisan.") % {"country": place},
         )  # fmt: skip
     return Decision(True, _("This case is outside your country of residence."))

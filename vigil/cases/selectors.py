@@ -2,16 +2,26 @@
 
 from __future__ import annotations
 
+import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Prefetch, Q, QuerySet
-from django.db.models.functions import TruncMonth
 
 from vigil.groups.models import Group
 from vigil.groups.selectors import groups_of
+from vigil.publications import selectors as publications_selectors
 
-from .models import AppealTemplate, Case, CaseAssignment, Letter, Official, Outcome
+from .models import (
+    AppealTemplate,
+    Case,
+    CaseAssignment,
+    CaseDocument,
+    Letter,
+    Official,
+    Outcome,
+)
 from .policy import Decision, may_act
 
 
@@ -33,17 +43,22 @@ def published_cases(
     if status:
         cases = cases.filter(status=status)
     return cases.prefetch_related(
+        "outcomes",
         Prefetch(
             "outcomes",
             queryset=Outcome.objects.filter(kind__in=Outcome.RESULTS),
             to_attr="results",
-        )
+        ),
     )
 
 
 def published_countries() -> list[str]:
+    # order_by(): the model's ordering would otherwise join the DISTINCT and repeat countries.
     return sorted(
-        Case.objects.filter(is_published=True).values_list("country", flat=True).distinct()
+        Case.objects.filter(is_published=True)
+        .order_by()
+        .values_list("country", flat=True)
+        .distinct()
     )
 
 
@@ -66,6 +81,21 @@ def template_for(case: Case, language: str) -> AppealTemplate | None:
         if code in templates:
             return templates[code]
     return next(iter(templates.values()), None)
+
+
+@dataclass(frozen=True)
+class DocumentLink:
+    document: CaseDocument
+    #: The library's page of the document when it is there and published, else "".
+    url: str
+
+
+def documents_of(case: Case) -> list[DocumentLink]:
+    """The case's documents, each linked to the library when the library publishes it
+    (the publications app's embargo rule decides, not this one)."""
+    documents = list(case.documents.all())
+    urls = publications_selectors.library_urls(d.index_number for d in documents)
+    return [DocumentLink(d, urls.get(d.index_number, "")) for d in documents]
 
 
 def officials_of(case: Case) -> QuerySet[Official]:
@@ -111,6 +141,10 @@ def actions_for(user: Any) -> list[ActionItem]:
     return sorted(items, key=lambda item: (not item.decision.allowed, not item.assigned))
 
 
+def in_a_group(user: Any) -> bool:
+    return bool(groups_of(user).exists())
+
+
 def kept_letters_of(user: Any) -> QuerySet[Letter]:
     """The writer's own letters whose text they chose to keep."""
     return Letter.objects.filter(writer=user, kept=True).select_related("case", "official")
@@ -120,14 +154,26 @@ def letter_count(case: Case) -> int:
     return Letter.objects.filter(case=case).count()
 
 
-def letter_counts(*, case: Case | None = None) -> list[dict[str, Any]]:
-    """Letters per case, group and month (UTC month), newest month first."""
+def letter_counts(
+    *,
+    case: Case | None = None,
+    group_ids: Iterable[int] | None = None,
+    month: datetime.date | None = None,
+) -> list[dict[str, Any]]:
+    """Letters per case, group and month (UTC month), newest month first.
+
+    The one count of letters: the letters page and the coordination dashboard both read it.
+    A letter is one row per writer, case, official and month (see ``Letter``).
+    """
     letters = Letter.objects.all()
     if case is not None:
         letters = letters.filter(case=case)
+    if group_ids is not None:
+        letters = letters.filter(group_id__in=list(group_ids))
+    if month is not None:
+        letters = letters.filter(month=month.replace(day=1))
     rows = (
-        letters.annotate(month=TruncMonth("written_at"))
-        .values(
+        letters.values(
             "month",
             "case_id",
             "case__slug",

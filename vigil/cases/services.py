@@ -20,7 +20,7 @@ from vigil.core.tasks import queue_email
 from vigil.groups.models import Group
 from vigil.groups.selectors import groups_of
 
-from .models import Case, CaseAssignment, Letter, Official
+from .models import Case, CaseAssignment, Letter, Official, month_of
 from .pdf import LetterContent, render_letter_pdf
 from .policy import may_act
 
@@ -82,20 +82,52 @@ def _check_draft(case: Case, draft: Draft) -> None:
 
 
 def _full_text(draft: Draft) -> str:
-    return f"{draft.official.salutation}\n\n{draft.body.strip()}\n\n{draft.signature.strip()}"
+    salutation = draft.official.salutation_in(draft.language)
+    return f"{salutation}\n\n{draft.body.strip()}\n\n{draft.signature.strip()}"
 
 
 def _record(user: Any, case: Case, draft: Draft, channel: str) -> Letter:
-    return Letter.objects.create(
-        case=case,
-        official=draft.official,
-        group=groups_of(user).order_by("number").first(),
-        writer=user,
-        channel=channel,
-        language=draft.language,
-        text=_full_text(draft) if draft.keep_text else "",
-        kept=draft.keep_text,
+    """Count the letter, once per writer, case, official and month.
+
+    Downloading the PDF again (or e-mailing the same official again) that month is the same
+    letter: the row is updated, not added.  A copy asked for on any attempt is kept.
+    """
+    now = timezone.now()
+    month = month_of(now)
+    text = _full_text(draft) if draft.keep_text else ""
+    existing = (
+        Letter.objects.select_for_update()
+        .filter(writer=user, case=case, official=draft.official, month=month)
+        .first()
     )
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return Letter.objects.create(
+                    case=case,
+                    official=draft.official,
+                    group=groups_of(user).order_by("number").first(),
+                    writer=user,
+                    channel=channel,
+                    language=draft.language,
+                    written_at=now,
+                    month=month,
+                    text=text,
+                    kept=draft.keep_text,
+                )
+        except IntegrityError:  # the same letter, counted by a request running beside this one
+            existing = Letter.objects.get(
+                writer=user, case=case, official=draft.official, month=month
+            )
+    if channel == Letter.Channel.EMAIL:  # an e-mailed letter stays e-mailed when printed too
+        existing.channel = channel
+    existing.language, existing.written_at = draft.language, now
+    fields = ["channel", "language", "written_at"]
+    if draft.keep_text:
+        existing.text, existing.kept = text, True
+        fields += ["text", "kept"]
+    existing.save(update_fields=fields)
+    return existing
 
 
 def _allowed(user: Any, case: Case) -> None:
@@ -117,7 +149,7 @@ def print_letter(
             for part in (official.name, official.title, official.postal_address.strip())
             if part
         ),
-        salutation=official.salutation,
+        salutation=official.salutation_in(draft.language),
         body=draft.body.strip(),
         signature=draft.signature.strip(),
         sender_address=draft.sender_address.strip(),

@@ -64,6 +64,7 @@ def _detail(
             "assign_form": assign_form,
             "assignments": selectors.assignments_of(case) if groups else [],
             "letters": selectors.letter_count(case),
+            "documents": selectors.documents_of(case),
         },
         status=status,
     )
@@ -100,8 +101,47 @@ def unassign(request: HttpRequest, slug: str, pk: int, obj: Case) -> HttpRespons
     return redirect(obj.get_absolute_url())
 
 
-def _not_offered(request: HttpRequest, case: Case, reason: str) -> HttpResponse:
-    return render(request, "cases/not_offered.html", {"case": case, "reason": reason}, status=403)
+def _not_offered(
+    request: HttpRequest, case: Case, reason: str, *, needs_country: bool = False
+) -> HttpResponse:
+    context = {"case": case, "reason": reason, "needs_country": needs_country}
+    return render(request, "cases/not_offered.html", context, status=403)
+
+
+def _model_letter_changed_language(request: HttpRequest, case: Case) -> bool:
+    """Did the writer choose another language while the model letter was still untouched?
+
+    Then the page shows the model letter in the chosen language instead of sending the one in
+    the language shown before (a Russian body under an English choice).
+    """
+    if request.POST.get("switch"):
+        return True
+    shown = request.POST.get("shown_language", "")
+    chosen = request.POST.get("language", "")
+    if not shown or chosen == shown:
+        return False
+    before = selectors.template_for(case, shown)
+    typed = request.POST.get("body", "").replace("\r\n", "\n").strip()
+    return before is not None and typed == before.body.replace("\r\n", "\n").strip()
+
+
+def _letter_form(request: HttpRequest, case: Case, language: str, keep: dict[str, Any]) -> Any:
+    """The letter form with the model letter in ``language``; ``keep`` is what the writer typed."""
+    template = selectors.template_for(case, language)
+    officials = list(case.officials.all())
+    language = template.language if template else language
+    official = keep.get("official") or next(
+        (o for o in officials if language in o.language_codes), officials[0] if officials else None
+    )
+    initial = {
+        "official": official,
+        "signature": getattr(request.user, "name", ""),
+        **{key: value for key, value in keep.items() if value},
+        "language": language,
+        "subject": template.subject if template else "",
+        "body": template.body if template else "",
+    }
+    return template, LetterForm(case=case, initial=initial)
 
 
 @require("cases.write_letter", get_object=_case)
@@ -110,10 +150,23 @@ def write(request: HttpRequest, slug: str, obj: Case) -> HttpResponse:
     case = obj
     decision = may_act(request.user, case)
     if not decision.allowed:
-        return _not_offered(request, case, decision.reason)
+        return _not_offered(request, case, decision.reason, needs_country=decision.needs_country)
     wanted = request.POST.get("language") or request.GET.get("lang") or get_language() or "ru"
-    template = selectors.template_for(case, wanted)
-    if request.method == "POST":
+    switched = False
+    if request.method == "POST" and _model_letter_changed_language(request, case):
+        official_id = request.POST.get("official", "")
+        kept = {
+            "official": case.officials.filter(pk=int(official_id)).first()
+            if official_id.isdigit()
+            else None,
+            "signature": request.POST.get("signature", ""),
+            "sender_address": request.POST.get("sender_address", ""),
+            "keep_text": bool(request.POST.get("keep_text")),
+        }
+        template, form = _letter_form(request, case, wanted, kept)
+        switched = True
+    elif request.method == "POST":
+        template = selectors.template_for(case, wanted)
         form = LetterForm(request.POST, case=case)
         if form.is_valid():
             try:
@@ -123,19 +176,14 @@ def write(request: HttpRequest, slug: str, obj: Case) -> HttpResponse:
             except PermissionDenied as refusal:
                 return _not_offered(request, case, str(refusal))
     else:
-        officials = list(case.officials.all())
-        language = template.language if template else wanted
-        official = next((o for o in officials if language in o.language_codes), None)
-        form = LetterForm(
-            case=case,
-            initial={
-                "language": language,
-                "official": official or (officials[0] if officials else None),
-                "subject": template.subject if template else "",
-                "body": template.body if template else "",
-                "signature": getattr(request.user, "name", ""),
-            },
-        )
+        template, form = _letter_form(request, case, wanted, {})
+    if form.is_bound:
+        shown_language = request.POST.get("shown_language") or wanted
+    else:
+        shown_language = form["language"].value()
+    chosen = str(getattr(form["official"].value(), "pk", form["official"].value()))
+    officials = list(case.officials.all())
+    official = next((o for o in officials if str(o.pk) == chosen), None)
     return render(
         request,
         "cases/write.html",
@@ -145,7 +193,10 @@ def write(request: HttpRequest, slug: str, obj: Case) -> HttpResponse:
             "template": template,
             "decision": decision,
             "languages": [t.language for t in case.templates.all()],
-            "has_officials": case.officials.exists(),
+            "has_officials": bool(officials),
+            "shown_language": shown_language,
+            "switched": switched,
+            "salutation": official.salutation_in(shown_language) if official else "",
         },
         status=400 if form.errors else 200,
     )
@@ -177,6 +228,8 @@ def my_actions(request: HttpRequest) -> HttpResponse:
             "offered": [item for item in items if item.decision.allowed],
             "not_offered": [item for item in items if not item.decision.allowed],
             "kept": selectors.kept_letters_of(request.user),
+            "needs_country": any(item.decision.needs_country for item in items),
+            "in_group": selectors.in_a_group(request.user),
         },
     )
 

@@ -19,10 +19,11 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.accounts.roles import Role
+from vigil.cases import selectors as cases_selectors
 from vigil.core.spreadsheet import csv_lines
 from vigil.directory.models import Region
 from vigil.distribution.models import Delivery, Distribution
@@ -222,10 +223,16 @@ def dashboard(
         .order_by()
     )
     cases: dict[str, int] = defaultdict(int)
-    for item in letters:
-        row = by_id[item["meeting__group_id"]]
-        row.letters[item["case_label"]] = row.letters.get(item["case_label"], 0) + item["total"]
-        cases[item["case_label"]] += item["total"]
+    counted = [(item["meeting__group_id"], item["case_label"], item["total"]) for item in letters]
+    # Letters written through the site: the cases app's one count, as its letters page shows.
+    english = (translation.get_language() or "ru").startswith("en")
+    for item in cases_selectors.letter_counts(group_ids=list(by_id), month=month_start):
+        title = (item["case__title_en"] if english else "") or item["case__title_ru"]
+        counted.append((item["group_id"], title, item["letters"]))
+    for group_id, label, total in counted:
+        row = by_id[group_id]
+        row.letters[label] = row.letters.get(label, 0) + total
+        cases[label] += total
     for row in rows:
         row.letters = dict(sorted(row.letters.items(), key=lambda kv: kv[0].casefold()))
 

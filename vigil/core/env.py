@@ -9,6 +9,7 @@ import base64
 import json
 import os
 import secrets
+import stat
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -118,9 +119,19 @@ def load_development_secrets(data_dir: Path) -> dict[str, str]:
     return data
 
 
+#: Everything Vigil creates is for its own user only: files 0600, folders 0700.
+PRIVATE_UMASK = 0o077
+
+
+def keep_files_private() -> None:
+    """Set the process's umask, so the database and its WAL, mail files, uploads and keys are
+    created 0600 (folders 0700) by whatever library writes them."""
+    os.umask(PRIVATE_UMASK)
+
+
 def ensure_data_dir(data_dir: Path) -> None:
     try:
-        data_dir.mkdir(parents=True, exist_ok=True)
+        data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as exc:
         raise ConfigError(
             f"VIGIL_DATA_DIR {str(data_dir)!r} cannot be used ({exc.strerror}): "
@@ -182,3 +193,26 @@ def describe_database(config: dict[str, Any]) -> str:
     host = config.get("HOST") or "local socket"
     port = config.get("PORT") or 5432
     return f"PostgreSQL database {config.get('NAME')!r} at {host}:{port}"
+
+
+def open_to_others(config: dict[str, Any], data_dir: Path) -> str | None:
+    """The first of Vigil's private paths that users other than Vigil's can read or enter,
+    as one line saying how to fix it; ``None`` when all are private.  Checked at start-up in
+    production: the data folder, the SQLite database with its WAL and shared memory, the
+    private files and the mail folder."""
+    paths = [data_dir, data_dir / "private", data_dir / "mail"]
+    if config["ENGINE"].endswith("sqlite3"):
+        database = Path(config["NAME"])
+        paths += [database, Path(f"{database}-wal"), Path(f"{database}-shm")]
+    for path in paths:
+        try:
+            mode = path.stat().st_mode
+        except OSError:
+            continue
+        if mode & 0o077:
+            wanted = "700" if stat.S_ISDIR(mode) else "600"
+            return (
+                f"{path} is open to other users (mode {stat.S_IMODE(mode):04o}): "
+                f"run chmod {wanted} {path}"
+            )
+    return None

@@ -159,10 +159,19 @@ def channels_by_kind(channels: Iterable[Channel]) -> dict[str, list[Channel]]:
     return grouped
 
 
+def po_box_line(number: str) -> str:
+    """A PO box as an address line: "а/я 212" / "PO Box 212" (a bare number means nothing).
+    A value typed with its own label ("а/я 5", "P.O. Box 5") is shown as typed."""
+    number = number.strip()
+    if not number[:1].isdigit():
+        return number
+    return str(_("PO Box %(number)s") % {"number": number})
+
+
 def address_lines(office: Office) -> list[str]:
     lines = [line for line in office.street_lines or [] if line]
     if office.po_box:
-        lines.append(office.po_box)
+        lines.append(po_box_line(office.po_box))
     city = " ".join(part for part in (office.postal_code, office.city) if part)
     if city:
         lines.append(city)

@@ -2,10 +2,11 @@
 
 A ``Distribution`` keeps what is sent (subject, HTML, PDF) as it was when staff started it, so
 a resumed run sends the very same message.  Its ``Delivery`` rows are the outbox: one per
-active group, all written in one transaction, each with the Message-ID it will carry.  The
-outbox is recipients' state, not a queue: a row is ``sending`` from just before the SMTP DATA
-until the server's answer is recorded, which is what lets a restart tell a message that may
-have left from one that certainly did not (see ``services.recover``).
+group that is not closed (dormant ones included), all written in one transaction, each with
+the Message-ID it will carry.  The outbox is recipients' state, not a queue: a row is
+``sending`` from just before the SMTP DATA until the server's answer is recorded, which is
+what lets a restart tell a message that may have left from one that certainly did not (see
+``services.recover``).
 """
 
 from __future__ import annotations

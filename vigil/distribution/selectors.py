@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from vigil.bulletin import selectors as bulletin_selectors
 from vigil.bulletin.models import Issue
+from vigil.groups.models import Group
+from vigil.groups.selectors import is_dormant
 
 from .models import Delivery, Distribution
 
@@ -45,6 +47,19 @@ def status_counts(distribution: Distribution) -> list[tuple[str, str, int]]:
 def deliveries(distribution: Distribution, status: str = "") -> QuerySet[Delivery]:
     rows = Delivery.objects.filter(distribution=distribution).select_related("group")
     return rows.filter(status=status) if status else rows
+
+
+def dormant_group_ids(distribution: Distribution) -> set[int]:
+    """The groups of this distribution that are dormant, to mark them on the page: by the
+    groups app's rule (no meeting for three months), or set dormant by staff."""
+    group_ids = Delivery.objects.filter(distribution=distribution).values("group_id")
+    groups = Group.objects.filter(pk__in=group_ids).annotate(last_held_on=Max("meetings__held_on"))
+    return {
+        group.pk
+        for group in groups
+        if group.status == Group.Status.DORMANT
+        or is_dormant(group, last_held_on=group.last_held_on)
+    }
 
 
 def has_work(distribution: Distribution) -> bool:

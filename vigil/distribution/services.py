@@ -1,10 +1,12 @@
-"""Sending an approved Russian issue to every active group, exactly once each.
+"""Sending an approved Russian issue to every group that is not closed, exactly once each.
+
+Dormant groups get it too: the bulletin is one of the things that may bring them back.
 
 The outbox protocol (one sender per distribution, held by a lease on the ``Distribution`` row):
 
-1. ``plan`` writes one ``Delivery`` per active group in one transaction, each with its own
-   Message-ID: ``planned`` for groups with an e-mail address, ``print`` for those without,
-   ``unsubscribed`` for those that opted out.
+1. ``plan`` writes one ``Delivery`` per group (closed ones aside) in one transaction, each
+   with its own Message-ID: ``planned`` for groups with an e-mail address, ``print`` for
+   those without, ``unsubscribed`` for those that opted out.
 2. ``send`` walks the ``planned`` rows in batches.  One commit claims a batch as ``sending``
    (up to ``BATCH`` rows), their messages go over one SMTP connection, and one commit records
    each as ``sent`` (or refused).  A row is therefore ``sending`` from before its SMTP DATA
@@ -110,7 +112,7 @@ def plan(issue: Issue, *, by: Any = None) -> Distribution:
         )
         opted_out = set(OptOut.objects.values_list("group_id", flat=True))
         rows = []
-        for group in Group.objects.filter(status=Group.Status.ACTIVE).order_by("number"):
+        for group in Group.objects.exclude(status=Group.Status.CLOSED).order_by("number"):
             if not group.email:
                 status = Status.PRINT
             elif group.pk in opted_out:

@@ -43,6 +43,8 @@ def detail(request: HttpRequest, issue: int, obj: Issue) -> HttpResponse:
             counts=selectors.status_counts(distribution),
             deliveries=selectors.deliveries(distribution, status),
             has_work=selectors.has_work(distribution),
+            print_copies=selectors.print_labels(distribution).count(),
+            dormant_ids=selectors.dormant_group_ids(distribution),
             sending=bool(distribution.sender),
         )
     return render(request, "distribution/detail.html", context)
@@ -90,6 +92,8 @@ def print_pack(request: HttpRequest, issue: int, obj: Issue) -> HttpResponse:
 
     body = str(bulletin_selectors.approved_russian_issue_html(obj))
     labels = list(selectors.print_labels(distribution))
+    if not labels:  # every group gets it by e-mail: there is nothing to print
+        raise Http404
     document = pdf.render_print_pack(distribution.subject, body, labels)
     response = HttpResponse(document, content_type="application/pdf")
     name = f"print-pack-{obj.year}-{obj.month:02d}.pdf"

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.forms import TextFormMixin
+from vigil.core.widgets import IsoDateTimeLocalInput
 from vigil.directory.models import Organisation, Region
 from vigil.groups.models import Group
 
@@ -25,7 +26,7 @@ class WallClockField(forms.DateTimeField):
     The form turns it into UTC with the venue's zone (``services.venue_time``).
     """
 
-    widget = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+    widget = IsoDateTimeLocalInput
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("input_formats", WALL_CLOCK_FORMATS)

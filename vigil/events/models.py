@@ -141,6 +141,9 @@ class Rsvp(models.Model):
     class Status(models.TextChoices):
         CONFIRMED = "confirmed", _("has a place")
         WAITING = "waiting", _("on the waiting list")
+        #: A visitor whose e-mail has not confirmed the reply yet: it holds no place and
+        #: lapses after ``services.REPLY_HOLD``.
+        PENDING = "pending", _("not confirmed yet")
 
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
     user = models.ForeignKey(

@@ -125,7 +125,11 @@ def rsvp_of(event: Event, user: Any) -> Rsvp | None:
 
 def attendees(event: Event) -> list[Rsvp]:
     """The list for coordinators and staff only (the view checks ``events.view_rsvp``)."""
-    return list(event.rsvps.select_related("user").order_by("status", "created_at", "pk"))
+    return list(
+        event.rsvps.exclude(status=Rsvp.Status.PENDING)
+        .select_related("user")
+        .order_by("status", "created_at", "pk")
+    )
 
 
 def groups_for_organiser(user: Any) -> QuerySet[Group]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -239,32 +240,43 @@ def rsvp_member(event: Event, user: Any, *, base_url: str | None = None) -> Repl
     return Reply(rsvp, created=True)
 
 
+#: How long a visitor's link to confirm a reply works; an unconfirmed reply lapses after it.
+REPLY_HOLD = datetime.timedelta(hours=48)
+CONFIRM_SALT = "vigil.events.rsvp-confirm"
+
+
 @transaction.atomic
 def rsvp_visitor(
     event: Event, *, name: str, email: str, language: str, base_url: str | None = None
 ) -> Reply:
     """A visitor's reply to a public event: name and e-mail only, stored encrypted.
 
-    A second reply from the same address adds nothing; the confirmation (with the link to
-    cancel) is sent again, so the page says the same whether the address was known or not.
+    The reply holds no place until the visitor follows the link mailed to them
+    (:func:`confirm_reply`), so nobody can fill an event with other people's addresses, and
+    the page says the same for every address, a full event or not.  An address that already
+    replied adds nothing: its mailbox is sent the link again, or told its place, a few times
+    per window at most (``petitions.mailbox.may_mail``, until the one throttle of core).
     """
     if not event.is_public:
         raise PermissionDenied("events.rsvp_event")
     locked = Event.objects.select_for_update().get(pk=event.pk)
     _open_for_replies(locked)
+    forget_lapsed_replies()
     email = normalise_email(email)
     index = blind_index_for(Rsvp, "email_index", email)
     existing = locked.rsvps.filter(email_index=index).first()
     if existing is not None:
-        _mail(existing, "waiting" if existing.status == Rsvp.Status.WAITING else "confirmed",
-              base_url)  # fmt: skip
+        from vigil.petitions.mailbox import may_mail
+
+        if index is not None and may_mail(index, scope="rsvp"):
+            _mail(existing, _mail_kind(existing), base_url)
         return Reply(existing, created=False)
     rsvp = Rsvp(
         event=locked,
         name=name.strip(),
         email=email,
         language=language if language in ("ru", "en") else "ru",
-        status=_next_status(locked),
+        status=Rsvp.Status.PENDING,
     )
     rsvp.full_clean(exclude=["email_index", "event", "user"])
     try:
@@ -272,9 +284,61 @@ def rsvp_visitor(
             rsvp.save()
     except IntegrityError:
         # Only possible if the lock was bypassed; never two replies from one address.
-        raise ValidationError(_("You have already replied to this event.")) from None
-    _mail(rsvp, "waiting" if rsvp.status == Rsvp.Status.WAITING else "confirmed", base_url)
+        raise ValidationError(_("Please send the form again.")) from None
+    _mail(rsvp, "confirm", base_url)
     return Reply(rsvp, created=True)
+
+
+def _mail_kind(rsvp: Rsvp) -> str:
+    return {Rsvp.Status.PENDING: "confirm", Rsvp.Status.WAITING: "waiting"}.get(
+        rsvp.status, "confirmed"
+    )
+
+
+def forget_lapsed_replies(now: datetime.datetime | None = None) -> int:
+    """Delete visitors' replies never confirmed within the hold: they held no place, and
+    their names and addresses are not kept."""
+    cutoff = (now or timezone.now()) - REPLY_HOLD
+    deleted, _rows = Rsvp.objects.filter(status=Rsvp.Status.PENDING, created_at__lt=cutoff).delete()
+    return int(deleted)
+
+
+def confirm_token(rsvp: Rsvp) -> str:
+    return signing.TimestampSigner(salt=CONFIRM_SALT).sign_object(
+        {"r": rsvp.pk, "e": (rsvp.email_index or "")[:16]}
+    )
+
+
+def reply_for_confirm_token(token: str) -> Rsvp | None:
+    """The unexpired reply a confirmation link names, or None (expired, forged, withdrawn)."""
+    try:
+        data = signing.TimestampSigner(salt=CONFIRM_SALT).unsign_object(token, max_age=REPLY_HOLD)
+    except (signing.BadSignature, ValueError, TypeError, UnicodeError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("r"), int):
+        return None
+    rsvp = Rsvp.objects.select_related("event").filter(pk=data["r"]).first()
+    if rsvp is None or (rsvp.email_index or "")[:16] != data.get("e"):
+        return None
+    return rsvp
+
+
+@transaction.atomic
+def confirm_reply(rsvp: Rsvp, *, base_url: str | None = None) -> Reply:
+    """The visitor followed the link: a place now, or the waiting list if the event is full
+    (in the order of confirmation).  A second click changes nothing."""
+    locked = Event.objects.select_for_update().get(pk=rsvp.event_id)
+    current = locked.rsvps.filter(pk=rsvp.pk).first()
+    if current is None:
+        raise ValidationError(_("This reply was withdrawn. Please reply again."), code="gone")
+    if current.status != Rsvp.Status.PENDING:
+        return Reply(current, created=False)
+    _open_for_replies(locked)
+    current.status = _next_status(locked)
+    current.created_at = timezone.now()
+    current.save(update_fields=["status", "created_at"])
+    _mail(current, _mail_kind(current), base_url)
+    return Reply(current, created=True)
 
 
 @transaction.atomic
@@ -327,6 +391,10 @@ def _mail(rsvp: Rsvp, kind: str, base_url: str | None, **extra: Any) -> None:
             "event_url": base_url + reverse("events:detail", args=[event.pk]),
             "cancel_url": base_url
             + reverse("events:rsvp_cancel_link", args=[selectors.rsvp_cancel_token(rsvp)]),
+            "confirm_url": base_url + reverse("events:rsvp_confirm", args=[confirm_token(rsvp)])
+            if rsvp.status == Rsvp.Status.PENDING
+            else "",
+            "hold_hours": int(REPLY_HOLD.total_seconds() // 3600),
             "starts_local": event.local_starts_at,
             "ends_local": event.local_ends_at,
             "site_name": _site_name(),

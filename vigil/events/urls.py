@@ -16,6 +16,7 @@ urlpatterns = [
         name="group_feed_private",
     ),
     path("group/<slug:slug>/", views.group, name="group"),
+    path("reply/confirm/<str:token>/", views.rsvp_confirm, name="rsvp_confirm"),
     path("reply/<str:token>/", views.rsvp_cancel_link, name="rsvp_cancel_link"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/edit/", views.edit, name="edit"),

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -32,8 +32,13 @@ def _base_url(request: HttpRequest) -> str:
 
 
 def _event(request: HttpRequest, pk: int, **kwargs: Any) -> Event:
+    """The event, or 404.  A signed-in person who may not see it (a members-only event of
+    another group) gets the same 404 as for an id that does not exist: no 403 tells them
+    that it does."""
     event = selectors.event_for_page(pk)
     if event is None:
+        raise Http404(pk)
+    if request.user.is_authenticated and not can(request.user, "events.view_event", event):
         raise Http404(pk)
     return event
 
@@ -230,10 +235,10 @@ def rsvp(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
         return _event_page(request, obj, visitor_form=form, status=400)
     if form.is_spam():
         # A robot is thanked like a person: nothing tells it that it was found out.
-        messages.success(request, _("Thank you. We have sent you an e-mail to confirm."))
+        messages.success(request, str(VISITOR_REPLIED))
         return redirect(obj)
     try:
-        reply = services.rsvp_visitor(
+        services.rsvp_visitor(
             obj,
             name=form.cleaned_data["name"],
             email=form.cleaned_data["email"],
@@ -244,8 +249,17 @@ def rsvp(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
         for message in _errors(error):
             form.add_error(None, message)
         return _event_page(request, obj, visitor_form=form, status=400)
-    _reply_message(request, reply, visitor=True)
+    # One answer for every address and every event, full or not: whether this address had
+    # replied, and whether it has a place, is told to its mailbox only.
+    messages.success(request, str(VISITOR_REPLIED))
     return redirect(obj)
+
+
+#: What a visitor is told after replying, whoever they are.
+VISITOR_REPLIED = gettext_lazy(
+    "Thank you. We have sent you an e-mail: your reply counts once you follow the link in it, "
+    "and the e-mail tells you whether you have a place or are on the waiting list."
+)
 
 
 def _reply_message(request: HttpRequest, reply: services.Reply, *, visitor: bool) -> None:
@@ -257,7 +271,7 @@ def _reply_message(request: HttpRequest, reply: services.Reply, *, visitor: bool
     else:
         text = _("You have a place. See you there!")
     if visitor:
-        text += " " + _("We have sent you an e-mail to confirm, with a link to cancel.")
+        text += " " + _("We have sent you an e-mail with a link to cancel, if you cannot come.")
     elif not reply.created:
         text = _("You had already replied.") + " " + text
     if reply.waiting:
@@ -282,6 +296,26 @@ def withdraw(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
 
 @public
 @throttled("mail-link")
+@require_http_methods(["GET", "HEAD", "POST"])
+def rsvp_confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a visitor's first mail: a page with one button (mail scanners open links;
+    a GET changes nothing), and the POST confirms the reply."""
+    found = services.reply_for_confirm_token(token)
+    if found is None:
+        return render(request, "events/rsvp_gone.html", {"expired": True}, status=404)
+    if request.method == "POST":
+        try:
+            reply = services.confirm_reply(found, base_url=_base_url(request))
+        except ValidationError as error:
+            for message in _errors(error):
+                messages.error(request, message)
+            return redirect(found.event)
+        _reply_message(request, reply, visitor=True)
+        return redirect(found.event)
+    return render(request, "events/rsvp_confirm.html", {"rsvp": found, "event": found.event})
+
+
+@public
 @require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_cancel_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link in a confirmation mail: a page that asks, then cancels on POST.

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core.forms import TextFormMixin
 from vigil.core.timezones import zone_choices
+from vigil.core.widgets import IsoDateInput, IsoTimeInput
 
 from . import selectors
 from .models import Group
@@ -92,7 +93,7 @@ class GroupForm(TextFormMixin, forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             "postal_address": forms.Textarea(attrs={"rows": 3}),
-            "meeting_time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+            "meeting_time": IsoTimeInput(),
         }
 
     def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
@@ -115,9 +116,7 @@ class GroupForm(TextFormMixin, forms.ModelForm):
 
 
 class MeetingForm(TextFormMixin, forms.Form):
-    held_on = forms.DateField(
-        label=_("Date of the meeting"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    held_on = forms.DateField(label=_("Date of the meeting"), widget=IsoDateInput())
     attendance = forms.IntegerField(label=_("People present"), min_value=0, max_value=10_000)
     decisions = forms.CharField(
         label=_("Decisions"), widget=forms.Textarea(attrs={"rows": 5}), required=False

@@ -147,6 +147,9 @@ class Application(models.Model):
         related_name="group_applications", verbose_name=_("account"),
     )  # fmt: skip
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
+    #: How many times the same address sent the form again while this one waited: the public
+    #: page answers everyone alike, so staff see the duplicates here.
+    repeats = models.PositiveIntegerField(_("sent again"), default=0)
 
     class Meta:
         verbose_name = _("application to join")

@@ -13,6 +13,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from vigil.accounts.models import User
 from vigil.core.fields import blind_index_for
 from vigil.directory.models import Region
 
@@ -253,11 +254,22 @@ def pending_application_from(email: str) -> Application | None:
 
 
 def applications_for(user: Any) -> list[Application]:
-    """Open applications the user may decide (one predicate decides, see rules)."""
+    """Open applications the user may decide (one predicate decides, see rules), each marked
+    ``already_member`` when its address belongs to a member: the public form answers every
+    address alike, so duplicates are shown here."""
     pending = Application.objects.filter(status=Application.Status.PENDING).select_related(
         "group", "region"
     )
-    return [a for a in pending if user.has_perm("groups.decide_application", a)]
+    mine = [a for a in pending if user.has_perm("groups.decide_application", a)]
+    for application in mine:
+        application.already_member = bool(groups_of_address(application.email))  # type: ignore[attr-defined]
+    return mine
+
+
+def groups_of_address(email: str) -> list[Group]:
+    """The groups whose current member has this address (none for an unknown address)."""
+    user = User.objects.get_by_email(str(email)) if email else None
+    return list(groups_of(user)) if user is not None else []
 
 
 # --- a member's own data -------------------------------------------------------------------

@@ -11,6 +11,7 @@ import datetime
 import secrets
 import zoneinfo
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from dateutil.rrule import HOURLY, MINUTELY, SECONDLY
@@ -19,6 +20,7 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -291,25 +293,11 @@ def apply_to_join(
             {"consent": _("We can only keep your application if you agree to it.")}
         )
     email = User.objects.normalize_email(email.strip())
-    if selectors.pending_application_from(email) is not None:
-        raise ValidationError(
-            {
-                "email": _(
-                    "An application from this address is already waiting for an answer. You "
-                    "will hear from us by e-mail."
-                )
-            }
-        )
-    existing = User.objects.get_by_email(email)
-    if existing is not None and selectors.groups_of(existing).exists():
-        raise ValidationError(
-            {
-                "email": _(
-                    "This address already belongs to a member of a group. Sign in to see your "
-                    "group."
-                )
-            }
-        )
+    # Whatever the address (new, waiting, a member's, erased), the visitor sees the same page;
+    # what differs is mailed to the address only, and staff see it on the application.
+    waiting = selectors.pending_application_from(email)
+    if waiting is not None:
+        return _applied_again(waiting, base_url)
     group = selectors.nearest_group(region, city)
     application = Application(
         group=group,
@@ -326,11 +314,59 @@ def apply_to_join(
         with transaction.atomic():
             application.save()
     except IntegrityError:
-        raise ValidationError(
-            {"email": _("An application from this address is already waiting for an answer.")}
-        ) from None
+        # The same address sent the form twice at the same moment: the second is a repeat.
+        waiting = selectors.pending_application_from(email)
+        if waiting is None:
+            raise ValidationError(_("Please send the form again.")) from None
+        return _applied_again(waiting, base_url)
+    existing = User.objects.get_by_email(email)
+    if existing is not None and selectors.groups_of(existing).exists():
+        groups = [str(group.name) for group in selectors.groups_of(existing)]
+        _tell_applicant(
+            application, "already_member", base_url, groups=groups, language=existing.language
+        )
+    else:
+        # The acknowledgement: it arrived, and who answers (to the address's owner only).
+        _tell_applicant(application, "application_received", base_url, group=group)
     _notify_deciders(application, base_url)
     return ApplicationResult(application=application, has_group=group is not None)
+
+
+def _applied_again(application: Application, base_url: str | None) -> ApplicationResult:
+    """The address already has an application waiting: count the repeat for staff and remind
+    the applicant by mail (a few times per window at most)."""
+    Application.objects.filter(pk=application.pk).update(repeats=F("repeats") + 1)
+    application.refresh_from_db(fields=["repeats"])
+    _tell_applicant(application, "application_waiting", base_url)
+    return ApplicationResult(application=application, has_group=application.group is not None)
+
+
+def _tell_applicant(
+    application: Application, template: str, base_url: str | None, **context: Any
+) -> None:
+    """A mail about the address's state to the address only, in the applicant's language,
+    once the transaction commits; limited per address so the form cannot bomb a mailbox."""
+    # Until the one throttle of vigil.core serves every form (see petitions.mailbox).
+    from vigil.petitions.mailbox import may_mail
+
+    if not application.email_index or not may_mail(application.email_index, scope="join"):
+        return
+    language = context.pop("language", None) or application.language
+    with translation.override(language):
+        sign_in = _absolute(reverse("accounts:login"), base_url)
+    send = partial(
+        _send,
+        None,
+        template,
+        {
+            "application": application,
+            "sign_in": sign_in,
+            "language": language,
+            **context,
+        },
+        to=str(application.email),
+    )
+    transaction.on_commit(send)
 
 
 def deciders(application: Application) -> list[User]:
@@ -405,7 +441,10 @@ def decide_application(
                 language=application.language,
             )
             invitation = _invitation_url(user, base_url, application.language)
-        add_member(target, user, by=by)
+        if selectors.membership_of(user, target) is None:
+            # Someone already in the group keeps their role: anyone may send the form with a
+            # coordinator's address, and accepting it must not make them a plain member.
+            add_member(target, user, by=by)
         application.user = user
         application.group = target
     application.status = Application.Status.ACCEPTED if accept else Application.Status.DECLINED

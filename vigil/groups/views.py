@@ -16,6 +16,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from vigil.audit.models import Action
+from vigil.audit.services import record
 from vigil.core import personal_data
 from vigil.core.permissions import can, public, require
 from vigil.core.throttle import throttled
@@ -82,14 +84,16 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(_posted(request))
-    if request.method == "POST" and form.is_valid() and form.is_spam():
-        # A robot filled in the hidden field: the same thanks a person would see, nothing kept.
-        group = selectors.nearest_group(form.cleaned_data["region"], form.cleaned_data["city"])
-        return render(request, "groups/join_done.html", _join_thanks(group))
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # The thanks follow from what was typed only, never from what the address already has
+        # (an application waiting, a membership): everyone sees the same page.
+        thanks = _join_thanks(selectors.nearest_group(data["region"], data["city"]))
+        if form.is_spam():
+            # A robot filled in the hidden field: the same thanks a person sees, nothing kept.
+            return render(request, "groups/join_done.html", thanks)
         try:
-            result = services.apply_to_join(
+            services.apply_to_join(
                 name=data["name"],
                 email=data["email"],
                 city=data["city"],
@@ -102,7 +106,7 @@ def join(request: HttpRequest) -> HttpResponse:
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            return render(request, "groups/join_done.html", _join_thanks(result.application.group))
+            return render(request, "groups/join_done.html", thanks)
     return render(request, "groups/join.html", {"form": form}, status=200)
 
 
@@ -250,17 +254,17 @@ def write(request: HttpRequest, slug: str, obj: Group) -> HttpResponse:
 @require("groups.view_applications")
 @require_safe
 def applications(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "groups/applications.html",
-        {"applications": selectors.applications_for(request.user)},
-    )
+    rows = list(selectors.applications_for(request.user))
+    record(actor=request.user, action=Action.LIST, target=Application, request=request)
+    return render(request, "groups/applications.html", {"applications": rows})
 
 
 @require("groups.decide_application", get_object=_application)
 @require_http_methods(["GET", "HEAD", "POST"])
 def application(request: HttpRequest, pk: int, obj: Application) -> HttpResponse:
     pending = obj.status == Application.Status.PENDING
+    if request.method != "POST":
+        record(actor=request.user, action=Action.VIEW, target=obj, request=request)
     form = DecisionForm(_posted(request), group_choice=obj.group is None)
     if request.method == "POST" and pending and form.is_valid():
         accept = request.POST.get("decision") == "accept"
@@ -288,7 +292,14 @@ def application(request: HttpRequest, pk: int, obj: Application) -> HttpResponse
                 )
                 return redirect("groups:applications")
     return render(
-        request, "groups/application.html", {"application": obj, "form": form, "pending": pending}
+        request,
+        "groups/application.html",
+        {
+            "application": obj,
+            "form": form,
+            "pending": pending,
+            "member_of": selectors.groups_of_address(obj.email),
+        },
     )
 
 

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.forms import TextFormMixin
+from vigil.core.widgets import IsoDateInput
 from vigil.groups.models import Group
 
 from . import services
@@ -140,7 +141,7 @@ class PaperBatchForm(TextFormMixin, forms.Form):
     )  # fmt: skip
     collected_on = forms.DateField(
         label=_("Collected on"),
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        widget=IsoDateInput(),
         error_messages={"invalid": _("Enter a date, for example 2026-11-20.")},
     )
     scan = forms.FileField(

@@ -170,3 +170,9 @@ def groups_for_paper(user: Any) -> QuerySet[Group]:
         role=Role.GROUP_COORDINATOR, scope_type=ContentType.objects.get_for_model(Group)
     ).values_list("scope_id", flat=True)
     return Group.objects.filter(pk__in=list(led))
+
+
+def signatures_for_staff(petition: Petition) -> QuerySet[Signature]:
+    """A petition's signatures with what the back office shows of them (the caller checks
+    ``petitions.view_signature``)."""
+    return Signature.objects.filter(petition=petition).select_related("consent")

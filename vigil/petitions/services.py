@@ -71,7 +71,9 @@ class LinkError(Exception):
 class Signed:
     signature_id: int
     #: "new": a confirmation mail is on its way; "pending": signed before, not confirmed yet
-    #: (the mail is sent again); "confirmed": this person's signature already counts.
+    #: (the link is mailed again); "confirmed": this person's signature already counts (they
+    #: are told so by mail).  The visitor's page is the same for all three; the mails about a
+    #: known address are limited per address (``mailbox.may_mail``).
     outcome: str
 
 
@@ -190,17 +192,38 @@ def sign(
             )
         if consent_version != current_consent_version(fresh=True):
             raise _consent_changed()
-        existing = (
-            Signature.objects.filter(petition=petition, email_index=index)
-            .only("pk", "confirmed_at")
-            .first()
-        )
+        existing = Signature.objects.filter(petition=petition, email_index=index).first()
         if existing is None:  # signed and withdrawn in the same instant: rare, harmless
             raise ValidationError(_("Please try again."), code="retry")
+        # The page says the same as for a new signer; only the mailbox learns the rest.
+        from .mailbox import may_mail
+
+        allowed = index is not None and may_mail(index, scope="sign")
         if existing.confirmed_at is not None:
+            if allowed:
+                _mail_already_counted(existing, petition)
             return Signed(existing.pk, "confirmed")
-        owe_confirmation(existing.pk)
+        if allowed:
+            owe_confirmation(existing.pk)
         return Signed(existing.pk, "pending")
+
+
+def _mail_already_counted(signature: Signature, petition: Petition) -> None:
+    """Tell a confirmed signer who signed again that nothing more is needed, in the language
+    they signed in, once the transaction commits."""
+    with translation.override(signature.language):
+        context = {
+            "petition": petition,
+            "name": signature.name,
+            "url": _absolute(settings.VIGIL_BASE_URL, petition.get_absolute_url()),
+            "site_name": settings.VIGIL_SITE_NAME,
+        }
+        subject = " ".join(
+            render_to_string("petitions/mail/already_signed_subject.txt", context).split()
+        )
+        body = render_to_string("petitions/mail/already_signed.txt", context)
+    to = [str(signature.email)]
+    transaction.on_commit(lambda: queue_email(to=to, subject=subject, body=body))
 
 
 # --- the confirmation mails' outbox ----------------------------------------------------------

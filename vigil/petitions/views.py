@@ -103,6 +103,13 @@ def _shown_again(request: HttpRequest, slug: str, form: SignForm, status: int) -
     return _petition_page(request, petition, form, status=status)
 
 
+#: The one answer to a signature, whatever the address.
+SIGNED = gettext_lazy(
+    "Thank you! Check your e-mail: your signature counts once you follow the link we have "
+    "sent you. If you had signed before, the e-mail says so, and nothing more is needed."
+)
+
+
 @public
 @throttled(services.THROTTLE_SCOPE, counted_by="services.sign")
 @require_POST
@@ -117,11 +124,11 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
         return _shown_again(request, slug, form, status=400)
     if form.is_spam():
         # A robot is thanked like a person: nothing tells it that it was found out.
-        messages.success(request, _("Thank you! Check your e-mail to confirm your signature."))
+        messages.success(request, str(SIGNED))
         return redirect(petition)
     data = form.cleaned_data
     try:
-        signed = services.sign(
+        services.sign(
             petition,
             name=data["name"],
             email=data["email"],
@@ -137,24 +144,9 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             form.add_error(None, message)
         status = 429 if error.code == "rate_limited" else 400
         return _shown_again(request, slug, form, status=status)
-    if signed.outcome == "confirmed":
-        messages.info(
-            request,
-            _("You have already signed this petition, and your signature counts. Thank you! "
-              "Signing again does not count twice."),
-        )  # fmt: skip
-    elif signed.outcome == "pending":
-        messages.info(
-            request,
-            _("You have already signed this petition. We have sent the confirmation link "
-              "again: your signature counts once you follow it."),
-        )  # fmt: skip
-    else:
-        messages.success(
-            request,
-            _("Thank you! Check your e-mail: your signature counts once you follow the link "
-              "we have sent you."),
-        )  # fmt: skip
+    # The same answer whoever the address belongs to: a new signer, one who has not
+    # confirmed yet, one whose signature counts.  The mail tells them which.
+    messages.success(request, str(SIGNED))
     return redirect(petition)
 
 
@@ -165,12 +157,25 @@ _LINK_PROBLEMS = {
     ),
     "invalid": gettext_lazy("This link is not valid. Please copy the whole link from the e-mail."),
 }
+_DATA_LINK_PROBLEMS = {
+    "expired": gettext_lazy(
+        "This link has expired: links to your data work for 7 days. Ask for a new link below."
+    ),
+    "invalid": gettext_lazy(
+        "This link is not valid. Please copy the whole link from the e-mail, or ask for a new "
+        "link below."
+    ),
+}
 
 
-def _link_problem(request: HttpRequest, code: str) -> HttpResponse:
-    return render(
-        request, "petitions/link_problem.html", {"problem": str(_LINK_PROBLEMS[code])}, status=400
-    )
+def _link_problem(request: HttpRequest, code: str, *, data_link: bool = False) -> HttpResponse:
+    """A link that cannot be used.  An expired "my data" link offers the form for a new one
+    (signing again would not help: the person has already signed)."""
+    context: dict[str, Any] = {"problem": str(_LINK_PROBLEMS[code])}
+    if data_link:
+        context["problem"] = str(_DATA_LINK_PROBLEMS[code])
+        context["form"] = MyDataForm()
+    return render(request, "petitions/link_problem.html", context, status=400)
 
 
 @public
@@ -229,7 +234,7 @@ def my_data(request: HttpRequest, token: str) -> HttpResponse:
     try:
         index = services.index_for_data_token(token)
     except services.LinkError as error:
-        return _link_problem(request, error.code)
+        return _link_problem(request, error.code, data_link=True)
     if request.method == "POST":
         erased = services.erase_my_data(index)
         if erased:

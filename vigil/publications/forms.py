@@ -10,9 +10,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.forms import TextFormMixin
+from vigil.core.widgets import IsoDateInput, IsoDateTimeLocalInput
 
 from .indexnumbers import PREFIXES
-from .models import Document, zone_or_utc
+from .models import Document, ImportJob, zone_or_utc
 
 #: Zones offered for the embargo; releases are mostly announced in GMT or Moscow time.
 EMBARGO_ZONES = [
@@ -52,6 +53,7 @@ class DocumentForm(TextFormMixin, forms.ModelForm):
     embargo_local = forms.DateTimeField(
         label=_("Embargo (local time)"),
         required=False,
+        widget=IsoDateTimeLocalInput(),
         help_text=_("In the zone below, for example 2003-05-28 10:00."),
     )
     embargo_zone = forms.ChoiceField(
@@ -79,6 +81,7 @@ class DocumentForm(TextFormMixin, forms.ModelForm):
             "contacts",
             "closing_lines",
         ]
+        widgets = {"date": IsoDateInput()}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -110,3 +113,73 @@ class DocumentForm(TextFormMixin, forms.ModelForm):
         self.instance.embargo_at = naive.replace(tzinfo=zone).astimezone(datetime.UTC)
         self.instance.embargo_zone = zone_name
         return data
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files from one ``<input type="file" multiple>``; cleans to a list."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("widget", MultipleFileInput())
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        items = data if isinstance(data, list | tuple) else [data] if data else []
+        if not items:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+        return [super(MultipleFileField, self).clean(item, initial) for item in items]
+
+
+#: One upload may hold this much (the files wait in the data folder for the worker).
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024
+
+
+class ImportForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("What the files hold"),
+        choices=ImportJob.Kind.choices,
+        initial=ImportJob.Kind.DOCUMENTS,
+        widget=forms.RadioSelect,
+    )
+    uploads = MultipleFileField(
+        label=_("Files"),
+        help_text=_("Text, HTML or PDF files, or a zip of them."),
+        error_messages={"required": _("Choose at least one file to import.")},
+    )
+
+    def clean_uploads(self) -> list[Any]:
+        files: list[Any] = self.cleaned_data["uploads"]
+        if sum(item.size or 0 for item in files) > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("One upload may hold at most %(size)d MB; split it into several.")
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return files
+
+
+class ReviewForm(forms.ModelForm):
+    """What staff check on a draft before publishing it; the index must have its prefix."""
+
+    class Meta:
+        model = Document
+        fields = ["index_number", "title", "date", "doc_type", "classification"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def clean_index_number(self) -> str:
+        from django.core.exceptions import ValidationError
+
+        from .indexnumbers import parse_index_number
+
+        try:
+            index = parse_index_number(self.cleaned_data["index_number"])
+        except ValidationError as exc:
+            raise forms.ValidationError(exc.messages) from exc
+        if not index.certain:
+            raise forms.ValidationError(
+                _("Add the region or subject prefix (such as “EUR”) before publishing."),
+                code="index_without_prefix",
+            )
+        return str(index)

@@ -1,18 +1,22 @@
-"""Read press releases in the news service's printed format (like seed 001), losing nothing.
+"""Read press releases in the news service's printed formats, losing nothing.
 
-A release is, in order: header lines ("AMNESTY INTERNATIONAL", "External Document",
-"AI Index: EUR 46/039/2003 (Public)", "News Service No: 126", the date, "Embargo Date: 28 May
-2003 10:00 GMT"), the title, the body paragraphs, then the closing part: "Correspondence
-address:" with the lines under it, the classification again ("Public Document"), the press
-office's contact ("For more information please call ...") and closing lines (the
-organisation's address, "For latest human rights news ...").
+A release is: header lines (the issuer, banners, the index number, the news-service number,
+the date and the embargo, in any order and several to a line: see :mod:`.releaseheader`), the
+title, the body paragraphs, then the closing part: "Correspondence address:" with the lines
+under it, the classification again ("Public Document"), the press office's contact ("For more
+information please call ...") and closing lines ("ENDS", the organisation's address).  Mirrors
+put "Document - Title" first, or "Source:" and "Date:", and sometimes the index at the end.
 
 * One file is one document.  Files may be UTF-8, Windows-1251 or KOI8-R; the encoding is
   detected as the directory importer does (:func:`vigil.directory.importer.detect_encoding`).
+  HTML, PDF, folders and zips are turned into text by :mod:`.sources`.
 * Nothing is lost: every non-blank line is mapped to a field (``ParsedDocument.trace``) or
   kept verbatim, with its number, in ``unparsed``; the whole text is kept in ``original_text``.
-* A header that cannot be read (a bad index number, an unreadable date) is an
-  :class:`ImportError_` naming the file and the line; the caller goes on with other files.
+* What the importer is unsure of (an index printed without its prefix, no date, an embargo or
+  classification it cannot read) is listed in ``review_reasons``: the document is stored as a
+  draft for staff to review, never published as it is.
+* A file with no index number or no title is an :class:`ImportError_` naming the file and the
+  line; the caller goes on with other files.
 
 This module does not touch the database: :func:`vigil.publications.services.import_document`
 writes.
@@ -20,79 +24,33 @@ writes.
 
 from __future__ import annotations
 
-import datetime
 import re
 import zoneinfo
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from vigil.directory.importer import detect_encoding
 
 from .indexnumbers import IndexNumber, parse_index_number
+from .releaseheader import (
+    CLASSIFICATION_LINE,
+    CLASSIFICATIONS,
+    MONTHS,
+    SEPARATOR,
+    UNKNOWN_LABEL,
+    HeaderLine,
+    parse_moment,
+    read_header_line,
+)
 
-MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("january", "jan", "января", "январь"),
-            ("february", "feb", "февраля", "февраль"),
-            ("march", "mar", "марта", "март"),
-            ("april", "apr", "апреля", "апрель"),
-            ("may", "мая", "май"),
-            ("june", "jun", "июня", "июнь"),
-            ("july", "jul", "июля", "июль"),
-            ("august", "aug", "августа", "август"),
-            ("september", "sep", "sept", "сентября", "сентябрь"),
-            ("october", "oct", "октября", "октябрь"),
-            ("november", "nov", "ноября", "ноябрь"),
-            ("december", "dec", "декабря", "декабрь"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-#: Zone abbreviations as printed on releases, mapped to IANA names ("GMT" is one already).
-ZONE_ALIASES = {
-    "GMT": "GMT",
-    "UTC": "UTC",
-    "BST": "Europe/London",
-    "MSK": "Europe/Moscow",
-    "MSD": "Europe/Moscow",
-    "CET": "Europe/Paris",
-    "CEST": "Europe/Paris",
-    "EST": "America/New_York",
-    "EDT": "America/New_York",
-}
+__all__ = ["MONTHS", "ImportError_", "ParsedDocument", "parse_text", "read_file"]
 
-_DATE = r"(?P<day>\d{1,2})\s+(?P<month>[^\W\d_]+)\.?\s+(?P<year>\d{4})(?:\s*(?:г\.?|года))?"
-ISSUER = re.compile(r"^(?:amnesty\s+international|международная\s+амнистия)$", re.I)
-DISTRIBUTION = re.compile(
-    r"^(?P<v>external|internal)\s+document$|^(?P<ru>внешний|внутренний)\s+документ$", re.I
-)
-INDEX_LINE = re.compile(
-    r"^(?:A[Il1]|МА)\s+(?:Index|индекс)\s*(?:No\.?|№)?\s*:\s*(?P<index>[^()]*?)\s*"
-    r"(?:\((?P<class>[^)]*)\))?\s*$",
-    re.I,
-)
-NEWS_SERVICE = re.compile(
-    r"^(?:news\s+service\s+(?:no|number)\.?|служба\s+новостей\s*(?:№|no\.?)?)\s*:?\s*"
-    r"(?P<v>\S+)$",
-    re.I,
-)
-DATE_LINE = re.compile(r"^" + _DATE + r"$", re.I)
-EMBARGO = re.compile(r"^(?:embargo(?:ed)?(?:\s+date)?|эмбарго(?:\s+до)?)\s*:\s*(?P<v>.+)$", re.I)
-EMBARGO_VALUE = re.compile(
-    r"^" + _DATE + r"\s+(?P<hour>\d{1,2})[:.](?P<minute>\d{2})\s*(?P<zone>[A-Za-z_/+\-]+)?$", re.I
-)
 CORRESPONDENCE = re.compile(
     r"^(?:correspondence\s+address|адрес\s+для\s+переписки)\s*:\s*(?P<v>.*)$", re.I
-)
-CLASSIFICATION_LINE = re.compile(
-    r"^(?P<v>public|internal)\s+document$|^(?P<ru>открытый|внутренний)\s+документ$", re.I
 )
 CONTACT = re.compile(
     r"^(?:for\s+more\s+information|for\s+further\s+information|"
@@ -100,17 +58,18 @@ CONTACT = re.compile(
     re.I,
 )
 CLOSING = re.compile(
-    r"^(?:amnesty\s+international\s*,|for\s+latest\s+human\s+rights\s+news|ends\b|\\ends|"
-    r"международная\s+амнистия\s*,|web\s*:)",
+    r"^(?:amnesty\s+international\s*,|for\s+latest\s+human\s+rights\s+news|\\?ends\b|"
+    r"международная\s+амнистия\s*,|web\s*:|\*{3,}$|-{3,}$)",
     re.I,
 )
-ENDS = re.compile(r"^\\?ends\b", re.I)
-CLASSIFICATIONS = {
-    "public": "public",
-    "открытый": "public",
-    "internal": "internal",
-    "restricted": "internal",
-    "внутренний": "internal",
+ENDS = re.compile(r"^\\?ends\b|^конец\b", re.I)
+
+#: Why a document waits for review, as staff read it.
+REVIEW_REASONS = {
+    "index_without_prefix": gettext_lazy("the index number was printed without its region prefix"),
+    "no_date": gettext_lazy("no date was found in the header"),
+    "embargo_unreadable": gettext_lazy("the embargo line could not be read"),
+    "classification_unknown": gettext_lazy("the classification could not be read"),
 }
 
 
@@ -131,37 +90,12 @@ class ParsedDocument:
     trace: dict[int, str] = field(default_factory=dict)
     unparsed: list[tuple[int, str]] = field(default_factory=list)
     original_text: str = ""
+    #: Codes of :data:`REVIEW_REASONS`: why staff should look before it is published.
+    review_reasons: list[str] = field(default_factory=list)
 
     @property
     def index(self) -> IndexNumber:
         return parse_index_number(self.fields["index_number"])
-
-
-def _date(match: re.Match[str]) -> datetime.date:
-    month = MONTHS.get(match["month"].casefold().rstrip("."))
-    if month is None:
-        raise ValueError(_("“%(month)s” is not a month") % {"month": match["month"]})
-    return datetime.date(int(match["year"]), month, int(match["day"]))
-
-
-def parse_embargo(text: str) -> tuple[datetime.datetime, str]:
-    """ "28 May 2003 10:00 GMT" -> (aware datetime in UTC, zone name as stored)."""
-    match = EMBARGO_VALUE.match(text.strip())
-    if not match:
-        raise ValueError(
-            _("“%(value)s” is not a moment such as “28 May 2003 10:00 GMT”")
-            % {"value": text.strip()}
-        )
-    zone_text = match["zone"] or "GMT"
-    zone_name = ZONE_ALIASES.get(zone_text.upper(), zone_text)
-    try:
-        zone = zoneinfo.ZoneInfo(zone_name)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(_("“%(zone)s” is not a time zone") % {"zone": zone_text}) from exc
-    local = datetime.datetime.combine(
-        _date(match), datetime.time(int(match["hour"]), int(match["minute"]))
-    )
-    return local.replace(tzinfo=zone).astimezone(datetime.UTC), zone_name
 
 
 def detect_language(text: str) -> str:
@@ -170,144 +104,240 @@ def detect_language(text: str) -> str:
     return "ru" if letters and cyrillic / len(letters) > 0.3 else "en"
 
 
-def read_file(path: str | Path) -> ParsedDocument:
-    """Read and parse one file; OSError when it cannot be read, ImportError_ when malformed."""
-    raw = Path(path).read_bytes()
-    encoding = detect_encoding(raw[: 64 * 1024]) if raw else "utf-8"
+def decode(raw: bytes, source_name: str) -> tuple[str, str]:
+    """Bytes of a text file -> (text, encoding); ImportError_ for a binary file."""
     if b"\x00" in raw:
-        raise ImportError_(str(path), 1, _("this is not a text file"))
-    text = raw.decode(encoding, errors="replace")
+        raise ImportError_(source_name, 1, _("this is not a text file"))
+    encoding = detect_encoding(raw[: 64 * 1024]) if raw else "utf-8"
+    return raw.decode(encoding, errors="replace"), encoding
+
+
+def read_file(path: str | Path) -> ParsedDocument:
+    """Read and parse one text file; OSError when it cannot be read, ImportError_ when
+    malformed."""
+    text, encoding = decode(Path(path).read_bytes(), str(path))
     return parse_text(text, source_name=str(path), encoding=encoding)
 
 
-def parse_text(text: str, *, source_name: str, encoding: str = "utf-8") -> ParsedDocument:
-    """Map every line of one release; raise ImportError_ naming the line on a bad header."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    parsed = ParsedDocument(source_name=source_name, encoding=encoding, original_text=text)
-    fields = parsed.fields
-    lines = text.split("\n")
-    state = "header"
-    body: list[str] = []
-    paragraph: list[str] = []
-    address: list[str] = []
-    contacts: list[str] = []
-    closing: list[str] = []
+class _Reader:
+    """One pass over the lines of a release: header, title, body, closing part."""
 
-    def fail(number: int, message: str) -> ImportError_:
-        return ImportError_(source_name, number, message)
+    def __init__(self, parsed: ParsedDocument) -> None:
+        self.parsed = parsed
+        self.fields = parsed.fields
+        self.state = "before"  # before -> header -> body -> address/closing
+        self.body: list[str] = []
+        self.paragraph: list[str] = []
+        self.address: list[str] = []
+        self.contacts: list[str] = []
+        self.closing: list[str] = []
+        self.banners: list[str] = []
+        self.title_lines: list[str] = []
+        self.kind_hint = ""
 
-    def end_paragraph() -> None:
-        if paragraph:
-            body.append(" ".join(paragraph))
-            paragraph.clear()
+    def place(self, number: int, name: str) -> None:
+        self.parsed.trace[number] = name
 
-    for number, raw in enumerate(lines, start=1):
-        line = raw.strip()
-        if not line:
-            end_paragraph()
-            if state == "address":
-                state = "closing"
-            continue
-        if state == "header":
-            if ISSUER.match(line) and "issuer" not in fields:
-                fields["issuer"] = line
-                parsed.trace[number] = "issuer"
-            elif match := DISTRIBUTION.match(line):
-                fields["distribution"] = line
-                parsed.trace[number] = "distribution"
-            elif match := INDEX_LINE.match(line):
-                try:
-                    fields["index_number"] = str(parse_index_number(match["index"]))
-                except ValidationError as exc:
-                    raise fail(number, " ".join(exc.messages)) from exc
-                label = (match["class"] or "").strip().casefold()
-                if label:
-                    if label not in CLASSIFICATIONS:
-                        raise fail(
-                            number,
-                            _("“%(value)s” is not a classification (Public or Internal)")
-                            % {"value": match["class"]},
-                        )
-                    fields["classification"] = CLASSIFICATIONS[label]
-                parsed.trace[number] = "index_number"
-            elif match := NEWS_SERVICE.match(line):
-                fields["news_service_number"] = match["v"]
-                parsed.trace[number] = "news_service_number"
-            elif match := EMBARGO.match(line):
-                try:
-                    fields["embargo_at"], fields["embargo_zone"] = parse_embargo(match["v"])
-                except ValueError as exc:
-                    raise fail(number, str(exc)) from exc
-                parsed.trace[number] = "embargo_at"
-            elif (match := DATE_LINE.match(line)) and "date" not in fields:
-                try:
-                    fields["date"] = _date(match)
-                except ValueError as exc:
-                    raise fail(number, str(exc)) from exc
-                parsed.trace[number] = "date"
-            elif "index_number" not in fields:
-                parsed.unparsed.append((number, raw.rstrip()))
+    def keep(self, number: int, raw: str) -> None:
+        self.parsed.unparsed.append((number, raw.rstrip()))
+
+    def end_paragraph(self) -> None:
+        if self.paragraph:
+            self.body.append(" ".join(self.paragraph))
+            self.paragraph.clear()
+
+    def take_facts(self, number: int, header: HeaderLine) -> None:
+        """Store a header line's facts; the first of each wins, as printed on top."""
+        if header.error:
+            raise ImportError_(self.parsed.source_name, number, header.error)
+        facts = header.facts
+        for problem in header.problems:
+            self.review(problem)
+        if hint := facts.pop("kind_hint", ""):
+            self.kind_hint = hint
+        if banner := facts.pop("banner", ""):
+            self.banners.append(banner)
+        for name, value in facts.items():
+            if name == "title":
+                self.title_lines = [value]
             else:
-                fields["title"] = line
-                parsed.trace[number] = "title"
-                state = "body"
-            continue
-        if match := CORRESPONDENCE.match(line):
-            end_paragraph()
-            if match["v"]:
-                address.append(match["v"])
-            parsed.trace[number] = "correspondence_address"
-            state = "address"
-        elif match := CLASSIFICATION_LINE.match(line):
-            end_paragraph()
-            label = (match["v"] or match["ru"]).casefold()
-            fields.setdefault("classification", CLASSIFICATIONS[label])
-            if fields["classification"] != CLASSIFICATIONS[label]:
-                raise fail(number, _("the classification here differs from the header's"))
-            parsed.trace[number] = "classification"
-            state = "closing"
-        elif state == "address":
-            address.append(line)
-            parsed.trace[number] = "correspondence_address"
-        elif CONTACT.match(line) and state in {"body", "closing"}:
-            end_paragraph()
-            contacts.append(line)
-            parsed.trace[number] = "contacts"
-            state = "closing"
-        elif CLOSING.match(line) and (state == "closing" or ENDS.match(line)):
-            end_paragraph()
-            closing.append(line)
-            parsed.trace[number] = "closing_lines"
-            state = "closing"
-        elif state == "closing":
-            parsed.unparsed.append((number, raw.rstrip()))
-        else:
-            paragraph.append(line)
-            parsed.trace[number] = "body"
-    end_paragraph()
+                self.fields.setdefault(name, value)
+        names = [n for n in facts if n not in {"index_as_printed", "embargo_zone"}]
+        self.place(number, ",".join(names) or header.kind)
 
-    if "index_number" not in fields:
-        raise fail(1, _("no “AI Index:” line in the header"))
-    if "title" not in fields:
-        raise fail(len(lines), _("no title after the header"))
-    fields["body"] = "\n\n".join(body)
-    fields["correspondence_address"] = "\n".join(address)
-    fields["contacts"] = "\n".join(contacts)
-    fields["closing_lines"] = "\n".join(closing)
+    def review(self, reason: str) -> None:
+        if reason not in self.parsed.review_reasons:
+            self.parsed.review_reasons.append(reason)
+
+    def line(self, number: int, raw: str, line: str, next_line: str) -> None:
+        if self.state in {"before", "header"}:
+            self.header_line(number, raw, line, next_line)
+        else:
+            self.body_line(number, raw, line)
+
+    def header_line(self, number: int, raw: str, line: str, next_line: str) -> None:
+        header = read_header_line(line, self.fields.get("date"))
+        if header is not None:
+            self.take_facts(number, header)
+            self.state = "header"
+            return
+        if self.state == "before" or (UNKNOWN_LABEL.match(line) and not self.title_lines):
+            self.keep(number, raw)  # mail headers, "Distribution: SC/CO/GR", a site's menu
+            return
+        if self.title_lines and "index_number" not in self.fields and _shouted(line):
+            self.keep(number, raw)  # "RUSSIAN FEDERATION" above a mirror's header
+            return
+        if self.title_lines:  # "Document - Title" gave it: this is the first paragraph
+            self.state = "body"
+            self.body_line(number, raw, line)
+            return
+        self.title_lines = [line]
+        self.place(number, "title")
+        self.state = "title"
+        if _shouted(line) and next_line and _shouted(next_line):
+            self.state = "title_wrapped"
+
+    def body_line(self, number: int, raw: str, line: str) -> None:
+        if self.state == "title_wrapped":
+            self.title_lines.append(line)
+            self.place(number, "title")
+            self.state = "title"
+            return
+        if self.state == "title":
+            self.state = "body"
+        if not {"index_number", "date", "news_service_number"} <= set(self.fields):
+            header = read_header_line(line, self.fields.get("date"))
+            if header is not None and header.kind == "facts" and _fills_gap(header, self.fields):
+                self.end_paragraph()
+                self.take_facts(number, header)  # an index or date printed at the end
+                return
+        if match := CORRESPONDENCE.match(line):
+            self.end_paragraph()
+            if match["v"]:
+                self.address.append(match["v"])
+            self.place(number, "correspondence_address")
+            self.state = "address"
+        elif match := CLASSIFICATION_LINE.match(line):
+            self.end_paragraph()
+            label = (match["v"] or match["ru"]).casefold()
+            self.fields.setdefault("classification", CLASSIFICATIONS[label])
+            if self.fields["classification"] != CLASSIFICATIONS[label]:
+                self.review("classification_unknown")
+            self.place(number, "classification")
+            self.state = "closing"
+        elif self.state == "address":
+            self.address.append(line)
+            self.place(number, "correspondence_address")
+        elif CONTACT.match(line) and self.state in {"body", "closing"}:
+            self.end_paragraph()
+            self.contacts.append(line)
+            self.place(number, "contacts")
+            self.state = "closing"
+        elif CLOSING.match(line) and (
+            self.state == "closing" or ENDS.match(line) or SEPARATOR.match(line)
+        ):
+            self.end_paragraph()
+            self.closing.append(line)
+            self.place(number, "closing_lines")
+            self.state = "closing"
+        elif self.state == "closing":
+            self.keep(number, raw)
+        else:
+            self.paragraph.append(line)
+            self.place(number, "body")
+
+    def blank(self) -> None:
+        self.end_paragraph()
+        if self.state == "address":
+            self.state = "closing"
+        elif self.state == "title_wrapped":
+            self.state = "title"
+
+
+def _shouted(line: str) -> bool:
+    letters = [ch for ch in line if ch.isalpha()]
+    return len(letters) > 3 and all(ch.isupper() for ch in letters)
+
+
+def _fills_gap(header: HeaderLine, fields: dict[str, Any]) -> bool:
+    """A line of facts after the title is taken when it only adds what the header lacked
+    (mirrors print the index and service number after "ENDS")."""
+    names = set(header.facts) - {"index_as_printed", "embargo_zone", "classification"}
+    if names == {"date"}:
+        return "date" not in fields and "index_number" in fields
+    return bool(names) and not names & set(fields)
+
+
+def parse_text(text: str, *, source_name: str, encoding: str = "utf-8") -> ParsedDocument:
+    """Map every line of one release; raise ImportError_ when it has no index or no title."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    parsed = ParsedDocument(source_name=source_name, encoding=encoding, original_text=text)
+    reader = _Reader(parsed)
+    lines = text.split("\n")
+    for number, raw in enumerate(lines, start=1):
+        line = " ".join(raw.split())
+        if not line:
+            reader.blank()
+            continue
+        following = " ".join(lines[number].split()) if number < len(lines) else ""
+        reader.line(number, raw, line, following)
+    reader.end_paragraph()
+    return _finish(reader, len(lines))
+
+
+def _finish(reader: _Reader, line_count: int) -> ParsedDocument:
+    parsed, fields = reader.parsed, reader.fields
+    name = parsed.source_name
+    index = fields.pop("index_number", None)
+    if index is None:
+        raise ImportError_(
+            name, 1, _("no index number (such as “AI Index: EUR 46/039/2003”) was found")
+        )
+    if not reader.title_lines:
+        raise ImportError_(name, line_count, _("no title after the header"))
+    fields["index_number"] = str(index)
+    fields.setdefault("index_as_printed", str(index))
+    if not index.certain:
+        reader.review("index_without_prefix")
+    if pending := fields.pop("embargo_pending", None):
+        try:
+            fields["embargo_at"], fields["embargo_zone"] = parse_moment(pending, fields.get("date"))
+        except ValueError:
+            reader.review("embargo_unreadable")
+    if "date" not in fields and "embargo_at" in fields:
+        # A release printed with its embargo only is dated by it (in the announced zone).
+        fields["date"] = (
+            fields["embargo_at"].astimezone(zoneinfo.ZoneInfo(fields["embargo_zone"])).date()
+        )
+    if "date" not in fields:
+        reader.review("no_date")
+    fields["title"] = " ".join(reader.title_lines)[:500]
+    fields["banner"] = "\n".join(reader.banners)
+    fields["body"] = "\n\n".join(reader.body)
+    fields["correspondence_address"] = "\n".join(reader.address)
+    fields["contacts"] = "\n".join(reader.contacts)
+    fields["closing_lines"] = "\n".join(reader.closing)
+    if "embargo_unreadable" in parsed.review_reasons or (
+        "classification_unknown" in parsed.review_reasons
+    ):
+        fields["classification"] = "internal"
     fields.setdefault("classification", "public")
     fields["language"] = detect_language(fields["title"] + " " + fields["body"])
-    fields["doc_type"] = guess_type(fields)
+    fields["doc_type"] = guess_type(fields, reader.kind_hint)
     return parsed
 
 
-def guess_type(fields: dict[str, Any]) -> str:
-    """A release with a news-service number is a news release; "UA" titles are urgent actions."""
+def guess_type(fields: dict[str, Any], kind_hint: str = "") -> str:
+    """Urgent actions and annual reports by their titles; a release with a news-service number
+    or a news-release banner is a news release; anything else a report."""
     title = fields["title"].casefold()
-    if fields.get("news_service_number"):
-        return "news_release"
-    if title.startswith(("ua ", "urgent action", "срочная акция")):
+    if re.match(r"^(?:ua|extra)\s+\d|^urgent\s+action|^срочная\s+акция", title):
         return "urgent_action"
-    if "annual report" in title or "ежегодный доклад" in title:
+    if fields.get("news_service_number") or kind_hint == "news_release":
+        return "news_release"
+    if re.search(
+        r"annual\s+report|amnesty\s+international\s+report\s+\d{4}|ежегодный\s+доклад", title
+    ):
         return "annual_report"
     if "bulletin" in title or "бюллетень" in title:
         return "bulletin"

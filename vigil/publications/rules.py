@@ -15,3 +15,6 @@ rules.add_perm("publications.preview_document", is_publications_staff)
 for model in ("document", "attachment"):
     for action in ("view", "add", "change", "delete"):
         rules.add_perm(f"publications.{action}_{model}", is_publications_staff)
+rules.add_perm("publications.import_files", is_publications_staff)
+rules.add_perm("publications.review_document", is_publications_staff)
+rules.add_perm("publications.view_importjob", is_publications_staff)

@@ -10,6 +10,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db.models import F, Max, Q, QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from vigil.core.permissions import can
@@ -22,6 +23,29 @@ PREVIEW = "publications.preview_document"
 
 def public_documents(now: datetime.datetime | None = None) -> QuerySet[Document]:
     return Document.objects.public(now or timezone.now())
+
+
+def library_urls(
+    index_numbers: Iterable[str], now: datetime.datetime | None = None
+) -> dict[str, str]:
+    """For index numbers as other apps store them: the library address of those whose
+    document is published (the embargo rule, ``public_documents``); the rest are left out."""
+    canonical: dict[str, str] = {}
+    for text in index_numbers:
+        try:
+            canonical[text] = str(parse_index_number(text))
+        except ValidationError:
+            continue
+    slugs = dict(
+        public_documents(now)
+        .filter(index_number__in=set(canonical.values()))
+        .values_list("index_number", "slug")
+    )
+    return {
+        text: reverse("publications:by_index", args=[slugs[number]])
+        for text, number in canonical.items()
+        if number in slugs
+    }
 
 
 def visible_documents(user: Any, now: datetime.datetime | None = None) -> QuerySet[Document]:
@@ -53,15 +77,30 @@ def filter_documents(queryset: QuerySet[Document], filters: dict[str, Any]) -> Q
     if filters.get("language"):
         queryset = queryset.filter(language=filters["language"])
     if query := (filters.get("q") or "").strip():
-        try:
-            index = str(parse_index_number(query))
-        except ValidationError:  # a query that is not an index number is text
-            index = None
         words = Q()
         for word in query.split()[:10]:
             words &= Q(title__icontains=word) | Q(body__icontains=word)
-        queryset = queryset.filter(words | Q(index_number=index) if index else words)
+        queryset = queryset.filter(words | index_matches(query))
     return queryset
+
+
+def index_matches(query: str) -> Q:
+    """Documents whose index is ``query`` in any spelling: as printed ("EUR 46/34/99") or
+    canonical ("EUR 46/034/1999"); a query without a prefix matches every prefix."""
+    printed = Q(index_as_printed__iexact=" ".join(query.split()))
+    try:
+        index = parse_index_number(query)
+    except ValidationError:  # a query that is not an index number is text
+        return printed
+    canonical = str(index)
+    if index.certain:
+        return printed | Q(index_number=canonical)
+    return printed | Q(index_number=canonical) | Q(index_number__endswith=" " + canonical)
+
+
+def review_queue() -> QuerySet[Document]:
+    """Imported documents waiting for staff, oldest first."""
+    return Document.objects.filter(needs_review=True).order_by("created_at", "pk")
 
 
 def library(filters: dict[str, Any], now: datetime.datetime | None = None) -> QuerySet[Document]:

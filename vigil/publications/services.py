@@ -34,7 +34,9 @@ logger = logging.getLogger(__name__)
 IMPORTED_FIELDS = (
     "classification",
     "doc_type",
+    "index_as_printed",
     "issuer",
+    "banner",
     "distribution",
     "news_service_number",
     "date",
@@ -60,6 +62,8 @@ class ImportResult:
     slug: str
     diff: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     document: Document | None = None
+    #: Written (or would be) as a draft for staff to review: see ``importer.REVIEW_REASONS``.
+    to_review: bool = False
 
 
 def _values(parsed: ParsedDocument) -> dict[str, Any]:
@@ -68,21 +72,31 @@ def _values(parsed: ParsedDocument) -> dict[str, Any]:
     values["embargo_at"] = parsed.fields.get("embargo_at")
     values["unparsed_notes"] = [[number, text] for number, text in parsed.unparsed]
     values["original_text"] = parsed.original_text
-    values["source_name"] = parsed.source_name.rsplit("/", 1)[-1]
+    values["source_name"] = parsed.source_name.replace("\\", "/").rsplit("/", 1)[-1][:255]
     return values
+
+
+def _existing(parsed: ParsedDocument, language: str) -> Document | None:
+    """The version this release updates: same index and language, or the same index as
+    printed (staff may have completed an index printed without its prefix)."""
+    documents = Document.objects.select_for_update()
+    found = documents.filter(index_number=str(parsed.index), language=language).first()
+    if found is None:
+        printed = parsed.fields.get("index_as_printed") or ""
+        found = documents.filter(index_as_printed=printed, language=language).first()
+    return found
 
 
 @transaction.atomic
 def import_document(parsed: ParsedDocument, *, dry_run: bool = False) -> ImportResult:
-    """Create or update the document with this index number and language (never a duplicate)."""
+    """Create or update the document with this index number and language (never a duplicate).
+
+    A release the importer was unsure of is written as a draft to review (hidden from the
+    public); one that changes nothing is left alone, so staff's review is never undone."""
     index = parsed.index
     language = parsed.fields["language"]
     values = _values(parsed)
-    existing = (
-        Document.objects.select_for_update()
-        .filter(index_number=str(index), language=language)
-        .first()
-    )
+    existing = _existing(parsed, language)
     diff = {
         name: (getattr(existing, name) if existing else None, value)
         for name, value in values.items()
@@ -90,12 +104,15 @@ def import_document(parsed: ParsedDocument, *, dry_run: bool = False) -> ImportR
     }
     status = "created" if existing is None else "updated" if diff else "unchanged"
     result = ImportResult(status, str(index), language, values["title"], index.slug, diff)
+    result.to_review = status != "unchanged" and bool(parsed.review_reasons)
     if dry_run or status == "unchanged":
         result.document = existing
         return result
     document = existing or Document(index_number=str(index), language=language)
     for name, value in values.items():
         setattr(document, name, value)
+    document.needs_review = result.to_review
+    document.review_reasons = list(parsed.review_reasons) if result.to_review else []
     _reset_announcement(document)
     document.full_clean(exclude=["original"])
     document.save()
@@ -123,6 +140,15 @@ def save_document(document: Document) -> Document:
         link_translations(document)
         schedule_announcement(document)
     return document
+
+
+def publish_reviewed(document: Document) -> Document:
+    """Staff have checked (and maybe corrected) a draft: it follows the ordinary rules now,
+    public at once or at its embargo."""
+    document.needs_review = False
+    document.review_reasons = []
+    document.full_clean(exclude=["original"])
+    return save_document(document)
 
 
 def link_translations(document: Document) -> None:

@@ -96,16 +96,21 @@ def detail(request: HttpRequest, slug: str, language: str) -> HttpResponse:
     document = selectors.document_for(request.user, slug, language, now)
     if document is None:
         raise Http404
-    return render(
+    is_preview = not document.is_public(now)
+    response = render(
         request,
         "publications/detail.html",
         {
             "document": document,
             "versions": selectors.versions_of(document, request.user, now),
             "attachments": list(document.attachments.all()),
-            "is_preview": not document.is_public(now),
+            "is_preview": is_preview,
         },
     )
+    if is_preview:
+        # Not public yet: no browser or proxy cache may keep a copy.
+        response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @public
@@ -129,9 +134,11 @@ def attachment(request: HttpRequest, slug: str, language: str, pk: int) -> FileR
 @require(selectors.PREVIEW)
 @require_safe
 def embargoed(request: HttpRequest) -> HttpResponse:
-    return render(
+    response = render(
         request, "publications/embargoed.html", {"documents": list(selectors.embargoed())}
     )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @public

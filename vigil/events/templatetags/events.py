@@ -10,7 +10,7 @@ from typing import Any
 
 from django import template
 from django.conf import settings
-from django.utils import timezone
+from django.utils import formats, timezone
 
 from vigil.events import selectors
 
@@ -40,3 +40,16 @@ def venue_clock_differs(event: Any) -> bool:
     """True when the venue's clock shows another time than the viewer's zone."""
     viewer = event.starts_at.astimezone(timezone.get_current_timezone())
     return viewer.utcoffset() != event.local_starts_at.utcoffset()
+
+
+@register.filter
+def venue_span(event: Any) -> str:
+    """When the event is, on the venue's clock: one date for a same-day event
+    ("15 декабря 2026 г., 18:00–20:00"), both in full when it runs over several days."""
+    starts, ends = event.local_starts_at, event.local_ends_at
+    if starts.date() == ends.date():
+        day = formats.date_format(starts, "DATE_FORMAT")
+        start_time = formats.time_format(starts, "TIME_FORMAT")
+        return f"{day}, {start_time}–{formats.time_format(ends, 'TIME_FORMAT')}"
+    start_text = formats.date_format(starts, "DATETIME_FORMAT")
+    return f"{start_text} – {formats.date_format(ends, 'DATETIME_FORMAT')}"

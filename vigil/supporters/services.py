@@ -1,0 +1,149 @@
+"""Becoming a supporter: a light account (name, confirmed e-mail, country, language).
+
+The sign-up page answers the same whatever the address: whether it already has an account
+is told only to the mailbox.  A new address gets an account that cannot be used yet (no
+password) and a link; following the link shows the details again (someone else may have
+typed them), sets the password and signs the person in.  An address that already has an
+account gets a reminder to sign in instead, and a closed account gets nothing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from vigil.accounts.models import User
+from vigil.accounts.roles import Role
+from vigil.accounts.services import assign_role, create_user
+from vigil.cases.countries import validate_country
+from vigil.core.tasks import queue_email
+
+
+def _language(language: str) -> str:
+    return language if language in dict(settings.LANGUAGES) else "ru"
+
+
+def _absolute(path: str, base_url: str | None) -> str:
+    return (base_url or str(settings.VIGIL_BASE_URL)).rstrip("/") + path
+
+
+def is_pending(user: User) -> bool:
+    """A supporter account whose address has not been confirmed yet."""
+    return (
+        user.is_active
+        and not user.has_usable_password()
+        and user.last_login is None
+        and user.has_role(Role.SUPPORTER)
+    )
+
+
+def confirmation_url(user: User, base_url: str | None = None) -> str:
+    with translation.override(user.language):
+        path = reverse(
+            "supporters:confirm",
+            kwargs={
+                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
+                "token": default_token_generator.make_token(user),
+            },
+        )
+    return _absolute(path, base_url)
+
+
+def _mail(user: User, template: str, context: dict[str, Any]) -> None:
+    with translation.override(user.language):
+        context = {"brand_name": settings.VIGIL_SITE_NAME, "user": user, **context}
+        subject = "".join(
+            render_to_string(f"supporters/email/{template}_subject.txt", context).splitlines()
+        )
+        body = render_to_string(f"supporters/email/{template}.txt", context)
+    to = [user.email]
+    transaction.on_commit(lambda: queue_email(to=to, subject=subject, body=body))
+
+
+def _check(country: str, name: str) -> None:
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = [_("Tell us your name.")]
+    try:
+        validate_country(country)
+    except ValidationError as error:
+        errors["country"] = list(error.messages)
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def sign_up(
+    *, name: str, email: str, country: str, language: str, base_url: str | None = None
+) -> None:
+    """Open a supporter account for ``email``, or remind its owner; the caller learns nothing."""
+    _check(country, name)
+    email = User.objects.normalize_email(email.strip())
+    language = _language(language)
+    user = User.objects.get_by_email(email)
+    if user is None:
+        try:
+            with transaction.atomic():
+                user = create_user(
+                    email=email, name=name.strip(), language=language, country=country
+                )
+                assign_role(user, Role.SUPPORTER)
+        except ValidationError:
+            return  # the same address, signed up by a request running beside this one
+    elif is_pending(user):
+        # Not confirmed yet: the latest details stand (the link shows them for a check).
+        user.name, user.country, user.language = name.strip(), country, language
+        user.save(update_fields=["name", "country", "language", "email_index"])
+    elif user.is_active:
+        with translation.override(user.language):
+            sign_in = _absolute(reverse("accounts:login"), base_url)
+            reset = _absolute(reverse("accounts:password_reset"), base_url)
+        _mail(user, "already", {"sign_in": sign_in, "reset": reset})
+        return
+    else:
+        return  # a closed account: nothing is sent
+    days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
+    _mail(user, "confirm", {"url": confirmation_url(user, base_url), "valid_days": days})
+
+
+def user_from_link(uidb64: str, token: str) -> User | None:
+    """The pending supporter a confirmation link names, or None for a used or forged link."""
+    try:
+        pk = int(urlsafe_base64_decode(uidb64).decode())
+    except (ValueError, TypeError, OverflowError, UnicodeDecodeError):
+        return None
+    user = User.objects.filter(pk=pk).first()
+    if user is None or not is_pending(user):
+        return None
+    return user if default_token_generator.check_token(user, token) else None
+
+
+@transaction.atomic
+def confirm(user: User, *, name: str, country: str, language: str, password: str) -> User:
+    """The mailbox's owner confirms: their details, a password; the link stops working."""
+    _check(country, name)
+    user.name, user.country, user.language = name.strip(), country, _language(language)
+    user.set_password(password)
+    user.save()
+    return user
+
+
+def declare_country(user: User, country: str) -> User:
+    """The signed-in person says which country they live in (the own-country rule reads it)."""
+    try:
+        validate_country(country)
+    except ValidationError as error:
+        raise ValidationError({"country": list(error.messages)}) from None
+    user.country = country
+    user.save(update_fields=["country", "email_index"])
+    return user
