@@ -272,10 +272,14 @@ THROTTLES: dict[str, dict[str, Any]] = {
     "petition-sign": {"window": 600, "ip": (5, 30), "net": (20, 200)},
     # Links from mail (confirm, "my data", unsubscribe, RSVP and invitation answers).
     "mail-link": {"window": 600, "ip": (20, 60), "net": (60, 200)},
+    # Mails about an address's state (already signed, already applied): per mailbox only;
+    # past the limit they are dropped in silence (vigil.petitions.mailbox).
+    "mailbox": {"window": 600, "address": (2, 2)},
     # Requests that mail someone: the address counter keeps a mailbox from being bombed.
     "my-data": {"window": 3600, "ip": (5, 10), "net": (10, 30), "address": (2, 3)},
     "password-reset": {"window": 3600, "ip": (5, 10), "net": (10, 30), "address": (2, 3)},
     "join": {"window": 3600, "ip": (3, 10), "net": (10, 30), "address": (1, 3)},
+    "sign-up": {"window": 3600, "ip": (3, 10), "net": (10, 30), "address": (1, 3)},
     "rsvp": {"window": 3600, "ip": (5, 20), "net": (20, 60), "address": (2, 5)},
     "suggestion": {"window": 3600, "ip": (5, 20), "net": (20, 60)},
     # Sign-in forms: every attempt ("sign-in") and, across accounts, the failures of a

@@ -131,7 +131,7 @@ def test_signing_again_cannot_bomb_a_mailbox(
         sign(client, petition, form_data(consent), f"10.2.{n}.1")
     run_tasks()
     assert len(smtp_server.messages) == 1 + MAILS_PER_WINDOW  # the window's share is used up
-    assert not RateCount.objects.filter(counter__contains="anna").exists()
+    assert not ThrottleCount.objects.filter(counter__contains="anna").exists()
 
 
 def batches() -> list[DBTaskResult]:

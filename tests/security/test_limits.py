@@ -107,8 +107,9 @@ def _samples() -> dict[str, dict[str, Any]]:
             "token": "x",
         },
         "actionpoints": {"pk": pk(ActionPoint), "token": "x"},
-        "api": {"slug": Case.objects.first().slug, "index": document.slug},  # type: ignore[union-attr]
+        "api": {"slug": Case.objects.first().slug, "index": document.slug, "pk": 1},  # type: ignore[union-attr]
         "accounts": {"uidb64": "MQ", "token": "set-password"},
+        "supporters": {"uidb64": "MQ", "token": "x"},
         "admin": {"content_type_id": 1, "object_id": 1, "pk": 1},
         "": {"slug": Region.objects.first().slug},  # type: ignore[union-attr]
     }
@@ -128,7 +129,7 @@ def _path(route: str, namespace: str, samples: dict[str, dict[str, Any]]) -> str
 
 
 def _closed_to_visitors(response: Any) -> bool:
-    if response.status_code in (403, 404, 405):
+    if response.status_code in (401, 403, 404, 405):
         return True
     location = response.get("Location", "")
     return response.status_code == 302 and "login/" in location and "next=" in location

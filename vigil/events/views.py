@@ -316,6 +316,7 @@ def rsvp_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @public
+@throttled("mail-link")
 @require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_cancel_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link in a confirmation mail: a page that asks, then cancels on POST.

@@ -137,7 +137,7 @@ class MultipleFileField(forms.FileField):
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("What the files hold"),
         choices=ImportJob.Kind.choices,
@@ -160,7 +160,7 @@ class ImportForm(forms.Form):
         return files
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(TextFormMixin, forms.ModelForm):
     """What staff check on a draft before publishing it; the index must have its prefix."""
 
     class Meta:
