@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
@@ -22,6 +24,19 @@ from vigil.accounts.services import assign_role, create_user, enrol_totp_with_ke
 
 PASSWORD = "correct horse battery staple"
 TOTP_KEY = "3132333435363738393031323334353637383930"
+
+
+# --- limits --------------------------------------------------------------------------------
+@pytest.fixture(autouse=True)
+def _fresh_throttle_counters(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each test counts from zero (Redis keeps counters across tests; so does a database
+    test that commits) and every attempt of a test falls in one window, even across a
+    boundary."""
+    from vigil.core import throttle
+
+    monkeypatch.setattr(throttle, "PURPOSE", f"core.throttle.test.{secrets.token_hex(8)}")
+    started = int(time.time())
+    monkeypatch.setattr(throttle, "window", lambda seconds: started // seconds)
 
 
 # --- people --------------------------------------------------------------------------------

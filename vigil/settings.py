@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 from django.utils.csp import CSP
@@ -132,6 +133,7 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "vigil.api.middleware.ApiMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "vigil.core.middleware.FormEncodingMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -259,6 +261,32 @@ AXES_CLIENT_STR_CALLABLE = "vigil.accounts.signin_records.client_str"
 AXES_DISABLE_ACCESS_LOG = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = False
 AXES_SENSITIVE_PARAMETERS = ["username", "email", "ip_address"]
+
+# --- limits on public forms (vigil.core.throttle) -------------------------------------------
+# Every public POST counts per client address ("ip"), per its /24 or /48 ("net") and, where
+# the form takes an e-mail address, per that address ("address"), in fixed windows of
+# "window" seconds.  Each counter is (soft, hard): past soft the attempt is let through and
+# flagged for staff; past hard it is refused with 429.
+THROTTLES: dict[str, dict[str, Any]] = {
+    # Petition signatures: a street stall or a hall shares one network.
+    "petition-sign": {"window": 600, "ip": (5, 30), "net": (20, 200)},
+    # Links from mail (confirm, "my data", unsubscribe, RSVP and invitation answers).
+    "mail-link": {"window": 600, "ip": (20, 60), "net": (60, 200)},
+    # Mails about an address's state (already signed, already applied): per mailbox only;
+    # past the limit they are dropped in silence (vigil.petitions.mailbox).
+    "mailbox": {"window": 600, "address": (2, 2)},
+    # Requests that mail someone: the address counter keeps a mailbox from being bombed.
+    "my-data": {"window": 3600, "ip": (5, 10), "net": (10, 30), "address": (2, 3)},
+    "password-reset": {"window": 3600, "ip": (5, 10), "net": (10, 30), "address": (2, 3)},
+    "join": {"window": 3600, "ip": (3, 10), "net": (10, 30), "address": (1, 3)},
+    "sign-up": {"window": 3600, "ip": (3, 10), "net": (10, 30), "address": (1, 3)},
+    "rsvp": {"window": 3600, "ip": (5, 20), "net": (20, 60), "address": (2, 5)},
+    "suggestion": {"window": 3600, "ip": (5, 20), "net": (20, 60)},
+    # Sign-in forms: every attempt ("sign-in") and, across accounts, the failures of a
+    # network ("sign-in-failures": password spraying); django-axes locks (address, IP).
+    "sign-in": {"window": 600, "ip": (20, 60), "net": (60, 200)},
+    "sign-in-failures": {"window": 3600, "ip": (10, 30), "net": (20, 60)},
+}
 
 SESSION_COOKIE_AGE = env_int("VIGIL_SESSION_HOURS", default=12) * 3600
 SESSION_COOKIE_HTTPONLY = True

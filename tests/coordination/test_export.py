@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from vigil.coordination.export import BOM, csv_lines, safe_cell
+from vigil.core.spreadsheet import BOM, csv_lines, safe_cell
 
 
 @pytest.mark.parametrize(

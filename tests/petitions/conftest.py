@@ -57,15 +57,6 @@ def petition(make_petition: Callable[..., Petition], consent: ConsentText) -> Pe
     return make_petition()
 
 
-@pytest.fixture(autouse=True)
-def _one_rate_window(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Every attempt of a test falls in one rate-limit window, even across a boundary."""
-    from vigil.petitions import services
-
-    window = services._window()
-    monkeypatch.setattr(services, "_window", lambda: window)
-
-
 @pytest.fixture
 def ip() -> str:
     """A fresh address per test: the rate-limit counters live in the shared cache."""

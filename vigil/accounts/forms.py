@@ -7,12 +7,13 @@ from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.forms import TextFormMixin
 from vigil.core.timezones import zone_choices
 
 from .models import User
 
 
-class EmailAuthenticationForm(AuthenticationForm):
+class EmailAuthenticationForm(TextFormMixin, AuthenticationForm):
     username = forms.EmailField(
         label=_("E-mail address"),
         max_length=254,
@@ -26,7 +27,7 @@ class EmailAuthenticationForm(AuthenticationForm):
     }
 
 
-class TokenForm(forms.Form):
+class TokenForm(TextFormMixin, forms.Form):
     token = forms.CharField(
         label=_("Six-digit code from your authenticator app"),
         min_length=6,
@@ -43,7 +44,7 @@ class TokenForm(forms.Form):
         return token
 
 
-class ProfileForm(forms.ModelForm):
+class ProfileForm(TextFormMixin, forms.ModelForm):
     time_zone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
 
     class Meta:
@@ -51,7 +52,7 @@ class ProfileForm(forms.ModelForm):
         fields = ["name", "language", "time_zone"]
 
 
-class EmailPasswordResetForm(PasswordResetForm):
+class EmailPasswordResetForm(TextFormMixin, PasswordResetForm):
     """Finds the account through the blind index and sends the mail from a background task."""
 
     def get_users(self, email: str) -> Any:

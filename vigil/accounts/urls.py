@@ -1,12 +1,14 @@
 from django.urls import path
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.throttle import throttled
+
 from . import views
 
 app_name = "accounts"
 
 urlpatterns = [
-    path("login/", views.LoginView.as_view(), name="login"),
+    path("login/", throttled("sign-in")(views.LoginView.as_view()), name="login"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor, name="two_factor"),
     path("", views.profile, name="profile"),
@@ -17,7 +19,9 @@ urlpatterns = [
     ),
     path(
         "password/reset/",
-        views.PasswordResetView.as_view(extra_context={"title": _("Forgotten password")}),
+        throttled("password-reset", address_field="email")(
+            views.PasswordResetView.as_view(extra_context={"title": _("Forgotten password")})
+        ),
         name="password_reset",
     ),
     path(
@@ -35,7 +39,11 @@ urlpatterns = [
     ),
     path(
         "password/reset/<uidb64>/<token>/",
-        views.PasswordResetConfirmView.as_view(extra_context={"title": _("Choose a new password")}),
+        throttled("mail-link")(
+            views.PasswordResetConfirmView.as_view(
+                extra_context={"title": _("Choose a new password")}
+            )
+        ),
         name="password_reset_confirm",
     ),
     path(

@@ -13,10 +13,15 @@ from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 
+from vigil.core import throttle
 from vigil.core.permissions import PUBLIC, PermissionRequiredMixin, require
 
 from . import selectors, services
 from .forms import EmailAuthenticationForm, EmailPasswordResetForm, ProfileForm, TokenForm
+
+#: Failed sign-ins counted per client address and network across every account (password
+#: spraying); django-axes pauses one (address, client) pair after a few failures.
+SIGN_IN_FAILURES = "sign-in-failures"
 
 
 class LoginView(auth_views.LoginView):
@@ -24,6 +29,20 @@ class LoginView(auth_views.LoginView):
     template_name = "accounts/login.html"
     authentication_form = EmailAuthenticationForm
     redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            throttle.check(SIGN_IN_FAILURES, ip=throttle.client_ip(request))
+        except throttle.Throttled as error:
+            return throttle.refused(request, error)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: Any) -> HttpResponse:
+        try:
+            throttle.hit(SIGN_IN_FAILURES, ip=throttle.client_ip(self.request))
+        except throttle.Throttled as error:
+            return throttle.refused(self.request, error)
+        return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
         super().form_valid(form)

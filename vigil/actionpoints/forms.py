@@ -13,6 +13,7 @@ from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.campaigns.models import Campaign
 from vigil.cases.models import Case
+from vigil.core.forms import TextFormMixin
 from vigil.core.widgets import IsoDateInput
 from vigil.directory.models import Contact, Organisation
 from vigil.events.models import Event
@@ -56,7 +57,7 @@ def partner_choices(organisations: list[Organisation]) -> list[tuple[str, str]]:
     return choices
 
 
-class ActionPointForm(forms.Form):
+class ActionPointForm(TextFormMixin, forms.Form):
     title_ru = forms.CharField(label=_("Title in Russian"), max_length=300)
     title_en = forms.CharField(label=_("Title in English"), max_length=300, required=False)
     description_ru = forms.CharField(
@@ -161,7 +162,7 @@ class ActionPointForm(forms.Form):
         return {name: self.cleaned_data.get(name) for name in POINT_FIELDS}
 
 
-class ProgressForm(forms.Form):
+class ProgressForm(TextFormMixin, forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionPoint.Status.choices)
     progress = forms.IntegerField(
         label=_("Progress, %"), min_value=0, max_value=100, required=False
@@ -179,7 +180,7 @@ class ProgressForm(forms.Form):
     )
 
 
-class BoardFilterForm(forms.Form):
+class BoardFilterForm(TextFormMixin, forms.Form):
     STATUSES = [
         ("open", _("open")),
         ("overdue", _("overdue")),

@@ -10,11 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
+from vigil.core.forms import TextFormMixin
 
 MAX_UPLOAD = 5 * 1024 * 1024
 
 
-class IssueForm(forms.Form):
+class IssueForm(TextFormMixin, forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=1990, max_value=2100)
     month = forms.IntegerField(label=_("Month"), min_value=1, max_value=12)
     title = forms.CharField(label=_("Title (optional)"), max_length=200, required=False)
@@ -26,7 +27,7 @@ class IssueForm(forms.Form):
         self.fields["month"].initial = today.month
 
 
-class ArticleForm(forms.Form):
+class ArticleForm(TextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title (English)"), max_length=500)
     body = forms.CharField(
         label=_("Text (English)"),
@@ -36,7 +37,7 @@ class ArticleForm(forms.Form):
     )
 
 
-class SegmentForm(forms.Form):
+class SegmentForm(TextFormMixin, forms.Form):
     target = forms.CharField(
         label=_("Russian"),
         required=False,
@@ -45,7 +46,7 @@ class SegmentForm(forms.Form):
     )
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextFormMixin, forms.Form):
     file = forms.FileField(
         label=_("XLIFF 2.0 or PO file"),
         help_text=_("A file exported from this issue, translated in your own tool."),
@@ -58,7 +59,7 @@ class ImportForm(forms.Form):
         return bytes(upload.read())
 
 
-class ReviewersForm(forms.Form):
+class ReviewersForm(TextFormMixin, forms.Form):
     reviewers = forms.ModelMultipleChoiceField(
         label=_("Translators who may review and approve this issue"),
         queryset=User.objects.none(),
@@ -74,7 +75,7 @@ class ReviewersForm(forms.Form):
         ).distinct()
 
 
-class GlossaryForm(forms.Form):
+class GlossaryForm(TextFormMixin, forms.Form):
     source = forms.CharField(label=_("English term"), max_length=200)
     target = forms.CharField(label=_("Approved Russian translation"), max_length=200)
     note = forms.CharField(label=_("Note"), max_length=300, required=False)

@@ -8,11 +8,14 @@ from django import forms
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.forms import TextFormMixin
+from vigil.core.widgets import IsoDateTimeLocalInput
+
 from . import services
 from .models import Campaign, Partnership
 
 
-class CampaignForm(forms.ModelForm):
+class CampaignForm(TextFormMixin, forms.ModelForm):
     class Meta:
         model = Campaign
         fields = [
@@ -40,7 +43,7 @@ class CampaignForm(forms.ModelForm):
         return data
 
 
-class CampaignFilterForm(forms.Form):
+class CampaignFilterForm(TextFormMixin, forms.Form):
     status = forms.ChoiceField(
         label=_("Show"),
         required=False,
@@ -52,7 +55,7 @@ class CampaignFilterForm(forms.Form):
     )
 
 
-class PartnershipForm(forms.ModelForm):
+class PartnershipForm(TextFormMixin, forms.ModelForm):
     """One partner of a campaign in the back office; the contact must be one of its own."""
 
     class Meta:

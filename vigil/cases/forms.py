@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.forms import TextFormMixin
 from vigil.groups.models import Group
 
 from . import services
@@ -14,7 +15,7 @@ from .countries import country_name
 from .models import LANGUAGE_CHOICES, Case, Official
 
 
-class CaseFilterForm(forms.Form):
+class CaseFilterForm(TextFormMixin, forms.Form):
     country = forms.ChoiceField(label=_("Country"), required=False)
     category = forms.ChoiceField(
         label=_("Category"), required=False,
@@ -44,7 +45,7 @@ class CaseFilterForm(forms.Form):
         }  # fmt: skip
 
 
-class LetterForm(forms.Form):
+class LetterForm(TextFormMixin, forms.Form):
     official = forms.ModelChoiceField(
         label=_("Write to"), queryset=Official.objects.none(), empty_label=None
     )
@@ -78,7 +79,7 @@ class LetterForm(forms.Form):
         )  # fmt: skip
 
 
-class AssignForm(forms.Form):
+class AssignForm(TextFormMixin, forms.Form):
     group = forms.ModelChoiceField(label=_("Group"), queryset=Group.objects.none())
 
     def __init__(self, *args: Any, groups: list[Group], **kwargs: Any) -> None:

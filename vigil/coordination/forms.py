@@ -7,10 +7,12 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.forms import TextFormMixin
+
 from .selectors import RegionChoice
 
 
-class RegionFilterForm(forms.Form):
+class RegionFilterForm(TextFormMixin, forms.Form):
     region = forms.ChoiceField(
         label=_("Region"),
         required=False,

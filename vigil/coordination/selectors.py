@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from vigil.accounts.roles import Role
 from vigil.cases import selectors as cases_selectors
+from vigil.core.spreadsheet import csv_lines
 from vigil.directory.models import Region
 from vigil.distribution.models import Delivery, Distribution
 from vigil.events import selectors as events_selectors
@@ -32,7 +33,6 @@ from vigil.groups.models import Group, Meeting, MeetingLetters, Membership
 from vigil.groups.rules import is_national_coordinator
 from vigil.groups.selectors import groups_in_region, is_dormant
 
-from .export import csv_lines
 from .svg import Category, Series, bar_chart
 
 #: "Meetings in the last three months": the same span the dormancy rule looks back over.

@@ -10,6 +10,7 @@ from django.urls import URLPattern, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .permissions import ACCESS_ATTR, public
+from .throttle import throttled
 
 V = TypeVar("V", bound=Callable[..., Any])
 BACK_OFFICE_ACCESS = "back-office: staff role and a verified second factor, then model rules"
@@ -47,7 +48,7 @@ class VigilAdminSite(admin.AdminSite):
         for pattern in urls:
             if isinstance(pattern, URLPattern) and pattern.name == "login":
                 # The back office's own sign-in page only redirects to Vigil's.
-                pattern.callback = public(_as_function(pattern.callback))
+                pattern.callback = public(throttled("sign-in")(_as_function(pattern.callback)))
         return urls
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:

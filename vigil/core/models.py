@@ -26,3 +26,24 @@ class BackupRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.archive} ({self.finished_at:%Y-%m-%d %H:%M} UTC)"
+
+
+class ThrottleCount(models.Model):
+    """Attempts on a public form per keyed-hash counter in the current window (see
+    :mod:`vigil.core.throttle`), where the cache is not Redis.  No address is kept in clear:
+    ``counter`` is an HMAC of the form, the kind of counter and the address or network."""
+
+    counter = models.CharField(_("counter"), max_length=64, primary_key=True)
+    #: The window's length: forms with different windows sweep their own old rows.
+    seconds = models.PositiveIntegerField(_("window in seconds"))
+    #: The fixed window the hits belong to; a new window starts the count again.
+    period = models.BigIntegerField(_("window"))
+    hits = models.PositiveIntegerField(_("attempts"), default=0)
+
+    class Meta:
+        verbose_name = _("rate-limit counter")
+        verbose_name_plural = _("rate-limit counters")
+        indexes = [models.Index(fields=["seconds", "period"], name="core_throttle_window")]
+
+    def __str__(self) -> str:
+        return f"{self.counter}: {self.hits}"

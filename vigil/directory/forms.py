@@ -11,6 +11,8 @@ from django.utils.dates import MONTHS
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.forms import TextFormMixin
+
 from .models import Channel, Office, Organisation, Region, Topic
 from .translit import to_latin
 
@@ -41,7 +43,7 @@ class LinesField(forms.CharField):
 
 
 # --- the public's suggestion ---------------------------------------------------------------
-class SuggestionForm(forms.Form):
+class SuggestionForm(TextFormMixin, forms.Form):
     text = forms.CharField(
         label=_("What should change"),
         max_length=5000,
@@ -72,7 +74,7 @@ class SuggestionForm(forms.Form):
         return bool(self.cleaned_data.get("website"))
 
 
-class ReviewForm(forms.Form):
+class ReviewForm(TextFormMixin, forms.Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[("accept", _("Accept")), ("decline", _("Decline"))],
@@ -88,7 +90,7 @@ def _month_choices() -> list[tuple[str, Any]]:
     return [("", "—")] + [(str(number), name) for number, name in MONTHS.items()]
 
 
-class OrganisationForm(forms.ModelForm):
+class OrganisationForm(TextFormMixin, forms.ModelForm):
     aliases = LinesField(label=_("Other names"), required=False, help_text=_("One per line."))
     former_names = LinesField(label=_("Former names"), required=False, help_text=_("One per line."))
     regions = forms.ModelMultipleChoiceField(
@@ -173,7 +175,7 @@ class OrganisationForm(forms.ModelForm):
         return slug
 
 
-class OfficeForm(forms.Form):
+class OfficeForm(TextFormMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     label = forms.CharField(
         label=_("Name of the office"), required=False, max_length=200,
@@ -241,7 +243,7 @@ class OfficeForm(forms.Form):
         }
 
 
-class ContactForm(forms.Form):
+class ContactForm(TextFormMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(label=_("Name"), max_length=200)
     role = forms.CharField(
@@ -274,7 +276,7 @@ class ContactForm(forms.Form):
         ]
 
 
-class PublicationForm(forms.Form):
+class PublicationForm(TextFormMixin, forms.Form):
     id = forms.IntegerField(required=False, widget=forms.HiddenInput)
     title = forms.CharField(label=_("Title"), max_length=300)
     frequency = forms.CharField(label=_("Frequency"), required=False, max_length=60)

@@ -6,8 +6,6 @@ unpublished entries and contacts are for directory editors.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterable, Iterator
 from typing import Any
@@ -22,6 +20,7 @@ from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
 from vigil.core.permissions import can
+from vigil.core.spreadsheet import csv_lines
 
 from . import exchange, services
 from .models import Channel, Contact, Office, Organisation, Region, Revision, Topic
@@ -292,23 +291,14 @@ def export_json(organisations: QuerySet[Organisation]) -> Iterator[str]:
 
 
 def export_csv(organisations: QuerySet[Organisation]) -> Iterator[str]:
-    """The exchange format's CSV, with a UTF-8 byte-order mark first so Excel reads Cyrillic."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    """The exchange format's columns as a spreadsheet download (vigil.core.spreadsheet: a
+    byte-order mark so Excel reads Cyrillic, no cell a spreadsheet would run)."""
     columns = public_columns()
-
-    def flush() -> str:
-        text = buffer.getvalue()
-        buffer.seek(0)
-        buffer.truncate(0)
-        return text
-
-    writer.writerow(columns)
-    yield "\ufeff" + flush()
-    for organisation in export_queryset(organisations).iterator(chunk_size=200):
-        record = public_record(organisation)
-        writer.writerow([exchange._cell(c, record.get(c)) for c in columns])
-        yield flush()
+    records = (
+        public_record(organisation)
+        for organisation in export_queryset(organisations).iterator(chunk_size=200)
+    )
+    yield from csv_lines(columns, ([exchange._cell(c, r.get(c)) for c in columns] for r in records))
 
 
 # --- vCard 4.0 (RFC 6350) -------------------------------------------------------------------

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vigil.core.permissions import can, public, require
+from vigil.core.throttle import throttled
 
 from . import search as directory_search
 from . import selectors, services
@@ -137,6 +138,7 @@ def organisation(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public
+@throttled("suggestion")
 @require_http_methods(["GET", "HEAD", "POST"])
 def suggest(request: HttpRequest, slug: str) -> HttpResponse:
     entry = _visible_or_404(request, slug)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from vigil.bulletin.models import Issue
 from vigil.core.permissions import public, require
+from vigil.core.throttle import throttled
 
 from . import pdf, selectors, services
 from .models import Delivery
@@ -101,6 +102,7 @@ def print_pack(request: HttpRequest, issue: int, obj: Issue) -> HttpResponse:
 
 
 @public
+@throttled("mail-link")
 @csrf_exempt  # RFC 8058: the mail provider POSTs with no cookie and no form; the token is proof
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:

@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.forms import TextFormMixin
 from vigil.core.widgets import IsoDateTimeLocalInput
 from vigil.directory.models import Organisation, Region
 from vigil.groups.models import Group
@@ -54,7 +55,7 @@ class WallClockField(forms.DateTimeField):
         raise ValidationError(self.error_messages["invalid"], code="invalid")
 
 
-class EventForm(forms.Form):
+class EventForm(TextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of event"), choices=Event.Kind.choices)
     description = forms.CharField(
@@ -138,7 +139,7 @@ class EventForm(forms.Form):
         return {name: data.get(name) for name in services.EDITABLE}
 
 
-class VisitorRsvpForm(forms.Form):
+class VisitorRsvpForm(TextFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"),
         max_length=150,
@@ -170,7 +171,7 @@ class VisitorRsvpForm(forms.Form):
         return bool(self.cleaned_data.get("website"))
 
 
-class CancelEventForm(forms.Form):
+class CancelEventForm(TextFormMixin, forms.Form):
     note = forms.CharField(
         label=_("Why it is cancelled (sent to everyone who replied)"),
         required=False,

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from vigil.audit.services import record
 from vigil.core.permissions import can, public, require
+from vigil.core.throttle import throttled
 from vigil.directory.models import Region
 from vigil.groups.models import Group
 
@@ -215,6 +216,7 @@ def attendees(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
 
 # --- replies -------------------------------------------------------------------------------
 @require("events.view_event", get_object=_event)
+@throttled("rsvp", address_field="email")
 @require_POST
 def rsvp(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
     """One click for a signed-in person; name and e-mail for a visitor (public events)."""
@@ -279,6 +281,7 @@ def _reply_message(request: HttpRequest, reply: services.Reply, *, visitor: bool
 
 
 @require("events.view_event", get_object=_event)
+@throttled("rsvp")
 @require_POST
 def withdraw(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
     """A signed-in person takes back their reply."""
@@ -292,6 +295,7 @@ def withdraw(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
 
 
 @public
+@throttled("mail-link")
 @require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link in a visitor's first mail: a page with one button (mail scanners open links;
@@ -312,6 +316,7 @@ def rsvp_confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @public
+@throttled("mail-link")
 @require_http_methods(["GET", "HEAD", "POST"])
 def rsvp_cancel_link(request: HttpRequest, token: str) -> HttpResponse:
     """The link in a confirmation mail: a page that asks, then cancels on POST.

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.forms import TextFormMixin
 from vigil.core.timezones import zone_choices
 from vigil.core.widgets import IsoDateInput, IsoTimeInput
 
@@ -18,7 +19,7 @@ class RegionChoiceField(forms.ModelChoiceField):
         return str(obj.name)
 
 
-class JoinForm(forms.Form):
+class JoinForm(TextFormMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(label=_("E-mail address"), max_length=254)
     city = forms.CharField(label=_("City or town"), max_length=100)
@@ -60,7 +61,7 @@ class JoinForm(forms.Form):
         field.choices = [("", field.empty_label), *named]
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(TextFormMixin, forms.Form):
     answer = forms.CharField(
         label=_("Message to the applicant"),
         widget=forms.Textarea(attrs={"rows": 5}),
@@ -80,7 +81,7 @@ class DecisionForm(forms.Form):
             del self.fields["group"]
 
 
-class GroupForm(forms.ModelForm):
+class GroupForm(TextFormMixin, forms.ModelForm):
     meeting_timezone = forms.ChoiceField(label=_("Time zone of the meetings"), choices=zone_choices)
     region = RegionChoiceField(label=_("Region"), queryset=selectors.joinable_regions())
 
@@ -95,15 +96,26 @@ class GroupForm(forms.ModelForm):
             "meeting_time": IsoTimeInput(),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         from vigil.directory.models import Region
 
+        from .rules import regions_placeable_by
+
         field: Any = self.fields["region"]
-        field.queryset = Region.objects.all()
+        placeable = regions_placeable_by(user) if user is not None else None
+        if placeable is None:
+            field.queryset = Region.objects.all()
+            return
+        current = self.instance.region_id if self.instance.pk else None
+        field.queryset = Region.objects.filter(pk__in=[*placeable, current])
+        if current is not None and current not in placeable:
+            # A group coordinator: the region decides who sees the group's applications.
+            field.disabled = True
+            field.help_text = _("Only staff or the regional coordinators can move a group.")
 
 
-class MeetingForm(forms.Form):
+class MeetingForm(TextFormMixin, forms.Form):
     held_on = forms.DateField(label=_("Date of the meeting"), widget=IsoDateInput())
     attendance = forms.IntegerField(label=_("People present"), min_value=0, max_value=10_000)
     decisions = forms.CharField(
@@ -117,7 +129,7 @@ class MeetingForm(forms.Form):
         return held_on
 
 
-class LettersForm(forms.Form):
+class LettersForm(TextFormMixin, forms.Form):
     case_label = forms.CharField(label=_("Case"), max_length=200, required=False)
     count = forms.IntegerField(label=_("Letters"), min_value=0, max_value=10_000, required=False)
 
@@ -134,14 +146,14 @@ class LettersForm(forms.Form):
 LettersFormSet = forms.formset_factory(LettersForm, extra=3, max_num=50, validate_max=True)
 
 
-class GroupMailForm(forms.Form):
+class GroupMailForm(TextFormMixin, forms.Form):
     subject = forms.CharField(label=_("Subject"), max_length=200)
     body = forms.CharField(
         label=_("Message"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20_000
     )
 
 
-class EraseForm(forms.Form):
+class EraseForm(TextFormMixin, forms.Form):
     confirm = forms.BooleanField(
         label=_("Yes, erase my details and close my account. This cannot be undone."),
         error_messages={"required": _("Tick the box to confirm.")},

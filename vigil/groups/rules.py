@@ -95,6 +95,37 @@ def may_decide_application(user: Any, application: Any) -> bool:
     return bool(manages_group(user, application.group))
 
 
+def regions_placeable_by(user: Any) -> list[int] | None:
+    """The regions ``user`` may put a group in: ``None`` for every region (national
+    coordinators), else the regions of their regional roles and everything under them (empty
+    for a group coordinator: a group's region decides whose its applications are)."""
+    if is_national_coordinator(user):
+        return None
+    if not _signed_in(user):
+        return []
+    from vigil.directory.models import Region
+    from vigil.directory.selectors import descendant_ids
+
+    scopes = user.role_assignments.filter(
+        role=Role.REGIONAL_COORDINATOR, scope_type=ContentType.objects.get_for_model(Region)
+    ).values_list("scope_id", flat=True)
+    found: set[int] = set()
+    for region in Region.objects.filter(pk__in=list(scopes)):
+        found.update(descendant_ids(region))
+    return sorted(found)
+
+
+def may_move_group(user: Any, group: Any, region: Any) -> bool:
+    """Only staff, or a regional coordinator of both the group's region and the new one,
+    moves a group: a scoped role cannot widen itself by moving its group elsewhere."""
+    if region is None or getattr(group, "region_id", None) == getattr(region, "pk", None):
+        return True
+    allowed = regions_placeable_by(user)
+    if allowed is None:
+        return True
+    return region.pk in allowed and group.region_id in allowed
+
+
 rules.add_perm("groups.view_group", is_group_member | manages_group)
 #: Names of fellow members: the members themselves and those who manage the group.
 rules.add_perm("groups.view_members", is_group_member | manages_group)

@@ -18,7 +18,7 @@ from dateutil.rrule import HOURLY, MINUTELY, SECONDLY
 from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template.loader import render_to_string
@@ -37,6 +37,7 @@ from vigil.directory.models import Region
 
 from . import selectors
 from .models import Application, Group, Meeting, MeetingLetters, MeetingReminder, Membership
+from .rules import may_move_group
 
 UNSUBSCRIBE_SALT = "vigil.groups.unsubscribe"
 #: Rules more frequent than daily are not a meeting schedule.
@@ -185,8 +186,14 @@ GROUP_FIELDS = (
 
 
 @transaction.atomic
-def update_group(group: Group, **values: Any) -> Group:
-    """Change a group's details and schedule (the schedule is validated first)."""
+def update_group(group: Group, *, by: User | None = None, **values: Any) -> Group:
+    """Change a group's details and schedule (the schedule is validated first).
+
+    ``by`` is the person editing (None for the system itself: creation, the demo): a new
+    region must be one they may move the group to (:func:`rules.may_move_group`)."""
+    region = values.get("region")
+    if by is not None and region is not None and not may_move_group(by, group, region):
+        raise PermissionDenied("groups.move_group")
     for name, value in values.items():
         if name not in GROUP_FIELDS:
             raise TypeError(f"unknown group field {name!r}")

@@ -20,6 +20,7 @@ from vigil.audit.models import Action
 from vigil.audit.services import record
 from vigil.core import personal_data
 from vigil.core.permissions import can, public, require
+from vigil.core.throttle import throttled
 
 from . import selectors, services
 from .forms import (
@@ -79,6 +80,7 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@throttled("join", address_field="email")
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request: HttpRequest) -> HttpResponse:
     form = JoinForm(_posted(request))
@@ -155,6 +157,7 @@ def detail(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @public
+@throttled("mail-link")
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """The link in every group message.  GET asks, POST acts: mail scanners only GET."""
@@ -176,13 +179,13 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @require("groups.change_group", get_object=_group)
 @require_http_methods(["GET", "HEAD", "POST"])
 def edit(request: HttpRequest, slug: str, obj: Group) -> HttpResponse:
-    form = GroupForm(_posted(request), instance=obj)
+    form = GroupForm(_posted(request), instance=obj, user=request.user)
     if request.method == "POST" and form.is_valid():
         values = {name: form.cleaned_data[name] for name in form.Meta.fields}
         # The form changed the instance in place; start from the stored row.
         group = Group.objects.get(pk=obj.pk)
         try:
-            services.update_group(group, **values)
+            services.update_group(group, by=request.user, **values)
         except ValidationError as error:
             _add_errors(form, error)
         else:

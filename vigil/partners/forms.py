@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from vigil.campaigns.models import Campaign
+from vigil.core.forms import TextFormMixin
 from vigil.directory.models import Contact, Organisation
 from vigil.events.forms import EventForm
 from vigil.events.models import Event
@@ -33,7 +34,7 @@ class RoundtableForm(EventForm):
         return fields
 
 
-class AgendaForm(forms.Form):
+class AgendaForm(TextFormMixin, forms.Form):
     """The agenda as lines: "Russian | English", one item a line."""
 
     items = forms.CharField(
@@ -58,7 +59,7 @@ class AgendaForm(forms.Form):
         return pairs
 
 
-class InviteForm(forms.Form):
+class InviteForm(TextFormMixin, forms.Form):
     """One invitee: a contact of the chosen organisation, or a name and an address typed in."""
 
     contact = forms.ModelChoiceField(
@@ -93,7 +94,7 @@ class InviteForm(forms.Form):
         return data
 
 
-class AttendanceForm(forms.Form):
+class AttendanceForm(TextFormMixin, forms.Form):
     came = forms.TypedMultipleChoiceField(
         label=_("Invited people who came"),
         coerce=int,
@@ -124,7 +125,7 @@ class AttendanceForm(forms.Form):
         return rows
 
 
-class MinutesForm(forms.Form):
+class MinutesForm(TextFormMixin, forms.Form):
     minutes_ru = forms.CharField(
         label=_("Minutes in Russian"),
         required=False,

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from vigil.actionpoints import selectors as point_selectors
 from vigil.audit.services import record
 from vigil.core.permissions import public, require
+from vigil.core.throttle import throttled
 from vigil.directory.models import Organisation
 from vigil.events import selectors as event_selectors
 from vigil.events.services import site_url
@@ -235,6 +236,7 @@ def minutes_pdf(request: HttpRequest, pk: int, obj: Roundtable) -> HttpResponse:
 
 # --- the invitee's answer ------------------------------------------------------------------
 @public
+@throttled("mail-link")
 @require_http_methods(["GET", "HEAD", "POST"])
 def answer(request: HttpRequest, token: str) -> HttpResponse:
     """The link in an invitation: a page that asks, then records the answer on POST.

@@ -2,33 +2,20 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from vigil.core.pdf import html_to_pdf
+from vigil.core.spreadsheet import csv_bytes
 
 from . import selectors
 from .models import Petition
 
-FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _cell(value: str) -> str:
-    """A spreadsheet must not read a signer's name as a formula."""
-    return "'" + value if value.startswith(FORMULA_START) else value
-
 
 def signatures_csv(petition: Petition) -> bytes:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["#", "name", "city"])
-    for number, (name, city) in enumerate(selectors.confirmed_signers(petition), start=1):
-        writer.writerow([number, _cell(name), _cell(city)])
-    # A byte-order mark so that Excel reads Cyrillic as UTF-8.
-    return ("\ufeff" + out.getvalue()).encode()
+    """Numbered names and cities; no signer's name can be read as a formula."""
+    rows = enumerate(selectors.confirmed_signers(petition), start=1)
+    return csv_bytes(["#", "name", "city"], ((n, name, city) for n, (name, city) in rows))
 
 
 def signatures_pdf(petition: Petition) -> bytes:

@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.forms import TextFormMixin
 from vigil.core.widgets import IsoDateInput
 from vigil.groups.models import Group
 
@@ -28,7 +29,7 @@ def readable_text(value: str) -> str:
     return text
 
 
-class SignForm(forms.Form):
+class SignForm(TextFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"), max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
@@ -119,7 +120,7 @@ class SignForm(forms.Form):
         return bool(self.cleaned_data.get("website"))
 
 
-class MyDataForm(forms.Form):
+class MyDataForm(TextFormMixin, forms.Form):
     email = forms.EmailField(
         label=_("E-mail address you signed with"), max_length=254,
         error_messages={
@@ -129,7 +130,7 @@ class MyDataForm(forms.Form):
     )  # fmt: skip
 
 
-class PaperBatchForm(forms.Form):
+class PaperBatchForm(TextFormMixin, forms.Form):
     group = forms.ModelChoiceField(
         label=_("Group"), queryset=Group.objects.none(),
         error_messages={"required": _("Choose the group that collected the signatures.")},

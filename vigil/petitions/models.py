@@ -201,22 +201,3 @@ class PaperBatch(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group} · {self.collected_on:%Y-%m-%d} · {self.count}"
-
-
-class RateCount(models.Model):
-    """Signing attempts per address or network in the current window, for the rate limits of
-    the embedded mode (the PostgreSQL mode counts in Redis).  Counted in the signature's own
-    transaction by one ``INSERT ... ON CONFLICT DO UPDATE ... RETURNING``: no extra write
-    transaction, and a refused signature leaves no count behind."""
-
-    counter = models.CharField(_("counter"), max_length=120, primary_key=True)
-    #: The fixed window the hits belong to; a new window starts the count again.
-    period = models.BigIntegerField(_("window"), db_index=True)
-    hits = models.PositiveIntegerField(_("attempts"), default=0)
-
-    class Meta:
-        verbose_name = _("rate-limit counter")
-        verbose_name_plural = _("rate-limit counters")
-
-    def __str__(self) -> str:
-        return f"{self.counter}: {self.hits}"

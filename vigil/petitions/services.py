@@ -13,7 +13,6 @@ limits it is kept and flagged for staff; past the hard limit the visitor is told
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import time
 from dataclasses import dataclass
 from functools import partial
@@ -21,8 +20,6 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.core import signing
-from django.core.cache import cache
-from django.core.cache.backends.redis import RedisCache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.mail import EmailMessage, mailers
@@ -32,12 +29,13 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from vigil.core.crypto import blind_index, normalise_email
+from vigil.core import throttle
+from vigil.core.crypto import normalise_email
 from vigil.core.fields import blind_index_for
 from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
 
-from .models import ConsentText, PaperBatch, Petition, RateCount, Signature
+from .models import ConsentText, PaperBatch, Petition, Signature
 from .selectors import forget_petition
 
 CONFIRM_SALT = "vigil.petitions.confirm"
@@ -45,10 +43,8 @@ DATA_SALT = "vigil.petitions.my-data"
 #: How long the links in mail work.
 LINK_MAX_AGE = datetime.timedelta(days=7)
 
-#: Rate limits, per window: above SOFT a signature is kept but flagged; above HARD refused.
-RATE_WINDOW_SECONDS = 600
-LIMITS = {"ip": (5, 30), "net": (20, 200)}
-RATE_PURPOSE = "petitions.rate"
+#: The scope of the signing form's limits in ``settings.THROTTLES`` (see vigil.core.throttle).
+THROTTLE_SCOPE = "petition-sign"
 
 #: Scanned paper lists: PDF, JPEG or PNG, recognised by their first bytes, not their name.
 SCAN_TYPES = {
@@ -68,119 +64,6 @@ class LinkError(Exception):
     def __init__(self, code: str) -> None:
         super().__init__(code)
         self.code = code
-
-
-# --- rate limits ---------------------------------------------------------------------------
-def network_of(ip: str) -> str:
-    """The /24 of an IPv4 address, the /48 of an IPv6 one: what one household or one rented
-    server range usually holds."""
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return "unknown"
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
-
-
-def _window() -> int:
-    return int(time.time()) // RATE_WINDOW_SECONDS
-
-
-def _counters(ip: str, scope: str) -> dict[str, str]:
-    """The two counters of an attempt, named by a keyed hash: no address is stored in clear."""
-    return {
-        "ip": blind_index(f"{scope}:ip:{ip or 'unknown'}", purpose=RATE_PURPOSE),
-        "net": blind_index(f"{scope}:net:{network_of(ip or '')}", purpose=RATE_PURPOSE),
-    }
-
-
-def _uses_redis() -> bool:
-    return isinstance(cache, RedisCache)
-
-
-def _count_in_redis(names: dict[str, str]) -> dict[str, int]:
-    """Both counters in one pipeline, one round trip.  The window is part of the key, so
-    renewing the expiry on each hit cannot stretch a window."""
-    window = _window()
-    keys = {
-        kind: cache.make_and_validate_key(f"petitions:rate:{name}:{window}")
-        for kind, name in names.items()
-    }
-    client: Any = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
-    pipe = client.pipeline(transaction=False)
-    for key in keys.values():
-        pipe.incr(key)
-        pipe.expire(key, RATE_WINDOW_SECONDS * 2)
-    replies = pipe.execute()
-    return {kind: int(replies[2 * n]) for n, kind in enumerate(keys)}
-
-
-#: The window whose old rows this process last removed.
-_swept: dict[str, int] = {"window": -1}
-
-
-def _count_in_database(names: dict[str, str]) -> dict[str, int]:
-    """Both counters in one statement, in the caller's transaction (the embedded mode)."""
-    window = _window()
-    table = connection.ops.quote_name(RateCount._meta.db_table)
-    if _swept["window"] != window:
-        # Once per process and window: counters of past windows are of no use any more.
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {table} WHERE period < %s", [window])  # noqa: S608
-        _swept["window"] = window
-    kinds = list(names)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {table} (counter, period, hits) VALUES (%s, %s, 1), (%s, %s, 1) "  # noqa: S608
-            f"ON CONFLICT (counter) DO UPDATE SET hits = CASE WHEN {table}.period = "
-            f"excluded.period THEN {table}.hits + 1 ELSE 1 END, period = excluded.period "
-            "RETURNING counter, hits",
-            [names[kinds[0]], window, names[kinds[1]], window],
-        )
-        hits = dict(cursor.fetchall())
-    return {kind: int(hits[names[kind]]) for kind in kinds}
-
-
-@dataclass(frozen=True)
-class Throttle:
-    flagged: bool = False
-    reason: str = ""
-
-
-def _judge(counts: dict[str, int]) -> Throttle:
-    """Refuse past the hard limits; past the soft ones, keep and flag."""
-    reasons = []
-    for kind, seen in counts.items():
-        soft, hard = LIMITS[kind]
-        if seen > hard:
-            raise ValidationError(
-                _(
-                    "Too many signatures have come from your connection in the last few "
-                    "minutes. Please try again in ten minutes."
-                ),
-                code="rate_limited",
-            )
-        if seen > soft:
-            reasons.append(
-                f"{seen} attempts from one {'address' if kind == 'ip' else 'network'} "
-                f"in {RATE_WINDOW_SECONDS // 60} minutes"
-            )
-    return Throttle(flagged=bool(reasons), reason="; ".join(reasons)[:200])
-
-
-def throttle(ip: str, *, scope: str = "sign") -> Throttle:
-    """Count an attempt from ``ip`` and its network; refuse past the hard limits.
-
-    Redis when the cache is Redis (the PostgreSQL mode), else a table of this database in a
-    transaction of its own.  ``sign`` counts in its own transaction instead."""
-    names = _counters(ip, scope)
-    if _uses_redis():
-        return _judge(_count_in_redis(names))
-    with transaction.atomic():
-        counts = _count_in_database(names)
-    return _judge(counts)
 
 
 # --- signing -------------------------------------------------------------------------------
@@ -268,8 +151,9 @@ def sign(
         raise _consent_changed()
     email = normalise_email(email)
     index = blind_index_for(Signature, "email_index", email)
-    names = _counters(ip, "sign")
-    rate = _judge(_count_in_redis(names)) if _uses_redis() else None
+    # Redis counts before the transaction; the database counts inside it, so that a refused
+    # or failed signature leaves no count behind.
+    rate = throttle.hit(THROTTLE_SCOPE, ip=ip) if throttle.uses_redis() else None
     now = timezone.now()
     values: dict[str, Any] = {
         "name": name.strip(),
@@ -284,7 +168,7 @@ def sign(
     }
     with transaction.atomic():
         if rate is None:
-            rate = _judge(_count_in_database(names))
+            rate = throttle.hit(THROTTLE_SCOPE, ip=ip)
         values["flagged"], values["flag_reason"] = rate.flagged, rate.reason
         params = [
             field.get_db_prep_save(values[field.name], connection) for field in _signature_fields()
@@ -544,12 +428,12 @@ def index_for_data_token(token: str) -> str:
     return str(data["i"])
 
 
-def request_my_data(*, email: str, language: str, base_url: str, ip: str = "") -> None:
+def request_my_data(*, email: str, language: str, base_url: str) -> None:
     """Mail a link to the copy and the erasure page, if this address signed anything.
 
-    The page says the same either way: it does not tell who signed what.
+    The page says the same either way: it does not tell who signed what.  The view's limit
+    (``my-data``, per address too) keeps the form from bombing a mailbox.
     """
-    throttle(ip, scope="data")
     index = blind_index_for(Signature, "email_index", normalise_email(email))
     if index is None or not Signature.objects.filter(email_index=index).exists():
         return
@@ -688,7 +572,7 @@ def purge_petition_data(*, now: datetime.datetime | None = None) -> Purged:
     now = now or timezone.now()
     days = int(getattr(settings, "VIGIL_PETITION_RETENTION_DAYS", 90))
     report = Purged()
-    RateCount.objects.filter(period__lt=_window()).delete()
+    throttle.sweep()
     report.unconfirmed_deleted = Signature.objects.filter(
         confirmed_at__isnull=True, created_at__lt=now - LINK_MAX_AGE
     ).delete()[0]

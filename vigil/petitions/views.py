@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
@@ -16,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from vigil.audit.services import record
 from vigil.core.permissions import can, public, require
+from vigil.core.throttle import client_ip, throttled
 
 from . import export, selectors, services
 from .forms import MyDataForm, PaperBatchForm, SignForm
@@ -28,22 +28,6 @@ def _base_url(request: HttpRequest) -> str:
 
 def _language() -> str:
     return (get_language() or "ru")[:2]
-
-
-def _ip(request: HttpRequest) -> str:
-    """The visitor's address for the rate limits.  Behind VIGIL_PROXY_COUNT trusted proxies it
-    is the address the nearest of them saw (from the right of X-Forwarded-For); otherwise every
-    signer would share the proxy's address and be refused together."""
-    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR") or "")
 
 
 def _petition(request: HttpRequest, slug: str, **kwargs: Any) -> Petition:
@@ -127,6 +111,7 @@ SIGNED = gettext_lazy(
 
 
 @public
+@throttled(services.THROTTLE_SCOPE, counted_by="services.sign")
 @require_POST
 def sign(request: HttpRequest, slug: str) -> HttpResponse:
     petition = selectors.petition_to_sign(slug)
@@ -152,7 +137,7 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
             phone=data["phone"],
             consent_version=data["consent_version"],
             language=_language(),
-            ip=_ip(request),
+            ip=client_ip(request),
         )
     except ValidationError as error:
         for message in error.messages:
@@ -194,6 +179,7 @@ def _link_problem(request: HttpRequest, code: str, *, data_link: bool = False) -
 
 
 @public
+@throttled("mail-link")
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, token: str) -> HttpResponse:
     """The link in the mail: a page with one button (mail scanners open links; a GET counts
@@ -222,20 +208,14 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 
 
 @public
+@throttled("my-data", address_field="email")
 @require_http_methods(["GET", "HEAD", "POST"])
 def my_data_request(request: HttpRequest) -> HttpResponse:
     form = MyDataForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
-            services.request_my_data(
-                email=form.cleaned_data["email"],
-                language=_language(),
-                base_url=_base_url(request),
-                ip=_ip(request),
-            )
-        except ValidationError as error:
-            form.add_error(None, " ".join(error.messages))
-            return render(request, "petitions/my_data_request.html", {"form": form}, status=429)
+        services.request_my_data(
+            email=form.cleaned_data["email"], language=_language(), base_url=_base_url(request)
+        )
         messages.success(
             request,
             _("If this address signed a petition here, a link to your data is on its way. "
@@ -247,6 +227,7 @@ def my_data_request(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@throttled("mail-link")
 @require_http_methods(["GET", "HEAD", "POST"])
 def my_data(request: HttpRequest, token: str) -> HttpResponse:
     """A signer's copy of their data (GET) and its erasure (POST)."""

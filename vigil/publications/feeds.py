@@ -10,6 +10,7 @@ import datetime
 from typing import Any
 
 from django.contrib.syndication.views import Feed
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
@@ -24,6 +25,13 @@ FEED_SIZE = 30
 
 class DocumentsFeed(Feed):
     vigil_access = PUBLIC
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """A feed is read, never posted to (every public POST is throttled; this has none)."""
+        if request.method not in ("GET", "HEAD"):
+            return HttpResponseNotAllowed(["GET", "HEAD"])
+        return super().__call__(request, *args, **kwargs)
+
     title = _("Documents and news releases")
     description = _("Public documents and news releases of the network, newest first.")
 

@@ -9,6 +9,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from vigil.core.forms import TextFormMixin
 from vigil.core.widgets import IsoDateInput, IsoDateTimeLocalInput
 
 from .indexnumbers import PREFIXES
@@ -27,7 +28,7 @@ EMBARGO_ZONES = [
 ]
 
 
-class LibraryFilterForm(forms.Form):
+class LibraryFilterForm(TextFormMixin, forms.Form):
     q = forms.CharField(label=_("Words or index number"), required=False, max_length=200)
     type = forms.ChoiceField(
         label=_("Type"), required=False, choices=[("", _("Any type")), *Document.Type.choices]
@@ -45,7 +46,7 @@ class LibraryFilterForm(forms.Form):
     )
 
 
-class DocumentForm(forms.ModelForm):
+class DocumentForm(TextFormMixin, forms.ModelForm):
     """The embargo is typed as a wall-clock time in a named zone ("28 May 2003 10:00 GMT") and
     stored in UTC; the zone is kept to show it the way it was announced."""
 
@@ -136,7 +137,7 @@ class MultipleFileField(forms.FileField):
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024
 
 
-class ImportForm(forms.Form):
+class ImportForm(TextFormMixin, forms.Form):
     kind = forms.ChoiceField(
         label=_("What the files hold"),
         choices=ImportJob.Kind.choices,
@@ -159,7 +160,7 @@ class ImportForm(forms.Form):
         return files
 
 
-class ReviewForm(forms.ModelForm):
+class ReviewForm(TextFormMixin, forms.ModelForm):
     """What staff check on a draft before publishing it; the index must have its prefix."""
 
     class Meta:

@@ -10,6 +10,7 @@ from django.contrib.auth.forms import SetPasswordMixin
 from django.utils.translation import gettext_lazy as _
 
 from vigil.cases.countries import country_choices
+from vigil.core.forms import TextFormMixin
 
 
 def _country_field() -> forms.ChoiceField:
@@ -29,7 +30,7 @@ class _CountryMixin:
         self.fields["country"].choices = [("", _("Choose your country")), *country_choices()]
 
 
-class SignUpForm(_CountryMixin, forms.Form):
+class SignUpForm(TextFormMixin, _CountryMixin, forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150)
     email = forms.EmailField(
         label=_("E-mail address"),
@@ -56,7 +57,7 @@ class SignUpForm(_CountryMixin, forms.Form):
         return bool(self.cleaned_data.get("website"))
 
 
-class ConfirmForm(_CountryMixin, SetPasswordMixin, forms.Form):
+class ConfirmForm(TextFormMixin, _CountryMixin, SetPasswordMixin, forms.Form):
     """The details once more (someone else may have typed them) and the account's password."""
 
     name = forms.CharField(label=_("Your name"), max_length=150)
@@ -75,7 +76,7 @@ class ConfirmForm(_CountryMixin, SetPasswordMixin, forms.Form):
         return super().clean() or self.cleaned_data
 
 
-class CountryForm(_CountryMixin, forms.Form):
+class CountryForm(TextFormMixin, _CountryMixin, forms.Form):
     country = _country_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

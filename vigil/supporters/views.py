@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from vigil.core.permissions import public, require
+from vigil.core.throttle import throttled
 
 from . import services
 from .forms import ConfirmForm, CountryForm, SignUpForm
@@ -30,6 +31,7 @@ def _add_errors(form: Any, error: ValidationError) -> None:
 
 
 @public
+@throttled("sign-up", address_field="email")
 @require_http_methods(["GET", "HEAD", "POST"])
 def sign_up(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
@@ -65,6 +67,7 @@ def sent(request: HttpRequest) -> HttpResponse:
 
 
 @public
+@throttled("mail-link")
 @require_http_methods(["GET", "HEAD", "POST"])
 def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
     user = services.user_from_link(uidb64, token)

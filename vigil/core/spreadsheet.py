@@ -1,4 +1,5 @@
-"""CSV files for spreadsheets: a byte-order mark first, and no cell a spreadsheet would run.
+"""The one CSV writer for downloads opened in spreadsheets (petitions, coordination, the
+directory): a byte-order mark first, and no cell a spreadsheet would run.
 
 Excel reads a CSV without a BOM in the machine's legacy code page and shows Cyrillic as
 mojibake.  A cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return,
@@ -46,3 +47,8 @@ def csv_lines(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> Iterator[
     for row in rows:
         writer.writerow([safe_cell(cell) for cell in row])
         yield flush()
+
+
+def csv_bytes(header: Sequence[Any], rows: Iterable[Sequence[Any]]) -> bytes:
+    """The whole table as UTF-8 bytes, BOM first (for a file in one piece)."""
+    return "".join(csv_lines(header, rows)).encode()
