@@ -50,7 +50,7 @@ Last updated: March 1996
 
 def _file(path: Path) -> Path:
     memorial = (FIXTURES / "memorial_utf8.txt").read_text(encoding="utf-8")
-    parts = [SEED.read_text(encoding="utf-8"), memorial, "Tel: 123-45-67\nno name line here"]
+    parts = [SEED.read_text(encoding="utf-8"), memorial, "-----\n* * *"]
     parts += [
         GENERATED.format(i=i, a=i % 1000, b=i % 100, c=(i // 7) % 100, year=1980 + i % 20)
         for i in range(120)

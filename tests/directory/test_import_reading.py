@@ -12,8 +12,7 @@ import pytest
 
 from vigil.core.crypto import normalise_phone
 from vigil.directory import importer
-from vigil.directory.importer import reading
-from vigil.directory.importer import SECTION_KEYWORDS, HandbookFile
+from vigil.directory.importer import SECTION_KEYWORDS, HandbookFile, reading
 
 
 def _lines_one_at_a_time(source: HandbookFile, encoding: str) -> list[tuple[int, str | None]]:

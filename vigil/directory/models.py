@@ -107,6 +107,11 @@ class Organisation(Bilingual):
     original_text = models.TextField(_("source text"), blank=True)
     source_encoding = models.CharField(_("source encoding"), max_length=32, blank=True)
     unparsed_lines = models.JSONField(_("lines kept as written"), default=list, blank=True)
+    #: How sure the importer was of this entry (0-100); empty for hand-made entries.  Unsure
+    #: entries are imported unpublished, as drafts for staff to review.
+    import_confidence = models.PositiveSmallIntegerField(
+        _("import confidence"), null=True, blank=True
+    )
     #: Identifies the entry across re-imports (normalised name); empty for hand-made entries.
     import_key = models.CharField(max_length=300, blank=True, db_index=True)
 
@@ -196,6 +201,8 @@ class Channel(models.Model):
         _("withheld in the source"), default=False,
         help_text=_("The source hides this address (for example “[email protected]”)."),
     )  # fmt: skip
+    #: What the source says about the number: "hotline, Mon-Fri 9:00-21:00".
+    note = models.CharField(_("note"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:

@@ -40,7 +40,8 @@ from .models import (
 def snapshot(organisation: Organisation) -> dict[str, Any]:
     """The whole entry as plain data: fields, regions, topics, offices, contacts, publications."""
     data = model_to_dict(
-        organisation, exclude=["id", "regions", "topics", "original_text", "created_at"]
+        organisation,
+        exclude=["id", "regions", "topics", "original_text", "created_at", "import_confidence"],
     )
     data["last_updated"] = (
         organisation.last_updated.isoformat() if organisation.last_updated else None
@@ -52,7 +53,7 @@ def snapshot(organisation: Organisation) -> dict[str, Any]:
         {
             **model_to_dict(office, exclude=["id", "organisation"]),
             "channels": [
-                model_to_dict(c, fields=["kind", "value", "normalised", "withheld"])
+                model_to_dict(c, fields=["kind", "value", "normalised", "withheld", "note"])
                 for c in office.channels.all()
             ],
         }
@@ -63,7 +64,7 @@ def snapshot(organisation: Organisation) -> dict[str, Any]:
             **model_to_dict(contact, fields=["name", "role", "is_published", "position"]),
             "office": contact.office.position if contact.office else None,
             "channels": [
-                model_to_dict(c, fields=["kind", "value", "normalised", "withheld"])
+                model_to_dict(c, fields=["kind", "value", "normalised", "withheld", "note"])
                 for c in contact.channels.all()
             ],
         }
@@ -285,7 +286,8 @@ def snapshot_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tu
 
 def _empty_snapshot() -> dict[str, Any]:
     data = model_to_dict(
-        Organisation(), exclude=["id", "regions", "topics", "original_text", "created_at"]
+        Organisation(),
+        exclude=["id", "regions", "topics", "original_text", "created_at", "import_confidence"],
     )
     data.update(
         last_updated=None, verified_at=None, regions=[], topics=[], offices=[], contacts=[],
@@ -296,7 +298,13 @@ def _empty_snapshot() -> dict[str, Any]:
 
 def _channel_dicts(channels: Any) -> list[dict[str, Any]]:
     return [
-        {"kind": c.kind, "value": c.value, "normalised": c.normalised, "withheld": c.withheld}
+        {
+            "kind": c.kind,
+            "value": c.value,
+            "normalised": c.normalised,
+            "withheld": c.withheld,
+            "note": c.note,
+        }
         for c in channels
     ]
 
@@ -307,6 +315,7 @@ def _proposed_from_parsed(
     slug: str,
     *,
     regions: dict[str, Region] | None = None,
+    is_new: bool = True,
 ) -> dict[str, Any]:
     if regions is None:
         regions = {r.slug: r for r in Region.objects.filter(slug__in=parsed.regions)}
@@ -330,6 +339,9 @@ def _proposed_from_parsed(
         last_updated=parsed.last_updated.isoformat() if parsed.last_updated else None,
         source_encoding=parsed.source_encoding[:32],
         unparsed_lines=parsed.unparsed_lines,
+        # An unsure entry is a draft for staff (the review queue); an existing entry keeps
+        # what staff decided.
+        is_published=not parsed.needs_review if is_new else before["is_published"],
         regions=sorted({slug for slug in parsed.regions if slug in regions}),
         offices=[
             {
@@ -465,6 +477,7 @@ def _channel_fields(item: dict[str, Any]) -> dict[str, Any]:
         "value": item.get("value", ""),
         "normalised": item.get("normalised", ""),
         "withheld": bool(item.get("withheld", False)),
+        "note": item.get("note", ""),
     }
 
 
@@ -520,7 +533,7 @@ def import_entry(parsed: ParsedEntry, *, dry_run: bool = False, author: Any = No
     else:
         before = _empty_snapshot()
         slug = unique_slug(parsed.name)
-    proposed = _proposed_from_parsed(parsed, before, slug)
+    proposed = _proposed_from_parsed(parsed, before, slug, is_new=existing is None)
     return _apply(
         existing, proposed, before=before, original_text=parsed.original_text,
         dry_run=dry_run, author=author, summary="import",
@@ -725,7 +738,7 @@ _ORGANISATION_COLUMNS = (
     "id", "name_ru", "name_en", "aliases", "former_names", "slug", "mission", "history",
     "activities", "membership", "attribution", "source", "sponsor", "source_url", "last_updated",
     "verified_at", "is_published", "original_text", "source_encoding", "unparsed_lines",
-    "import_key", "created_at", "updated_at",
+    "import_key", "import_confidence", "created_at", "updated_at",
 )  # fmt: skip
 _JSON_COLUMNS = frozenset({"aliases", "former_names", "unparsed_lines"})
 
@@ -788,6 +801,7 @@ def _write_new(planned: list[Prepared], regions: dict[str, Region], author: Any)
                 **proposed,
                 "id": pk,
                 "original_text": prepared.parsed.original_text,
+                "import_confidence": prepared.parsed.confidence,
                 "verified_at": None,
                 "created_at": now,
                 "updated_at": now,
@@ -846,7 +860,8 @@ def _write_new(planned: list[Prepared], regions: dict[str, Region], author: Any)
         )  # fmt: skip
         _insert(
             cursor, Channel,
-            ("office_id", "contact_id", "kind", "value", "normalised", "withheld", "position"),
+            ("office_id", "contact_id", "kind", "value", "normalised", "withheld", "note",
+             "position"),
             channels,
         )  # fmt: skip
         _insert(
@@ -871,7 +886,7 @@ def _write_new(planned: list[Prepared], regions: dict[str, Region], author: Any)
 
 def _channel_row(item: dict[str, Any]) -> tuple[Any, ...]:
     return (item["kind"], item.get("value", ""), item.get("normalised", ""),
-            bool(item.get("withheld", False)))  # fmt: skip
+            bool(item.get("withheld", False)), item.get("note", ""))  # fmt: skip
 
 
 # --- reading a file in worker processes ------------------------------------------------------

@@ -8,8 +8,11 @@ import re
 
 from vigil.core.crypto import normalise_phone
 
+from .addresses import parse_address
+from .names import person_with_role
 from .patterns import (
     ACCESSIBLE,
+    ADDRESS_LABEL,
     ATTRIBUTION,
     BARE_EMAIL,
     BARE_WEB,
@@ -24,8 +27,6 @@ from .patterns import (
     MONTHS,
     PHONE_PART,
     PO_BOX,
-    POSTAL_FIRST,
-    POSTAL_LAST,
     PREPARED_BY,
     PROSE_LENGTH,
     PUBLICATIONS,
@@ -81,21 +82,22 @@ def _channel_match(line: str) -> tuple[tuple[str, ...], str, str] | None:
 def _role_match(line: str) -> tuple[str, str] | None:
     match = ROLE_LINE.match(line.strip())
     if not match:
-        return None
+        return person_with_role(line)
     role = match.group("role").strip()
     words = role.casefold().replace(".", " ").split()
-    if not words or len(words) > 4 or words[-1] not in ROLE_WORDS:
+    if not words or len(words) > 8 or not any(word in ROLE_WORDS for word in words):
+        return person_with_role(line)
+    if len(words) > 4 and words[-1] not in ROLE_WORDS and words[0] not in ROLE_WORDS:
         return None
     return role, match.group("name").strip()
 
 
 @functools.lru_cache(maxsize=LINE_CACHE)
 def _postal_match(line: str) -> tuple[str, str] | None:
-    stripped = line.strip()
-    match = POSTAL_FIRST.match(stripped) or POSTAL_LAST.match(stripped)
-    if not match:
+    address = parse_address(line.strip())
+    if address is None:
         return None
-    return match.group("code"), match.group("city").strip()
+    return address.postal_code, address.city
 
 
 @functools.lru_cache(maxsize=LINE_CACHE)
@@ -118,6 +120,7 @@ def _is_field_like(line: str) -> bool:
         or _role_match(stripped)
         or _postal_match(stripped)
         or PO_BOX.match(stripped)
+        or ADDRESS_LABEL.match(stripped)
         or PUBLICATIONS.match(stripped)
         or _is_tail(stripped)
     )
@@ -171,9 +174,37 @@ def normalise_russian_phone(value: str) -> str:
     return digits
 
 
+def _split_outside_brackets(value: str) -> list[str]:
+    """Split at commas and semicolons that are not inside parentheses."""
+    parts, depth, start = [], 0, 0
+    for index, char in enumerate(value):
+        if char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(0, depth - 1)
+        elif char in ",;" and depth == 0:
+            parts.append(value[start:index].strip())
+            start = index + 1
+    parts.append(value[start:].strip())
+    return [part for part in parts if part]
+
+
+#: "(hotline, Mon-Fri 9:00-21:00)" after a number: the number's note (it has letters).
+PHONE_NOTE = re.compile(r"^(?P<v>.*?\d)\s*\((?P<note>[^()]*[^\W\d_][^()]*)\)\s*\.?$")
+#: A second label inside a phone line: "(044) 254-28-31, Tel. (044) 254-29-76".
+INNER_LABEL = re.compile(r"[,;]\s*(?=(?:tel|phone|fax|тел|факс)\b)", re.I)
+
+
+def split_phone_note(part: str) -> tuple[str, str]:
+    match = PHONE_NOTE.match(part.strip())
+    if match:
+        return match.group("v").strip(), match.group("note").strip()
+    return part.strip(), ""
+
+
 def _split_values(value: str, kind: str) -> list[str]:
     if kind in ("phone", "fax"):
-        parts = re.split(r"\s*[;,]\s*", value)
+        parts = _split_outside_brackets(value)
     elif kind == "email":
         parts = re.split(r"\s*[;,]\s*|\s+", value) if EMAIL_IN_TEXT.search(value) else [value]
         parts = [p for p in parts if p]
@@ -185,13 +216,24 @@ def _split_values(value: str, kind: str) -> list[str]:
 
 
 def _channels(kinds: tuple[str, ...], value: str) -> list[ParsedChannel]:
-    channels: list[ParsedChannel] = []
+    if "phone" in kinds or "fax" in kinds:
+        first, *others = INNER_LABEL.split(value)
+        if others:
+            channels = _channels(kinds, first)
+            for other in others:
+                inner = _channel_match(other)
+                channels += _channels(inner[0], inner[2]) if inner else _channels(kinds, other)
+            return channels
+    channels = []
     for kind in kinds:
         if kind == "email" and WITHHELD_EMAIL.search(value):
             channels.append(ParsedChannel(kind="email", value="", withheld=True))
             continue
         for part in _split_values(value, kind):
-            channel = ParsedChannel(kind=kind, value=part.strip())
+            note = ""
+            if kind in ("phone", "fax"):
+                part, note = split_phone_note(part)
+            channel = ParsedChannel(kind=kind, value=part.strip(), note=note[:200])
             if kind == "email":
                 found = EMAIL_IN_TEXT.search(part)
                 channel.normalised = found.group(0).lower() if found else ""

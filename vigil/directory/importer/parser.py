@@ -6,50 +6,57 @@ import re
 
 from django.utils.translation import gettext as _
 
+from .addresses import city_line, parse_address
+from .boilerplate import is_boilerplate
 from .lines import (
     _blocks,
-    _channel_match,
-    _channels,
     _classify,
     _frequency,
     _is_field_like,
     _is_prose,
     _is_tail,
     _language,
-    _nominative_city,
     _normalise_phone,
     _postal_match,
     _prepared_by,
-    _role_match,
     normalise_russian_phone,
     parse_date,
 )
+from .names import bare_role, is_covering, is_person, name_in_text, trailing_city, wraps
+from .offices import OfficeReader
 from .patterns import (
     ACCESSIBLE,
     ATTRIBUTION,
-    BRANCH,
     CYRILLIC,
     LAST_UPDATED,
-    OFFICE_WORDS,
     PHONE_PART,
-    PO_BOX,
     PUBLICATIONS,
     REGION_BY_SOURCE_NAME,
     RETURN_TO,
-    RUSSIA_NAMES,
     RUSSIAN_CITIES,
     RUSSIAN_REGION_SLUGS,
     SECTION_LABELS,
+    SOURCE,
     SPONSORED,
 )
-from .records import MalformedEntry, ParsedContact, ParsedEntry, ParsedOffice, ParsedPublication
+from .records import MalformedEntry, ParsedEntry, ParsedPublication
+
+#: Why an entry goes to review (kept in English in the data; the review page translates).
+REASON_FIRST_LINE = "the first line is not the organisation's name"
+REASON_COVERING = "a covering letter or mail header surrounds the entry"
+REASON_NAME_IN_TEXT = "the name was found in the text"
+REASON_NO_NAME = "no name found"
+REASON_UNPARSED = "many lines were left unparsed"
+UNNAMED = "Unnamed entry (line %(line)d)"
 
 
-class _Parser:
+class _Parser(OfficeReader):
     def __init__(self, lines: list[tuple[int, str]]) -> None:
         self.entry = ParsedEntry()
         self.lines = lines
         self.country_russia = False
+        #: A city that ended the name ("..., Novorossiysk"): the first office's.
+        self.name_city = ""
 
     # bookkeeping
     def map(self, number: int, where: str) -> None:
@@ -72,26 +79,119 @@ class _Parser:
             raise MalformedEntry(1, _("the entry is empty"))
         entry.first_line = self.lines[0][0]
         entry.original_text = "\n".join(text for _n, text in self.lines)
-        blocks = _blocks(self.lines)
-        first_number, name = blocks[0][0]
-        if _is_field_like(name) or _is_prose(name) or not re.search(r"\w", name):
+        blocks = self.without_covering(_blocks(self.without_furniture(self.lines)))
+        if not blocks:
             raise MalformedEntry(
-                first_number,
-                _("the entry has no name line: it starts with “%(line)s”") % {"line": name[:80]},
+                entry.first_line, _("the entry holds only navigation or a covering note")
             )
-        self.set_name(first_number, name)
-        rest = blocks[0][1:]
+        first_number, first = blocks[0][0]
+        if self.is_name_line(first):
+            rest = self.take_name(blocks[0])
+            remaining = ([rest] if rest else []) + blocks[1:]
+        else:
+            remaining = blocks
+            if is_person(first) or _postal_match(first) or first[:1].isdigit():
+                self.doubt(REASON_FIRST_LINE)
+        self.walk(remaining)
+        if not entry.name:
+            self.find_name(blocks, first_number, first)
+        self.finish()
+        return entry
+
+    def doubt(self, reason: str) -> None:
+        if reason not in self.entry.review_reasons:
+            self.entry.review_reasons.append(reason)
+
+    def without_furniture(self, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Navigation and site furniture mapped as such, left out of the blocks (as blank
+        lines, so they still separate blocks); region links and source notes stay for the
+        tail, which reads them."""
+        kept: list[tuple[int, str]] = []
+        for number, text in lines:
+            stripped = text.strip()
+            if (
+                stripped
+                and is_boilerplate(stripped)
+                and not RETURN_TO.match(stripped)
+                and not ACCESSIBLE.search(stripped)
+                and not SOURCE.search(stripped)
+            ):
+                self.map(number, "boilerplate")
+                kept.append((number, ""))
+            else:
+                kept.append((number, text))
+        return kept
+
+    def without_covering(self, blocks: list[list[tuple[int, str]]]) -> list[list[tuple[int, str]]]:
+        """Lines of a covering letter or mail header ("CCSI received ...", "Dear ...",
+        "From:", "Sincerely,") are mapped and left out; the entry becomes a draft."""
+        result = []
+        for block in blocks:
+            kept = []
+            for number, text in block:
+                if is_covering(text):
+                    self.map(number, "covering")
+                    self.doubt(REASON_COVERING)
+                else:
+                    kept.append((number, text))
+            if kept:
+                result.append(kept)
+        return result
+
+    def is_name_line(self, text: str) -> bool:
+        return bool(
+            re.search(r"\w", text)
+            and not _is_field_like(text)
+            and not _is_prose(text)
+            and not is_person(text)
+            and not bare_role(text)
+            and not city_line(text)
+            and not parse_address(text)
+            and not text[:1].isdigit()
+            and not text.rstrip().endswith(":")
+        )
+
+    def take_name(self, block: list[tuple[int, str]]) -> list[tuple[int, str]]:
+        """Set the name from the block's first line(s); the rest of the block."""
+        number, name = block[0]
+        rest = block[1:]
+        while (
+            rest
+            and len(name) < 250
+            and wraps(name, rest[0][1])
+            and (bool(CYRILLIC.search(rest[0][1])) == bool(CYRILLIC.search(name)))
+        ):
+            self.map(rest[0][0], "name")
+            name = f"{name} {rest[0][1].strip()}"
+            rest = rest[1:]
+        name, self.name_city = trailing_city(name)
+        self.set_name(number, name)
         if rest and not _is_field_like(rest[0][1]) and not _is_prose(rest[0][1]):
             other_script = bool(CYRILLIC.search(rest[0][1])) != bool(CYRILLIC.search(name))
             if other_script and not any(ch.isdigit() for ch in rest[0][1]):
                 self.set_name(rest[0][0], rest[0][1])
                 rest = rest[1:]
-        remaining = ([rest] if rest else []) + blocks[1:]
-        self.walk(remaining)
-        self.finish()
-        return entry
+        return rest
 
-    def set_name(self, number: int, text: str) -> None:
+    def find_name(self, blocks: list[list[tuple[int, str]]], first_number: int, first: str) -> None:
+        """No name on the first line: the organisation named in the text, or a placeholder
+        when the entry holds something worth reviewing (else the entry is an error)."""
+        entry = self.entry
+        for block in blocks[:8]:
+            found = name_in_text(" ".join(text for _n, text in block))
+            if found:
+                self.set_name(block[0][0], found, map_line=False)
+                self.doubt(REASON_NAME_IN_TEXT)
+                return
+        if not (entry.offices or entry.contacts):
+            raise MalformedEntry(
+                first_number,
+                _("the entry has no name line: it starts with “%(line)s”") % {"line": first[:80]},
+            )
+        entry.name_en = UNNAMED % {"line": first_number}
+        self.doubt(REASON_NO_NAME)
+
+    def set_name(self, number: int, text: str, *, map_line: bool = True) -> None:
         if CYRILLIC.search(text) and len(CYRILLIC.findall(text)) * 2 >= len(
             re.findall(r"\w", text)
         ):
@@ -99,13 +199,15 @@ class _Parser:
                 self.keep(number, text)
                 return
             self.entry.name_ru = text
-            self.map(number, "name_ru")
+            if map_line:
+                self.map(number, "name_ru")
         else:
             if self.entry.name_en:
                 self.keep(number, text)
                 return
             self.entry.name_en = text
-            self.map(number, "name_en")
+            if map_line:
+                self.map(number, "name_en")
 
     # the walk over blocks
     def walk(self, blocks: list[list[tuple[int, str]]]) -> None:
@@ -116,6 +218,10 @@ class _Parser:
             if phase == "head" and (
                 any(_is_prose(t) for _n, t in block)
                 or any(p.match(block[0][1]) for _s, p in SECTION_LABELS)
+                or (
+                    not self.is_contact_block([x for x in block if not _is_tail(x[1])] or block)
+                    and not PUBLICATIONS.match(block[0][1])
+                )
             ):
                 phase = "body"
             if phase == "head":
@@ -130,6 +236,9 @@ class _Parser:
                     self.head_block(block[:cut])
                 block = block[cut:]
                 phase = "body"
+            if phase == "body" and self.is_contact_block(block):
+                self.head_block(block)
+                continue
             # body, publications and tail are read line by line for their labels.
             paragraph: list[tuple[int, str]] = []
             for number, text in block:
@@ -197,7 +306,7 @@ class _Parser:
         text = "\n".join(t for _n, t in paragraph)
         section = pending or _classify(text)
         if not section:
-            if len(text.split()) < 6:
+            if len(text.split()) < 6 and not (text.endswith(".") and len(text.split()) >= 4):
                 for number, line in paragraph:
                     self.keep(number, line)
                 return
@@ -243,7 +352,7 @@ class _Parser:
         if match := RETURN_TO.match(text):
             slug = REGION_BY_SOURCE_NAME.get(match.group("name").strip().casefold())
             if slug is None:
-                self.keep(number, text)
+                self.map(number, "boilerplate")
             else:
                 if slug not in entry.regions:
                     entry.regions.append(slug)
@@ -269,103 +378,18 @@ class _Parser:
         self.map(number, "source")
         return False
 
-    # the address part
-    def new_office(self, label: str = "", city: str = "") -> int:
-        self.entry.offices.append(ParsedOffice(label=label, city=city))
-        return len(self.entry.offices) - 1
-
-    def head_block(self, block: list[tuple[int, str]]) -> None:
-        entry = self.entry
-        first_number, first = block[0]
-        branch = BRANCH.match(first)
-        heading = None
-        if branch:
-            heading = (first_number, branch.group("label").strip(), branch.group("city").strip())
-        elif first.endswith(":") and not _is_field_like(first):
-            heading = (first_number, first.rstrip(":").strip(), "")
-        elif (
-            not _is_field_like(first)
-            and len(block) > 1
-            and (OFFICE_WORDS.search(first) or (entry.offices and not re.search(r"\d", first)))
-        ):
-            heading = (first_number, first, "")
-        if heading:
-            number, label, city = heading
-            city = _nominative_city(city)
-            office = self.new_office(label, city)
-            self.map(number, f"offices[{office}].label")
-            self.office_lines(office, block[1:])
-            return
-        only_people = all(
-            _role_match(t) or (_channel_match(t) and i > 0) for i, (_n, t) in enumerate(block)
-        )
-        if only_people:
-            office_index = len(entry.offices) - 1 if entry.offices else None
-            self.office_lines(office_index, block)
-            return
-        if not entry.offices:
-            self.office_lines(self.new_office(), block)
-            return
-        current = entry.offices[-1]
-        has_address = any(_postal_match(t) or PO_BOX.match(t) for _n, t in block)
-        if has_address and (current.postal_code or current.po_box):
-            self.office_lines(self.new_office(), block)
-        else:
-            self.office_lines(len(entry.offices) - 1, block)
-
-    def office_lines(self, office_index: int | None, block: list[tuple[int, str]]) -> None:
-        entry = self.entry
-        office = entry.offices[office_index] if office_index is not None else None
-        contact: ParsedContact | None = None
-        seen_channel = False
-        for number, text in block:
-            if channel := _channel_match(text):
-                kinds, _label, value = channel
-                parsed = _channels(kinds, value)
-                if contact is not None:
-                    contact.channels.extend(parsed)
-                    self.map(number, f"contacts[{entry.contacts.index(contact)}].channels")
-                elif office is not None:
-                    office.channels.extend(parsed)
-                    self.map(number, f"offices[{office_index}].channels")
-                else:
-                    office_index = self.new_office()
-                    office = entry.offices[office_index]
-                    office.channels.extend(parsed)
-                    self.map(number, f"offices[{office_index}].channels")
-                seen_channel = True
-                continue
-            if role := _role_match(text):
-                contact = ParsedContact(name=role[1][:200], role=role[0][:120], office=office_index)
-                entry.contacts.append(contact)
-                self.map(number, f"contacts[{len(entry.contacts) - 1}]")
-                continue
-            if office is None:
-                self.keep(number, text)
-                continue
-            if (postal := _postal_match(text)) and not office.postal_code:
-                office.postal_code, city = postal
-                office.city = office.city or city
-                self.map(number, f"offices[{office_index}].postal_code")
-                if city.casefold() in RUSSIA_NAMES:
-                    self.country_russia = True
-                continue
-            if (box := PO_BOX.match(text)) and not office.po_box:
-                office.po_box = box.group("v").strip()[:60]
-                self.map(number, f"offices[{office_index}].po_box")
-                continue
-            if text.strip().rstrip(".").casefold() in RUSSIA_NAMES:
-                self.country_russia = True
-                self.keep(number, text)
-                continue
-            if not seen_channel and contact is None and len(text) <= 80 and not _is_prose(text):
-                office.street_lines.append(text)
-                self.map(number, f"offices[{office_index}].street_lines")
-                continue
-            self.keep(number, text)
-
     def finish(self) -> None:
         entry = self.entry
+        if self.name_city:
+            if not entry.offices:
+                self.new_office(city=self.name_city)
+            elif not entry.offices[0].city:
+                entry.offices[0].city = self.name_city
+        lines = sum(1 for _n, text in self.lines if text.strip())
+        extra = max(0, len(entry.unparsed) - 2)
+        if extra and len(entry.unparsed) * 4 > lines:
+            self.doubt(REASON_UNPARSED)
+        entry.confidence = max(0, 100 - 40 * len(entry.review_reasons) - 5 * extra)
         russian = (
             self.country_russia
             or any(slug in RUSSIAN_REGION_SLUGS for slug in entry.regions)

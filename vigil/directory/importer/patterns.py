@@ -63,7 +63,7 @@ CHANNEL_LABELS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
     (
         ("email",),
         re.compile(
-            r"^(?P<label>e-?mail|эл\.?\s*почта|электронная\s+почта|e-?почта)"
+            r"^(?P<label>e\.?\s*-?\s*mail|эл\.?\s*почта|электронная\s+почта|e-?почта)"
             + _SEP
             + r"(?P<v>.+)$",
             re.I,
@@ -117,15 +117,35 @@ ROLE_WORDS = frozenset(
         "редактор",
         "представитель",
         "лицо",
+        "member",
+        "officer",
+        "treasurer",
+        "deputy",
+        "executive",
+        "spokesperson",
+        "spokesman",
+        "accountant",
+        "lawyer",
+        "attorney",
+        "leader",
+        "член",
+        "заместитель",
+        "юрист",
+        "бухгалтер",
     ]
 )
-ROLE_LINE = re.compile(r"^(?P<role>[^:\d]{2,40}?)\s*:\s*(?P<name>\S.*)$")
+ROLE_LINE = re.compile(r"^(?P<role>[^:\d]{2,80}?)\s*:\s*(?P<name>\S.*)$")
 
 POSTAL_FIRST = re.compile(r"^(?P<code>\d{6})[,\s]+(?P<city>[^\d,]{2,60}?)[,.]?$")
 POSTAL_LAST = re.compile(r"^(?P<city>[^\d,]{2,60}?)[,\s]+(?P<code>\d{6})[.]?$")
 PO_BOX = re.compile(
-    r"^(?P<label>p\.?\s*o\.?\s*box|post\s+office\s+box|а/я|абонентский\s+ящик)"
+    r"^(?P<label>p\.?\s*o\.?\s*box|post\s+office\s+box|а/я|a/ya|a/ja|абонентский\s+ящик)"
     r"[\s.:№#]*(?P<v>\S.*)$",
+    re.I,
+)
+ADDRESS_LABEL = re.compile(
+    r"^(?P<label>(?:(?:postal|mailing|street|legal|office|post)\s+)?address|"
+    r"(?:почтовый\s+|юридический\s+|фактический\s+)?адрес)\s*:\s*(?P<v>.+)$",
     re.I,
 )
 BRANCH = re.compile(r"^(?P<label>(?:in|в)\s+(?P<city>[^:]{2,60})):\s*$", re.I)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext as _
 
+from .boilerplate import is_boilerplate
 from .parser import parse_lines
 from .patterns import COMMON_LOWER, LAST_UPDATED, READ_BLOCK, SAMPLE_BYTES, SEPARATOR
 from .records import EntryError, MalformedEntry, ParsedEntry
@@ -62,6 +63,8 @@ class HandbookFile:
         self.encoding = "binary" if self.binary else detect_encoding(sample) if sample else "utf-8"
         self.entries_found = 0
         self.lines_read = 0
+        #: Lines of navigation read outside any entry (reported, never an error).
+        self.skipped_lines = 0
 
     def __iter__(self) -> Iterator[ParsedEntry | EntryError]:
         for item in self.raw_entries():
@@ -84,9 +87,15 @@ class HandbookFile:
             return
         lines: list[tuple[int, str]] = []
         failed: EntryError | None = None
+        #: After "Last updated:": the entry is complete, but navigation and blank lines
+        #: that follow still belong to it (the page's furniture, kept in its source text).
+        closing = False
         number = 0
         encoding = "latin-1" if self.binary else self.encoding
         for number, text in self._decoded_lines(encoding):
+            if closing and text is None:  # an unreadable line starts the next entry
+                yield from self._finish(lines, failed, number - 1)
+                lines, failed, closing = [], None, False
             if text is None:
                 failed = failed or EntryError(
                     self.display,
@@ -103,6 +112,13 @@ class HandbookFile:
                     _("binary data (control characters), not a text file; reading stopped"),
                 )
                 return
+            if closing:
+                stripped = text.strip()
+                if not stripped or is_boilerplate(stripped):
+                    lines.append((number, text.rstrip()))
+                    continue
+                yield from self._finish(lines, failed, number - 1)
+                lines, failed, closing = [], None, False
             # Most lines are neither a form feed, a separator nor "Last updated": cheap
             # substring tests first, the patterns only where they may match.
             if "\f" in text:
@@ -118,20 +134,19 @@ class HandbookFile:
             for index, part in enumerate(parts):
                 if index > 0:  # a form feed ends the entry
                     yield from self._finish(lines, failed, number)
-                    lines, failed = [], None
+                    lines, failed, closing = [], None, False
                 if SEPARATOR.match(part):
                     yield from self._finish(lines, failed, number)
-                    lines, failed = [], None
+                    lines, failed, closing = [], None, False
                     continue
                 if not lines and not part.strip():
                     continue
                 lines.append((number, part.rstrip()))
                 if LAST_UPDATED.match(part.strip()):
-                    yield from self._finish(lines, failed, number)
-                    lines, failed = [], None
+                    closing = True
         self.lines_read = number
         yield from self._finish(lines, failed, number)
-        if self.entries_found == 0 and number > 0:
+        if self.entries_found == 0 and number > 0 and not self.skipped_lines:
             yield EntryError(self.display, number, _("no entries found in the file"))
 
     def _decoded_lines(self, encoding: str) -> Iterator[tuple[int, str | None]]:
@@ -183,6 +198,12 @@ class HandbookFile:
             return
         if not lines:
             return
+        if is_boilerplate(next(text for _n, text in lines if text.strip()).strip()) and all(
+            not text.strip() or is_boilerplate(text.strip()) for _n, text in lines
+        ):
+            # Only the page's navigation (after a separator, or a page of links): no entry.
+            self.skipped_lines += sum(1 for _n, text in lines if text.strip())
+            return
         self.entries_found += 1
         yield lines
 
@@ -199,3 +220,23 @@ def parse_text(text: str, *, first_line: int = 1) -> ParsedEntry:
     while lines and not lines[-1][1].strip():
         lines.pop()
     return parse_lines(lines)
+
+
+class TextSource(HandbookFile):
+    """Entries from text already decoded (an HTML page's text, say): the same reading,
+    ``display`` naming the file the text came from."""
+
+    def __init__(self, text: str, *, display: str, encoding: str, path: str | Path = "") -> None:
+        self.path = Path(path or display)
+        self.display = display
+        self.text = text
+        self.empty = not text.strip()
+        self.binary = False
+        self.encoding = encoding
+        self.entries_found = 0
+        self.lines_read = 0
+        self.skipped_lines = 0
+
+    def _decoded_lines(self, encoding: str) -> Iterator[tuple[int, str | None]]:
+        for number, line in enumerate(self.text.split("\n"), start=1):
+            yield number, line.rstrip("\r")

@@ -7,14 +7,19 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-
 # --- data -----------------------------------------------------------------------------------
+#: Entries less sure than this go to the review queue as drafts.
+REVIEW_BELOW = 70
+
+
 @dataclass
 class ParsedChannel:
     kind: str
     value: str
     normalised: str = ""
     withheld: bool = False
+    #: What the source says after the number: "(hotline, Mon-Fri 9:00-21:00)".
+    note: str = ""
 
 
 @dataclass
@@ -72,10 +77,19 @@ class ParsedEntry:
     source_encoding: str = ""
     path: str = ""
     first_line: int = 1
+    #: How sure the importer is of the whole entry, 0-100 (see :attr:`needs_review`).
+    confidence: int = 100
+    #: Why staff should look at the entry ("the name was found in the text", ...).
+    review_reasons: list[str] = field(default_factory=list)
 
     @property
     def name(self) -> str:
         return self.name_en or self.name_ru
+
+    @property
+    def needs_review(self) -> bool:
+        """Unsure entries are imported as drafts for staff, never published."""
+        return self.confidence < REVIEW_BELOW
 
     @property
     def unparsed_lines(self) -> list[str]:
