@@ -88,6 +88,12 @@ def html_to_text(data: bytes) -> tuple[str, str]:
     head = root.find("head")
     if head is not None:
         head.drop_tree()
+    for element in root.iter():
+        # In HTML a line end in the source is a space; the lines come from the elements.
+        if element.text and element.tag != "pre":
+            element.text = element.text.replace("\r", " ").replace("\n", " ")
+        if element.tail:
+            element.tail = element.tail.replace("\r", " ").replace("\n", " ")
     for element in root.iter(etree.Element):
         tag = element.tag if isinstance(element.tag, str) else ""
         if tag == "br":
