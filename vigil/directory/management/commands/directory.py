@@ -22,10 +22,16 @@ from django.utils.translation import gettext as _
 
 from vigil.directory import exchange, services
 from vigil.directory.importer import EntryError, HandbookFile
+from vigil.directory.imports import import_source
 from vigil.directory.models import Region
 from vigil.directory.services import ImportResult, Prepared, import_entries, restore_entry
 
 DIFF_VALUE_LENGTH = 70
+
+
+def _needs_expanding(path: str) -> bool:
+    candidate = Path(path)
+    return candidate.is_dir() or candidate.suffix.lower() in {".zip", ".htm", ".html"}
 
 
 class _RawOutput(io.StringIO):
@@ -86,9 +92,21 @@ class Command(BaseCommand):
     def import_text(self, paths: list[str], *, dry_run: bool) -> int:
         failed = 0
         for path in paths:
-            if not self.import_text_file(path, dry_run=dry_run):
+            if _needs_expanding(path):
+                failed += self.import_other(path, dry_run=dry_run)
+            elif not self.import_text_file(path, dry_run=dry_run):
                 failed += 1
         return failed
+
+    def import_other(self, path: str, *, dry_run: bool) -> int:
+        """Folders, zip archives and HTML pages, through the import service."""
+
+        def say(line: str, error: bool) -> None:
+            (self.stderr if error else self.stdout).write(line)
+
+        summary = import_source([path], dry_run=dry_run, report=say)
+        self.stdout.write("  " + f"{path}: " + summary.line())
+        return 1 if summary.errors else 0
 
     def import_text_file(self, path: str, *, dry_run: bool) -> bool:
         try:
