@@ -27,6 +27,7 @@ from .importer import EntryError, HandbookFile, ParsedEntry, normalise_russian_p
 from .models import (
     Channel,
     Contact,
+    ImportProposal,
     Office,
     Organisation,
     Publication,
@@ -518,26 +519,42 @@ def _apply(
 
 
 def import_entry(parsed: ParsedEntry, *, dry_run: bool = False, author: Any = None) -> ImportResult:
-    """Create or update the entry whose ``import_key`` matches the parsed name.
+    """Create the entry, or, when it is an edition of an existing one (see
+    :mod:`vigil.directory.editions`), propose what it adds to staff without writing over it.
 
-    Offices, contacts, channels, publications and regions are replaced as a whole; names given
-    by hand in the other language, topics, aliases, ``verified_at`` and contacts marked
-    unpublished are kept.  With ``dry_run`` nothing is written and the same diff is returned;
-    an entry that would not change is reported ``unchanged`` and not touched.
+    Results: ``created``; ``unchanged`` (the same text again, or nothing new); ``proposed``
+    (an :class:`ImportProposal` waits in the review queue).  With ``dry_run`` nothing is
+    written and the same result and diff are returned.
     """
+    from . import editions  # here: editions imports the models and these services
+
     key = import_key_for(parsed.name)
-    existing = Organisation.objects.filter(import_key=key).order_by("pk").first()
-    if existing is not None:
-        before = snapshot(existing)
-        slug = existing.slug
-    else:
+    existing = editions.find_existing(parsed, key)
+    if existing is None:
         before = _empty_snapshot()
-        slug = unique_slug(parsed.name)
-    proposed = _proposed_from_parsed(parsed, before, slug, is_new=existing is None)
-    return _apply(
-        existing, proposed, before=before, original_text=parsed.original_text,
-        dry_run=dry_run, author=author, summary="import",
-    )  # fmt: skip
+        proposed = _proposed_from_parsed(parsed, before, unique_slug(parsed.name))
+        return _apply(
+            None, proposed, before=before, original_text=parsed.original_text,
+            dry_run=dry_run, author=author, summary="import",
+        )  # fmt: skip
+    name = existing.name_en or existing.name_ru
+    if editions.already_seen(existing, parsed.original_text):
+        return ImportResult("unchanged", name, existing.slug, {}, existing, dry_run)
+    before = snapshot(existing)
+    edition = _proposed_from_parsed(parsed, _empty_new(), existing.slug)
+    proposed = editions.merge(before, edition)
+    diff = snapshot_diff(before, proposed)
+    if not diff:
+        return ImportResult("unchanged", name, existing.slug, {}, existing, dry_run)
+    if not dry_run:
+        ImportProposal.objects.create(
+            organisation=existing,
+            proposed=proposed,
+            diff={path: [old, new] for path, (old, new) in diff.items()},
+            original_text=parsed.original_text,
+            source_path=parsed.path[:500],
+        )
+    return ImportResult("proposed", name, existing.slug, diff, existing, dry_run)
 
 
 def import_entries(
@@ -651,14 +668,18 @@ def _import_batch(
 ) -> Iterator[ImportResult]:
     items = [(p.parsed, p.key, p) if isinstance(p, Prepared) else (p, import_key_for(p.name), None)
              for p in batch]  # fmt: skip
+    from . import editions  # here: editions imports the models and these services
+
     existing = set(
         Organisation.objects.filter(import_key__in={key for _p, key, _i in items}).values_list(
             "import_key", flat=True
         )
     )
+    values = [editions.identifying_values(p) for p, _key, _i in items]
+    known = editions.known_values(v for group in values for v in group)
     fresh: list[tuple[ParsedEntry, Prepared | None]] = []
-    for parsed, key, prepared in items:
-        if key in existing:
+    for index, (parsed, key, prepared) in enumerate(items):
+        if key in existing or values[index] & known:
             yield from _create_together(fresh, dry_run=dry_run, author=author)
             fresh = []
             yield import_entry(parsed, dry_run=dry_run, author=author)

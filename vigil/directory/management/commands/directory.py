@@ -120,7 +120,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("%(path)s: encoding %(encoding)s") % {"path": path, "encoding": source.encoding}
         )
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        counts = {"published": 0, "to_review": 0, "unchanged": 0}
         errors = 0
         chunk: list[Prepared | EntryError] = []
         # A large file is parsed by worker processes while this one writes (see read_prepared).
@@ -134,8 +134,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "  "
             + _(
-                "%(path)s: %(entries)d entries found: %(created)d created, %(updated)d updated, "
-                "%(unchanged)d unchanged, %(errors)d with errors%(dry)s"
+                "%(path)s: %(entries)d entries found: %(published)d published, "
+                "%(to_review)d to review, %(unchanged)d unchanged, %(errors)d with errors%(dry)s"
             )
             % {
                 "path": path,
@@ -162,8 +162,13 @@ class Command(BaseCommand):
                 errors += 1
                 continue
             result = next(results)
-            counts[result.status] += 1
             parsed = item.parsed
+            if result.status == "unchanged":
+                counts["unchanged"] += 1
+            elif result.status == "proposed" or parsed.needs_review:
+                counts["to_review"] += 1
+            else:
+                counts["published"] += 1
             self.report_result(result, dry_run=dry_run, first_line=parsed.first_line)
             if parsed.unparsed:
                 kept = "      " + _("line %(number)d kept unparsed: %(text)s")
@@ -183,7 +188,7 @@ class Command(BaseCommand):
                 "status": labels[result.status],
             }
         )
-        if dry_run or result.status == "updated":
+        if dry_run or result.status in ("updated", "proposed"):
             for key, (old, new) in result.diff.items():
                 self.stdout.write(f"      {key}: {_short(old)} → {_short(new)}")
 
@@ -195,6 +200,7 @@ class Command(BaseCommand):
         if cached is not None and cached[0] == (language, dry_run):
             return cached[1]
         labels = {
+            "proposed": _("would be proposed for review") if dry_run else _("proposed for review"),
             "created": _("would be created") if dry_run else _("created"),
             "updated": _("would be updated") if dry_run else _("updated"),
             "unchanged": _("unchanged"),
