@@ -63,27 +63,40 @@ def import_source(
     say: Reporter = report or (lambda _line, _error: None)
     with tempfile.TemporaryDirectory(prefix="vigil-upload-") as scratch:
         paths: list[str | Path] = []
+        uploads: dict[str, str] = {}  # where an upload was saved -> its name, for reports
         for index, item in enumerate(sources):
             if isinstance(item, tuple):
                 name, data = item
-                target = Path(scratch) / f"{index:04d}-{Path(name).name or 'upload'}"
+                folder = Path(scratch) / f"{index:04d}"
+                folder.mkdir()
+                target = folder / (Path(name).name or "upload")
                 target.write_bytes(data)
+                uploads[str(target)] = name
                 paths.append(target)
             else:
                 paths.append(item)
         with expand(paths) as found:
             for item in found:
                 if isinstance(item, Skipped):
+                    item.path = _as_uploaded(item.path, uploads)
                     summary.skipped.append(str(item))
                     say(str(item), False)
                     continue
                 shown, path = item
+                shown = _as_uploaded(shown, uploads)
                 summary.files += 1
                 if not _import_file(shown, path, summary, say, dry_run=dry_run, author=author):
                     summary.failed_files += 1
     if not dry_run:
         services.finish_import()
     return summary
+
+
+def _as_uploaded(shown: str, uploads: dict[str, str]) -> str:
+    for saved, name in uploads.items():
+        if shown == saved or shown.startswith(f"{saved}:"):
+            return name + shown[len(saved) :]
+    return shown
 
 
 def _import_file(
@@ -141,7 +154,7 @@ def _import_chunk(
             summary.unchanged += 1
         elif result.status == "updated":
             summary.updated += 1
-        elif parsed.needs_review:
+        elif result.status == "proposed" or parsed.needs_review:
             summary.to_review += 1
         else:
             summary.published += 1

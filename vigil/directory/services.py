@@ -224,6 +224,15 @@ def update_entry(
     return organisation
 
 
+def publish_draft(organisation: Organisation, *, author: Any) -> Organisation:
+    """A draft from the review queue, checked by staff, goes public."""
+    with transaction.atomic():
+        organisation.is_published = True
+        organisation.save(update_fields=["is_published", "updated_at"])
+        record_revision(organisation, author=author, summary="Published after review")
+    return organisation
+
+
 # --- import and restore (appended by the importer work) --------------------------------------
 
 
