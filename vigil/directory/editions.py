@@ -25,11 +25,11 @@ IDENTIFYING = ("phone", "fax", "email")
 
 
 def identifying_values(parsed: ParsedEntry) -> set[str]:
-    owners = [*parsed.offices, *parsed.contacts]
+    channels = [c for o in parsed.offices for c in o.channels]
+    channels += [c for p in parsed.contacts for c in p.channels]
     return {
         c.normalised
-        for owner in owners
-        for c in owner.channels
+        for c in channels
         if c.kind in IDENTIFYING and not c.withheld and len(c.normalised) >= 6
     }
 
@@ -157,25 +157,25 @@ def merge(before: dict[str, Any], edition: dict[str, Any]) -> dict[str, Any]:
     contacts = [{**c, "channels": [dict(ch) for ch in c["channels"]]} for c in before["contacts"]]
     names = {c["name"].casefold(): c for c in contacts}
     for contact in edition["contacts"]:
-        mine = names.get(contact["name"].casefold())
-        if mine is None:
+        person = names.get(contact["name"].casefold())
+        if person is None:
             office = contact.get("office")
             added = {**contact, "position": len(contacts),
                      "office": moved.get(office) if office is not None else None}  # fmt: skip
             contacts.append(added)
             names[contact["name"].casefold()] = added
             continue
-        mine["role"] = contact["role"] or mine["role"]
-        _merge_channels(mine["channels"], contact["channels"])
+        person["role"] = contact["role"] or person["role"]
+        _merge_channels(person["channels"], contact["channels"])
     publications = [dict(p) for p in before["publications"]]
     titles = {p["title"].casefold(): p for p in publications}
     for publication in edition["publications"]:
-        mine = titles.get(publication["title"].casefold())
-        if mine is None:
+        held = titles.get(publication["title"].casefold())
+        if held is None:
             publications.append({**publication, "position": len(publications)})
             continue
         for field in ("frequency", "language", "description", "prepared_by"):
-            mine[field] = publication[field] or mine[field]
+            held[field] = publication[field] or held[field]
     merged.update(offices=offices, contacts=contacts, publications=publications)
     return merged
 

@@ -76,13 +76,13 @@ def import_source(
             else:
                 paths.append(item)
         with expand(paths) as found:
-            for item in found:
-                if isinstance(item, Skipped):
-                    item.path = _as_uploaded(item.path, uploads)
-                    summary.skipped.append(str(item))
-                    say(str(item), False)
+            for entry in found:
+                if isinstance(entry, Skipped):
+                    entry.path = _as_uploaded(entry.path, uploads)
+                    summary.skipped.append(str(entry))
+                    say(str(entry), False)
                     continue
-                shown, path = item
+                shown, path = entry
                 shown = _as_uploaded(shown, uploads)
                 summary.files += 1
                 if not _import_file(shown, path, summary, say, dry_run=dry_run, author=author):
