@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.forms import TextFormMixin
-from vigil.core.widgets import IsoDateTimeLocalInput
 
 from . import services
 from .models import Campaign, Partnership
