@@ -118,6 +118,8 @@ def test_the_directory_import_runs_through_its_adapter(
     run_tasks()
     job = ImportJob.objects.get()
     assert job.status == "done" and job.published == 1 and job.errors == 0, job.report
+    page = signed_in_staff.get(response["Location"]).content.decode()
+    assert 'href="/en/directory/review/imports/"' in page
     from vigil.directory.models import Organisation
 
     assert Organisation.objects.filter(name_en__icontains="Amnesty").exists()

@@ -9,11 +9,9 @@ stops the others and nothing is ever half-written.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError
@@ -153,67 +151,42 @@ def import_documents(
 def import_directory(
     paths: Iterable[str | Path], *, dry_run: bool = False, progress: Progress | None = None
 ) -> ImportSummary:
-    """Handbook pages through the directory's importer (:func:`directory_import_file`); HTML,
-    PDF and zip members are first turned into text here."""
+    """Handbook pages (text, HTML, folders, zips) through the directory's importer, one
+    uploaded file at a time (:func:`directory_import_file`)."""
     summary = ImportSummary()
-    with tempfile.TemporaryDirectory(prefix="vigil-import-") as scratch:
-        for done, item in enumerate(read_sources(paths), start=1):
-            if isinstance(item, SourceError):
-                summary.add(item.name, "errors", str(item))
-            else:
-                path = Path(item.name)
-                if item.encoding.startswith(("html/", "pdf")) or not path.is_file():
-                    path = Path(scratch) / f"{done}.txt"
-                    path.write_text(item.text, encoding="utf-8")
-                counts, errors = directory_import_file(path, dry_run=dry_run)
-                errors = [error.replace(str(path), item.name) for error in errors]
-                for outcome in ("published", "to_review", "unchanged"):
-                    if counts.get(outcome):
-                        summary.add(
-                            item.name,
-                            outcome,
-                            _("%(count)d entries") % {"count": counts[outcome]},
-                            count=counts[outcome],
-                        )
-                for error in errors:
-                    summary.add(item.name, "errors", error)
-            if progress is not None:
-                progress(done)
-    if not dry_run:
-        from vigil.directory import services as directory_services
-
-        directory_services.finish_import()
+    done = 0
+    for path in paths:
+        path = Path(path)
+        counts, errors = directory_import_file(path, dry_run=dry_run)
+        for outcome in ("published", "to_review", "unchanged"):
+            if counts.get(outcome):
+                summary.add(
+                    str(path),
+                    outcome,
+                    _("%(count)d entries") % {"count": counts[outcome]},
+                    count=counts[outcome],
+                )
+        for error in errors:
+            summary.add(str(path), "errors", error)
+        done += count_sources([path])
+        if progress is not None:
+            progress(done)
     return summary
 
 
 def directory_import_file(path: Path, *, dry_run: bool) -> tuple[dict[str, int], list[str]]:
-    """THE ADAPTER to the directory importer: one handbook text file in, its counts
-    (published / to_review / unchanged) and error lines out.  It calls the directory's entry
-    point of today (the loop of ``vigil directory import``); re-point it here when the
-    directory offers one service for a source."""
-    from vigil.directory import services as directory_services
-    from vigil.directory.importer import EntryError, HandbookFile
+    """THE ADAPTER to the directory importer: one file (text, HTML, a zip or a folder) in, its
+    entries' counts (published / to_review / unchanged) and error lines out, through the
+    directory's own service, :func:`vigil.directory.imports.import_source`."""
+    from vigil.directory.imports import import_source
 
-    counts = {"published": 0, "to_review": 0, "unchanged": 0}
-    errors: list[str] = []
-    try:
-        source = HandbookFile(path)
-    except OSError as exc:
-        return counts, [str(exc)]
-    if source.binary:
-        return counts, [_("this is not a text file; it was skipped")]
-    prepared: list[Any] = []
-    for item in directory_services.read_prepared(source, dry_run=dry_run):
-        if isinstance(item, EntryError):
-            errors.append(str(item))
-        else:
-            prepared.append(item)
-    try:
-        for result in directory_services.import_entries(prepared, dry_run=dry_run):
-            counts["unchanged" if result.status == "unchanged" else "published"] += 1
-    except (ValidationError, DatabaseError) as exc:
-        errors.append(_("could not be stored: %(error)s") % {"error": exc})
-    return counts, errors
+    summary = import_source([path], dry_run=dry_run)
+    counts = {
+        "published": summary.published + summary.updated,
+        "to_review": summary.to_review,
+        "unchanged": summary.unchanged,
+    }
+    return counts, [*summary.errors, *summary.skipped]
 
 
 IMPORTERS: dict[str, Callable[..., ImportSummary]] = {
