@@ -191,14 +191,3 @@ def test_a_supporter_can_ask_to_join_a_group_later(
     group_services.add_member(kazan, coordinator, Membership.Role.COORDINATOR)
     group_services.decide_application(result.application, by=coordinator, accept=True)
     assert kazan.memberships.filter(user=supporter, left_at__isnull=True).exists()
-
-
-def test_mails_to_one_address_are_limited(
-    client: Any, mails: list[dict[str, Any]], django_capture_on_commit_callbacks: Any
-) -> None:
-    from vigil.petitions.mailbox import MAILS_PER_WINDOW
-
-    for _attempt in range(5):
-        response = sign_up(client, django_capture_on_commit_callbacks)
-        assert response["Location"] == "/supporters/sent/"
-    assert len(mails) == MAILS_PER_WINDOW

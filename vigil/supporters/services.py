@@ -61,13 +61,8 @@ def confirmation_url(user: User, base_url: str | None = None) -> str:
 
 
 def _mail(user: User, template: str, context: dict[str, Any]) -> None:
-    """One mail to the account's own address, in its language, once the transaction commits;
-    limited per address (the public forms' shared limit), so the form cannot bomb a mailbox."""
-    # Until the one throttle of vigil.core serves every form (see petitions.mailbox).
-    from vigil.petitions.mailbox import may_mail
-
-    if not may_mail(user.email_index, scope="supporter"):
-        return
+    """One mail to the account's own address, in its language, once the transaction commits
+    (``sign_up`` limits the mails to an address that already has an account)."""
     with translation.override(user.language):
         context = {"brand_name": settings.VIGIL_SITE_NAME, "user": user, **context}
         subject = "".join(
