@@ -185,7 +185,7 @@ def edit(request: HttpRequest, slug: str, obj: Group) -> HttpResponse:
         # The form changed the instance in place; start from the stored row.
         group = Group.objects.get(pk=obj.pk)
         try:
-            services.update_group(group, by=request.user, **values)
+            services.update_group(group, by=request.user, **values)  # type: ignore[arg-type]
         except ValidationError as error:
             _add_errors(form, error)
         else:

@@ -4,11 +4,9 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('directory', '0009_import_review'),
-        ('directory', '0009_suggestion_contact_email_index'),
+        ("directory", "0009_import_review"),
+        ("directory", "0009_suggestion_contact_email_index"),
     ]
 
-    operations = [
-    ]
+    operations = []
