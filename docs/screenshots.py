@@ -35,6 +35,17 @@ STAFF_EMAIL = "staff@vigil.example"
 KAZAN_COORDINATOR = "kazan@vigil.example"  # vigil/groups/demo.py: no second factor needed
 DEMO_PASSWORD = "vigil-demo-password"  # noqa: S105  (the demo's published password)
 VIEWPORT = {"width": 1200, "height": 800}
+PHONE = {"width": 390, "height": 844}
+#: The main public pages on a phone, in Russian: docs/img/phone-<name>.png.
+PHONE_PAGES = (
+    ("home", "/"),
+    ("petition", "/petitions/free-the-journalist/"),
+    ("cases", "/cases/"),
+    ("events", "/events/"),
+    ("directory", "/directory/search/?q=%D0%BF%D1%80%D0%B0%D0%B2%D0%B0"),
+    ("library", "/documents/"),
+    ("join", "/groups/join/"),
+)
 
 
 def vigil(*args: str) -> str:
@@ -95,9 +106,9 @@ def shot(page: Page, name: str) -> None:
     print(f"  {path.relative_to(ROOT)}")
 
 
-def new_page(browser: Browser, locale: str) -> Page:
+def new_page(browser: Browser, locale: str, viewport: dict[str, int] = VIEWPORT) -> Page:
     context = browser.new_context(
-        viewport=VIEWPORT,  # type: ignore[arg-type]
+        viewport=viewport,  # type: ignore[arg-type]
         locale=locale,
         timezone_id="Europe/Moscow",
         color_scheme="light",
@@ -142,6 +153,7 @@ def capture(browser: Browser, url: str) -> None:
     page.context.close()
 
     capture_groups_and_events(browser, url)
+    capture_phone(browser, url)
 
 
 def capture_groups_and_events(browser: Browser, url: str) -> None:
@@ -183,6 +195,20 @@ def capture_groups_and_events(browser: Browser, url: str) -> None:
     page.goto(f"{url}/en/events/group/kazan-1/")
     expect(page.locator(".ical-link")).to_be_visible()
     shot(page, "events-calendar")
+    page.context.close()
+
+
+def capture_phone(browser: Browser, url: str) -> None:
+    """The main public pages at 390 px in Russian, and the menu opened."""
+    page = new_page(browser, "ru-RU", PHONE)
+    for name, path in PHONE_PAGES:
+        page.goto(url + path)
+        shot(page, f"phone-{name}")
+    page.goto(f"{url}/")
+    page.locator(".site-menu > summary").click()
+    menu = IMG / "phone-menu.png"
+    page.screenshot(path=menu)  # the screen as it is, the menu over the page
+    print(f"  {menu.relative_to(ROOT)}")
     page.context.close()
 
 

@@ -329,6 +329,8 @@ SECURE_CSP = {
 LANGUAGE_CODE = "ru"
 LANGUAGES = [("ru", _("Russian")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "vigil" / "locale"]
+# One style of date per language ("13 декабря 2026 г., 19:00", "13 December 2026, 19:00").
+FORMAT_MODULE_PATH = ["vigil.core.formats"]
 USE_I18N = True
 USE_TZ = True
 TIME_ZONE = "UTC"
@@ -425,6 +427,7 @@ VIGIL_CONFIRMATION_DELAY_SECONDS = env_int("VIGIL_CONFIRMATION_DELAY_SECONDS", d
 VIGIL_CATCH_UP_TASKS = [
     "vigil.petitions.tasks.send_due_confirmations",
     "vigil.publications.tasks.publish_due_documents",
+    "vigil.events.tasks.forget_lapsed_replies",
 ]
 
 # --- backups -------------------------------------------------------------------------------

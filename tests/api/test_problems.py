@@ -48,6 +48,7 @@ def test_missing_authentication_is_a_problem(client: Any) -> None:
     response = client.get("/api/v1/people/", HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 401 and response["Content-Type"] == PROBLEM
     assert "Bearer" in response.json()["detail"]
+    assert response["WWW-Authenticate"] == "Bearer"
 
 
 def test_the_schema_lists_every_error_as_a_problem() -> None:

@@ -132,3 +132,24 @@ def test_each_token_has_its_own_limit(client: Any, bearer: Callable[..., dict[st
     assert refused["Content-Type"] == "application/problem+json"
     assert int(refused["Retry-After"]) > 0
     assert client.get("/api/v1/petitions/", **other).status_code == 200
+
+
+def test_the_back_office_revokes_a_token(
+    signed_in_staff: Any, client: Any, staff: User, bearer: Callable[..., dict[str, str]]
+) -> None:
+    headers = bearer(Scope.READ_PEOPLE)
+    token = ApiToken.objects.get()
+    response = signed_in_staff.post(
+        "/back-office/api/apitoken/",
+        {"action": "revoke", "_selected_action": [str(token.pk)]},
+        HTTP_ACCEPT_LANGUAGE="ru",
+    )
+    assert response.status_code == 302
+    token.refresh_from_db()
+    assert token.revoked_at is not None
+    assert signed_in_staff.get(PEOPLE, **headers).status_code == 401
+
+
+def test_token_pages_are_in_russian(signed_in_staff: Any) -> None:
+    page = signed_in_staff.get("/back-office/api/apitoken/add/").content.decode()
+    assert "Права" in page and "Чтение данных о людях" in page

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
+from django.utils import translation
 from playwright.sync_api import Page, expect
 
 from vigil.accounts.models import User
@@ -70,7 +71,8 @@ def test_translate_with_memory_and_glossary_then_approve(
     # 1. The translator finds the issue through the menu and opens the editor.
     sign_in(page, base, translator.email)
     page.get_by_role("link", name=ru("Bulletin"), exact=True).first.click()
-    page.get_by_role("link", name=str(issue)).click()
+    with translation.override("ru"):
+        page.get_by_role("link", name=issue.label).click()
     page.get_by_role("link", name="Journalist detained").click()
     expect(page.locator(f"#s{letter.pk} .tm-score")).to_contain_text("%")
 

@@ -182,7 +182,7 @@ def test_a_roundtable_runs_end_to_end_in_russian(
         expect(results).to_contain_text("100 %")
         expect(results).to_contain_text("Памятка напечатана.")
         visitor.screenshot(path=IMG / f"campaigns-results-{width}.png", full_page=True)
-    overflow = visitor.evaluate("document.documentElement.scrollWidth - innerWidth")
-    assert overflow <= 0, f"the campaign page is {overflow}px too wide at 1280px"
+        overflow = visitor.evaluate("document.documentElement.scrollWidth - innerWidth")
+        assert overflow <= 0, f"the campaign page is {overflow}px too wide at {width}px"
     visitor.close()
     assert request_log.foreign() == []

@@ -34,10 +34,15 @@ def vigil_forms() -> list[type[forms.BaseForm]]:
     _form_modules()
     # The back office's forms use the admin's own date widgets (text, in the locale's format,
     # which the admin reads back): they are not <input type="date">.
+    from django.contrib import admin
+
+    back_office = {model_admin.form for model_admin in admin.site._registry.values()}
     found = {
         c
         for c in _subclasses(forms.BaseForm)
-        if c.__module__.startswith("vigil.") and ".admin" not in c.__module__
+        if c.__module__.startswith("vigil.")
+        and ".admin" not in c.__module__
+        and c not in back_office
     }
     return sorted(found, key=lambda c: f"{c.__module__}.{c.__qualname__}")
 

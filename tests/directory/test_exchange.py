@@ -99,6 +99,7 @@ def test_json_shape(entries: None) -> None:
     assert amnesty["topics"] == ["prisoners"]
     assert amnesty["offices"][0]["channels"][0] == {
         "kind": "phone", "value": "095-291-29-04", "normalised": "+70952912904", "withheld": False,
+        "note": "",
     }  # fmt: skip
     assert amnesty["contacts"][3] == {
         "name": "Eric Klazerstein", "role": "Coordinator", "is_published": True, "position": 3,

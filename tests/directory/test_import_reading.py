@@ -12,7 +12,7 @@ import pytest
 
 from vigil.core.crypto import normalise_phone
 from vigil.directory import importer
-from vigil.directory.importer import SECTION_KEYWORDS, HandbookFile
+from vigil.directory.importer import SECTION_KEYWORDS, HandbookFile, reading
 
 
 def _lines_one_at_a_time(source: HandbookFile, encoding: str) -> list[tuple[int, str | None]]:
@@ -46,7 +46,7 @@ def _lines_one_at_a_time(source: HandbookFile, encoding: str) -> list[tuple[int,
 def test_block_decoding_gives_the_lines_decoded_one_at_a_time(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, data: bytes, block: int
 ) -> None:
-    monkeypatch.setattr(importer, "READ_BLOCK", block)
+    monkeypatch.setattr(reading, "READ_BLOCK", block)
     path = tmp_path / "entries.txt"
     path.write_bytes(data)
     source = HandbookFile(path)

@@ -16,7 +16,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.directory.factories import index_rows
-from vigil.directory import demo, search, services
+from vigil.directory import demo, editions, search, services
 from vigil.directory.importer import (
     EntryError,
     HandbookFile,
@@ -28,6 +28,7 @@ from vigil.directory.importer import (
 from vigil.directory.models import (
     Channel,
     Contact,
+    ImportProposal,
     Office,
     Organisation,
     Publication,
@@ -208,14 +209,15 @@ def test_import_report_lists_unparsed_lines_with_numbers(tmp_path: Path) -> None
     assert code == 0, err
     assert "encoding utf-8" in out
     assert "line 6" in out and ": Russia" in out
-    assert "line 10" in out and "Return to the Atlantis Organizations Page." in out
+    # A link back to an unknown region page is navigation: kept in the source text only.
+    assert "Return to the Atlantis Organizations Page." not in out
     assert "line 11" in out and "Last updated: Spring 1996" in out
     org = Organisation.objects.get()
     assert org.unparsed_lines == [
         "Russia",
-        "Return to the Atlantis Organizations Page.",
         "Last updated: Spring 1996",
     ]
+    assert "Return to the Atlantis Organizations Page." in org.original_text
     assert org.offices.get().channels.get().normalised == "+78121112233"
 
 
@@ -233,21 +235,28 @@ def test_reimport_is_unchanged_and_duplicates_nothing() -> None:
     assert counts() == before
 
 
-def test_changed_entry_updates_with_a_field_diff() -> None:
+def test_another_edition_is_proposed_and_never_written_over() -> None:
     import_entry(parse_seed())
     text = SEED.read_text(encoding="utf-8").replace("812-247-40-46", "812-000-00-01")
     changed = parse_text(text)
     dry = import_entry(changed, dry_run=True)
-    assert dry.status == "updated"
-    assert dry.diff["offices[1].channels[0].value"] == ("812-247-40-46", "812-000-00-01")
-    assert dry.diff["offices[1].channels[0].normalised"] == ("+78122474046", "+78120000001")
-    assert Channel.objects.filter(value="812-247-40-46").exists()
+    assert dry.status == "proposed"
+    assert dry.diff["offices[1].channels[1].value"] == (None, "812-000-00-01")
+    assert not ImportProposal.objects.exists()
     result = import_entry(changed)
-    assert result.status == "updated" and result.diff == dry.diff
+    assert result.status == "proposed" and result.diff == dry.diff
     assert Organisation.objects.count() == 1
+    assert Channel.objects.filter(value="812-247-40-46").exists()
+    assert not Channel.objects.filter(value="812-000-00-01").exists()
+    assert import_entry(changed).status == "unchanged"  # already proposed
+    editions.accept(ImportProposal.objects.get(), reviewer=None)
+    # Both editions' phones and both source texts are kept.
+    assert Channel.objects.filter(value="812-247-40-46").exists()
     assert Channel.objects.filter(value="812-000-00-01").exists()
-    assert not Channel.objects.filter(value="812-247-40-46").exists()
+    assert Organisation.objects.get().original_text.count("Amnesty International - Russia") == 2
+    assert ImportProposal.objects.get().status == "accepted"
     assert Revision.objects.count() == 2
+    assert import_entry(changed).status == "unchanged"
 
 
 def test_reimport_keeps_what_editors_did() -> None:
@@ -320,8 +329,10 @@ def test_cyrillic_entry_in_each_encoding(name: str, encoding: str) -> None:
 def test_same_entry_in_three_encodings_is_one_organisation() -> None:
     for name in ("memorial_utf8.txt", "memorial_cp1251.txt", "memorial_koi8r.txt"):
         run("import", str(FIXTURES / name))
+    # The same text in another encoding is the same edition: nothing changes, nothing proposed.
     assert Organisation.objects.count() == 1
-    assert Organisation.objects.get().source_encoding == "koi8-r"
+    assert Organisation.objects.get().source_encoding == "utf-8"
+    assert not ImportProposal.objects.exists()
 
 
 def test_detect_encoding() -> None:
@@ -386,8 +397,8 @@ def test_label_variants_and_entry_separators(tmp_path: Path) -> None:
     assert mhg.last_updated == datetime.date(1997, 12, 1)
     # Not Russian (no Russian region or city): digits only, no +7.
     assert kiev.offices[0].channels[0].normalised == "0442244444"
-    assert kiev.offices[0].postal_code == ""  # five digits: not a Russian postal code
-    assert kiev.offices[0].street_lines == ["01001 Kyiv"]
+    assert kiev.offices[0].postal_code == "01001"  # a Ukrainian postcode (five digits)
+    assert kiev.offices[0].city == "Kyiv" and kiev.offices[0].street_lines == []
 
 
 @pytest.mark.parametrize(
@@ -423,23 +434,24 @@ def test_empty_and_malformed_files_are_reported_and_the_others_import() -> None:
     assert code == 1
     assert f"{FIXTURES / 'empty.txt'}, line 1: the file is empty" in err
     assert f"{FIXTURES / 'garbage.bin'}, line 1: binary data" in err
-    assert f"{FIXTURES / 'no_name.txt'}, line 1: the entry has no name line" in err
-    assert "Tel: 095-123-45-67" in err
-    assert "3 of 4 files had errors" in err
+    # An entry without a name but with a phone and a contact is a draft to review.
+    assert "Unnamed entry (line 1)" in out
+    assert "2 of 4 files had errors" in err
     assert "amnesty-international-russia" in out
-    assert Organisation.objects.get().name_en == "Amnesty International - Russia"
+    assert Organisation.objects.get(is_published=True).name_en == "Amnesty International - Russia"
+    assert Organisation.objects.get(is_published=False).name_en == "Unnamed entry (line 1)"
 
 
 def test_bad_entry_in_a_file_does_not_stop_the_next_entry(tmp_path: Path) -> None:
     path = tmp_path / "mixed.txt"
     path.write_text(
-        "Tel: 1\nLast updated: May 1997\n\nGood Group\n121019 Moscow\nLast updated: May 1997\n",
+        "* * *\nLast updated: May 1997\n\nGood Group\n121019 Moscow\nLast updated: May 1997\n",
         encoding="utf-8",
     )
     out, err, code = run("import", str(path))
     assert code == 1
     assert f"{path}, line 1: the entry has no name line" in err
-    assert "2 entries found: 1 created" in out
+    assert "2 entries found: 1 published" in out
     assert Organisation.objects.get().name_en == "Good Group"
 
 
@@ -578,13 +590,16 @@ def test_batched_import_matches_entry_by_entry_import(tmp_path: Path) -> None:
     )
     out, err, code = run("import", str(path))
     assert code == 0, err
-    assert "2 created, 1 updated" in out, out
+    assert "2 published, 1 to review" in out, out
     amnesty = Organisation.objects.get(name_en="Amnesty International - Russia")
     memorial = Organisation.objects.get(name_ru="Мемориал")
-    assert memorial.publications.get().description.startswith("Еженедельный")
+    # The changed edition is proposed, not written: the entry keeps its text until staff accept.
+    assert memorial.publications.get().description.startswith("Ежемесячный")
+    (proposal,) = memorial.import_proposals.all()
+    assert proposal.diff["publications[0].description"][1].startswith("Еженедельный")
     [revision] = amnesty.revisions.all()
     assert revision.snapshot == snapshot(amnesty)
-    assert [r.summary for r in memorial.revisions.order_by("pk")] == ["import", "import"]
+    assert [r.summary for r in memorial.revisions.order_by("pk")] == ["import"]
     for organisation in (amnesty, memorial):
         written = index_rows(organisation.pk)
         search.index_organisations([organisation.pk])

@@ -58,6 +58,7 @@ def test_plan_writes_one_row_per_active_group(issue: Any, groups: list[Group]) -
     ids = [d.message_id for d in distribution.deliveries.all()]
     assert len(set(ids)) == 4 and all(i.startswith("<bulletin.202611.") for i in ids)
     assert bytes(distribution.pdf).startswith(b"%PDF")
+    assert distribution.subject == "Бюллетень за ноябрь 2026 г."  # the month, in Russian
     assert "Журналист задержан" in distribution.html
     assert "&lt;в Ростове&gt; &amp; осуждён" in distribution.html  # escaped, not markup
     with pytest.raises(ValidationError):

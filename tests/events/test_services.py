@@ -295,3 +295,20 @@ def test_nothing_is_mailed_when_the_reply_is_refused(
         services.rsvp_member(event, member, base_url=BASE_URL)
     run_tasks()
     assert smtp_server.messages == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unconfirmed_reply_is_deleted_when_its_hold_ends(event: Event) -> None:
+    from django_tasks_db.models import DBTaskResult
+
+    from vigil.events import tasks
+
+    services._forgetting["at"] = 0.0
+    services.rsvp_visitor(event, name="Гость", email="guest@example.org", language="ru")
+    services.rsvp_visitor(event, name="Гостья", email="guest2@example.org", language="ru")
+    [queued] = DBTaskResult.objects.filter(task_path=tasks.forget_lapsed_replies.module_path)
+    assert queued.run_after > timezone.now() + services.REPLY_HOLD
+    assert tasks.forget_lapsed_replies.call() == 0  # not yet
+    Rsvp.objects.update(created_at=timezone.now() - services.REPLY_HOLD)
+    assert tasks.forget_lapsed_replies.call() == 2
+    assert not Rsvp.objects.exists()

@@ -77,8 +77,12 @@ def test_applying_again_while_waiting_is_thanked_alike_told_by_mail_and_counted(
     application = Application.objects.get()
     assert application.repeats == 1
     run_tasks()
-    [reminder] = _mails_to(smtp_server, "dina@example.org")
-    assert "still waiting for an answer" in str(reminder.get_payload(decode=True).decode())
+    # The acknowledgement of the first form, and a reminder for the second.
+    bodies = [
+        str(m.get_payload(decode=True).decode()) for m in _mails_to(smtp_server, "dina@example.org")
+    ]
+    assert len(bodies) == 2
+    assert sum("still waiting for an answer" in body for body in bodies) == 1
     # The coordinator was told once, about the first form only.
     assert len(_mails_to(smtp_server, kazan_coordinator.email)) == 1
     sign_in(client, kazan_coordinator)
@@ -125,7 +129,10 @@ def test_a_member_who_applies_is_thanked_alike_mailed_and_marked_for_staff(
     client.post("/en/groups/join/", form(email=kazan_member.email))  # a repeat, from English
     application = Application.objects.get(email_index=application_index(kazan_member.email))
     run_tasks()
-    told, reminded = _mails_to(smtp_server, kazan_member.email)
+    # The worker sends in no set order: "you are already a member" first by subject.
+    told, reminded = sorted(
+        _mails_to(smtp_server, kazan_member.email), key=lambda m: "ждёт" in str(m["Subject"])
+    )
     body = str(told.get_payload(decode=True).decode())
     # In the member's own language (Russian), whatever page the form came from.
     assert "Казань-1" in body and "/account/login/" in body
@@ -148,8 +155,8 @@ def test_whole_journey_with_real_mail(
     # A visitor in Kazan applies in Russian; the coordinator is told (no applicant data in mail).
     client.post("/groups/join/", form())
     run_tasks()
-    notice = smtp_server.messages[-1]
-    assert smtp_server.envelopes[-1][1] == [kazan_coordinator.email]
+    # The worker sends the queued mails in no set order: the notice is found by its address.
+    [notice] = _mails_to(smtp_server, kazan_coordinator.email)
     notice_body = notice.get_payload(decode=True).decode()  # type: ignore[union-attr]
     assert "Дина" not in notice_body and "dina@" not in notice_body
     link = re.search(r"http://testserver(/groups/applications/\d+/)", notice_body)
@@ -208,8 +215,10 @@ def test_decline_sends_the_message_and_creates_nobody(
     )
     run_tasks()
     assert User.objects.get_by_email("dina@example.org") is None
-    body = smtp_server.messages[-1].get_payload(decode=True).decode()  # type: ignore[union-attr]
-    assert "не принимает" in body
+    bodies = [
+        str(m.get_payload(decode=True).decode()) for m in _mails_to(smtp_server, "dina@example.org")
+    ]
+    assert any("не принимает" in body for body in bodies)  # after the acknowledgement
     # After a decline the same person may apply again.
     assert client.post("/en/groups/join/", form()).status_code == 200
     assert Application.objects.filter(status="pending").count() == 1

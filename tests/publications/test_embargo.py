@@ -69,12 +69,15 @@ def surfaces(attachment_url: str) -> list[str]:
     return pages + listings + api
 
 
-ECHOES = re.compile(r'<nav class="language-switcher".*?</nav>|value="[^"]*"', re.S)
+ECHOES = re.compile(
+    r'<nav class="language-switcher".*?</nav>|value="[^"]*"|"instance": "[^"]*"', re.S
+)
 
 
 def leaks(text: str) -> list[str]:
     """Markers of the document in a response, less what only echoes the request itself (the
-    language switcher's links to this URL, the search box's value)."""
+    language switcher's links to this URL, the search box's value, the API problem's
+    ``instance``, which is the path asked for)."""
     text = ECHOES.sub("", text)
     return [marker for marker in MARKERS if marker in text]
 

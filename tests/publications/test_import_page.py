@@ -57,6 +57,9 @@ def test_staff_upload_releases_and_review_the_unsure_one(
     assert response.status_code == 302
     job = ImportJob.objects.get()
     assert job.status == "queued" and job.created_by == staff and job.total == 4
+    uploaded = Path(job.upload_dir)
+    assert uploaded.stat().st_mode & 0o777 == 0o700
+    assert all(path.stat().st_mode & 0o777 == 0o600 for path in uploaded.iterdir())
     page = signed_in_staff.get(response["Location"]).content.decode()
     assert "Waiting for the worker" in page and 'http-equiv="refresh"' in page
 
@@ -70,7 +73,9 @@ def test_staff_upload_releases_and_review_the_unsure_one(
     assert 'href="/en/documents/review/"' in page
     assert not Path(job.upload_dir).exists()  # the uploads are gone once read
 
-    queue = signed_in_staff.get("/en/documents/review/").content.decode()
+    response = signed_in_staff.get("/en/documents/review/")
+    assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
+    queue = response.content.decode()
     assert "Human rights defenders threatened after radio interview" in queue
     assert "the index number was printed without its region prefix" in queue
     assert "News Service 168/99 AI INDEX: 21/139/99 8 September 1999" in queue  # the original

@@ -18,9 +18,9 @@ def test_document_page_in_both_languages(client: Client, seed_document: Document
         assert "EUR 46/039/2003" in page
         assert "PO Box 212" in page
     english = client.get("/en" + URL).content.decode()
-    assert "28 May 2003 10:00 GMT" in english  # the embargo as announced, with its zone
+    assert "28 May 2003, 10:00 GMT" in english  # the embargo as announced, with its zone
     russian = client.get(URL).content.decode()
-    assert "28 мая 2003 10:00 GMT" in russian
+    assert "28 мая 2003 г., 10:00 GMT" in russian
 
 
 def test_library_filters(client: Client, seed_document: Document) -> None:

@@ -10,7 +10,9 @@ from typing import Any
 
 import pytest
 
-from vigil.publications.importer import ImportError_, read_file
+from vigil.publications.importer import ImportError_, ParsedDocument
+from vigil.publications.imports import parse_source
+from vigil.publications.sources import Source, read_sources
 
 pytestmark = pytest.mark.usefixtures("english_reports")
 RELEASES = Path(__file__).parent / "releases"
@@ -251,11 +253,49 @@ CASES: dict[str, dict[str, Any]] = {
         "review": [],
     },
     "28_not_a_release.txt": {"error": "no index number"},
+    "29_mirror_page_with_menus.html": {
+        "index_number": "EUR 49/018/2003",
+        "news_service_number": "270",
+        "issuer": "Amnesty International",
+        "date": datetime.date(2003, 11, 14),
+        "title": "Belarus: Trade union leader fined for leaflets",
+        "body_starts": "A trade union leader in Gomel was fined for distributing leaflets about "
+        "a strike, Amnesty International said today.",
+        "doc_type": "news_release",
+        "review": [],
+        "unparsed": [
+            (0, "Home Updates Maps About us"),
+            (0, "Home › Belarus"),
+            (0, "Related"),
+            (0, "Belarus: Students expelled"),
+            (0, "Terms of use | Privacy | Contact the webmaster"),
+        ],
+    },
+    "30_library_page.html": {
+        "index_number": "EUR 60/002/2001",
+        "news_service_number": "31",
+        "date": datetime.date(2001, 2, 15),
+        "title": "Tajikistan: Relatives of detainees denied visits",
+        "body_starts": "Relatives of men detained in Dushanbe",
+        "doc_type": "news_release",
+        "review": [],
+        "unparsed": [
+            (3, "TAJIKISTAN"),
+            (0, "Library News"),
+            (0, "© Copyright. Printed from the web site."),
+        ],
+    },
 }
 
 
+def parse_fixture(name: str) -> ParsedDocument:
+    [source] = list(read_sources([RELEASES / name]))
+    assert isinstance(source, Source), source
+    return parse_source(source)
+
+
 def test_every_fixture_has_a_row() -> None:
-    assert sorted(CASES) == sorted(path.name for path in RELEASES.glob("*.txt"))
+    assert sorted(CASES) == sorted(p.name for p in RELEASES.iterdir() if p.suffix != ".md")
     assert len(CASES) >= 25
 
 
@@ -264,9 +304,9 @@ def test_release_layout(name: str) -> None:
     expected = dict(CASES[name])
     if "error" in expected:
         with pytest.raises(ImportError_, match=expected["error"]):
-            read_file(RELEASES / name)
+            parse_fixture(name)
         return
-    parsed = read_file(RELEASES / name)
+    parsed = parse_fixture(name)
     fields = parsed.fields
     assert parsed.review_reasons == expected.pop("review")
     if body_starts := expected.pop("body_starts", None):

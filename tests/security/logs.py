@@ -25,3 +25,12 @@ def written_logs() -> Iterator[io.StringIO]:
         yield buffer
     finally:
         logging.config.dictConfig(settings.LOGGING)
+
+
+#: aiosmtpd, the test's SMTP server standing in for the mail provider: not Vigil's log.
+TEST_SMTP_LOGGER = "mail.log"
+
+
+def vigils_lines(log: str) -> str:
+    """The lines Vigil wrote, without those of the test's SMTP server."""
+    return "\n".join(line for line in log.splitlines() if f" {TEST_SMTP_LOGGER}:" not in line)

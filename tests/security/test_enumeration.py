@@ -3,7 +3,9 @@
 For every public form that takes an e-mail address, the answer for a new address, a pending
 one (signed or replied, not confirmed; an application waiting), a confirmed one (a counted
 signature, a member, a place at the event, an account) and an erased one is the same, byte for
-byte, apart from the CSRF token: the status, the redirect, the cookies (the message shown
+byte, apart from the CSRF token (the forms: signing a petition, asking for one's petition
+data, joining a group, replying to an event, open or full, a password reset, a directory
+suggestion and the supporters' sign-up): the status, the redirect, the cookies (the message shown
 next) and the page the visitor lands on.  What differs goes only to that mailbox.
 """
 
@@ -267,5 +269,24 @@ def test_a_directory_suggestion_answers_the_same_for_every_address(
     def post(client: Client, email: str, ip: str) -> Any:
         data = {"text": "Новый адрес офиса.", "contact_email": email, "website": ""}
         return client.post(f"/directory/{entry.slug}/suggest/", data, REMOTE_ADDR=ip)
+
+    assert_same_answers(post, make)
+
+
+# --- supporters ----------------------------------------------------------------------------
+def test_signing_up_as_a_supporter_answers_the_same_for_every_address(db: Any) -> None:
+    from vigil.supporters import services as supporters
+
+    def make(state: str, email: str) -> None:
+        if state == "pending":  # signed up, the link not followed yet
+            supporters.sign_up(name="Лена", email=email, country="RU", language="ru")
+        elif state in ("confirmed", "erased"):
+            user = create_user(email=email, password="x" * 20, name="Лена")
+            if state == "erased":
+                erase_account(user)
+
+    def post(client: Client, email: str, ip: str) -> Any:
+        data = {"name": "Лена Светлова", "email": email, "country": "RU", "language": "ru"}
+        return client.post("/supporters/", data, REMOTE_ADDR=ip)
 
     assert_same_answers(post, make)

@@ -75,3 +75,9 @@ def test_enrolment_with_a_known_key_still_works(client: Any, make_user: Any) -> 
     user = make_user("second@example.org", two_factor=False)
     enrol_totp_with_key(user, TOTP_KEY)
     assert TOTP_KEY not in database_text()
+
+
+def test_the_back_office_neither_shows_nor_sets_a_device_key() -> None:
+    from django.contrib.admin import site
+
+    assert TOTPDevice not in site._registry

@@ -109,6 +109,22 @@ def test_the_answer_does_not_tell_whether_the_address_has_an_account(
     assert "/supporters/confirm/" in mails[2]["body"]
 
 
+def test_signing_up_again_cannot_bomb_a_mailbox(
+    client: Any,
+    mails: list[dict[str, Any]],
+    django_capture_on_commit_callbacks: Any,
+    make_user: Callable[..., User],
+) -> None:
+    from vigil.petitions.mailbox import MAILS_PER_WINDOW
+
+    make_user("known@example.org")
+    for _n in range(5):
+        sign_up(client, django_capture_on_commit_callbacks, "known@example.org")
+        sign_up(client, django_capture_on_commit_callbacks, "new@example.org")
+    assert [m["to"] for m in mails].count(["known@example.org"]) == MAILS_PER_WINDOW
+    assert [m["to"] for m in mails].count(["new@example.org"]) == 1 + MAILS_PER_WINDOW
+
+
 def test_bad_input_is_told_beside_the_field(client: Any, mails: list[dict[str, Any]]) -> None:
     response = client.post(
         "/en/supporters/", {"name": "", "email": "not-an-address", "country": "XX"}
@@ -175,3 +191,14 @@ def test_a_supporter_can_ask_to_join_a_group_later(
     group_services.add_member(kazan, coordinator, Membership.Role.COORDINATOR)
     group_services.decide_application(result.application, by=coordinator, accept=True)
     assert kazan.memberships.filter(user=supporter, left_at__isnull=True).exists()
+
+
+def test_mails_to_one_address_are_limited(
+    client: Any, mails: list[dict[str, Any]], django_capture_on_commit_callbacks: Any
+) -> None:
+    from vigil.petitions.mailbox import MAILS_PER_WINDOW
+
+    for _attempt in range(5):
+        response = sign_up(client, django_capture_on_commit_callbacks)
+        assert response["Location"] == "/supporters/sent/"
+    assert len(mails) == MAILS_PER_WINDOW

@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from vigil.audit.admin import AuditedAdminMixin
 from vigil.core.timezones import zone_choices
@@ -16,6 +17,9 @@ from .models import RoleAssignment, User
 
 # Vigil's roles replace Django's groups: one place decides who may do what.
 admin.site.unregister(Group)
+# django-otp's device admin shows and sets the key in clear; staff enrol on the two-factor
+# page, where the key is sealed (models.SealedTOTPDevice), and erasure removes devices.
+admin.site.unregister(TOTPDevice)
 
 
 class RoleAssignmentInline(admin.TabularInline):

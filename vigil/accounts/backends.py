@@ -51,7 +51,7 @@ class RoleBackend(BaseBackend):
         )
 
 
-def axes_username(request: HttpRequest, credentials: dict[str, Any] | None) -> str:
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
     """Lockout records are keyed by the e-mail's blind index: no address is stored in clear."""
     raw = ""
     if credentials:

@@ -218,7 +218,7 @@ class SealedTOTPDevice(TOTPDevice):
         plain = self.__dict__.get("_plain_key") or self.key
         if not plain:
             try:
-                plain = self.sealed_key.key
+                plain = str(self.sealed_key.key)
             except TOTPSecret.DoesNotExist:
                 return b""
             self.__dict__["_plain_key"] = plain
@@ -226,7 +226,7 @@ class SealedTOTPDevice(TOTPDevice):
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         update_fields = kwargs.get("update_fields")
-        plain = self.key
+        plain = self.serializable_value("key")
         if not plain or (update_fields is not None and "key" not in update_fields):
             super().save(*args, **kwargs)
             return

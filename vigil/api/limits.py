@@ -17,14 +17,10 @@ def hit(key: str, limit: int, *, window: int = WINDOW_SECONDS) -> tuple[bool, in
     """Count one request under ``key`` in a fixed window: (allowed, seconds until the next
     window).  The cache is shared by every worker (Redis, or the database cache)."""
     now = int(time.time())
-    period = now // window
-    name = f"api:rate:{key}:{period}"
-    if cache.add(name, 1, timeout=window * 2):
-        count = 1
-    else:
-        try:
-            count = cache.incr(name)
-        except ValueError:  # expired between add and incr
-            cache.add(name, 1, timeout=window * 2)
-            count = 1
+    name = f"api:rate:{key}:{now // window}"
+    try:
+        # Counting first: after a window's first request this is one write, not two.
+        count = cache.incr(name)
+    except ValueError:  # the window's first request (unless another worker just added it)
+        count = 1 if cache.add(name, 1, timeout=window * 2) else cache.incr(name)
     return count <= limit, window - now % window

@@ -11,7 +11,7 @@ from functools import cache
 from typing import Any
 
 from ninja import Field, Schema
-from pydantic import ConfigDict, create_model
+from pydantic import create_model
 
 from .pagination import Links
 
@@ -106,17 +106,16 @@ class Dated(Schema):
 def collection(name: str, item: type[Schema]) -> type[Schema]:
     """``{"per_page", "_links": {"self", "next"}, "_embedded": {"osdi:<name>": [...]}}``."""
     title = "".join(part.capitalize() for part in name.replace("-", "_").split("_"))
-    embedded = create_model(  # type: ignore[call-overload]
+    embedded = create_model(
         f"{title}Embedded",
         __base__=Schema,
-        items=(list[item], Field(..., alias=f"osdi:{name}")),
+        items=(list[item], Field(..., alias=f"osdi:{name}")),  # type: ignore[valid-type]
     )
-    embedded.model_config = ConfigDict(populate_by_name=True)
-    model = create_model(  # type: ignore[call-overload]
+    model = create_model(
         f"{title}Collection",
         __base__=Schema,
         per_page=(int, ...),
         links=(Links, Field(..., alias="_links")),
         embedded=(embedded, Field(..., alias="_embedded")),
     )
-    return model  # type: ignore[no-any-return]
+    return model

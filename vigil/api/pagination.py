@@ -87,11 +87,11 @@ def page(
     found: list[Model] = list(rows[: query.per_page + 1])
     more = len(found) > query.per_page
     found = found[: query.per_page]
-    links: dict[str, Any] = {"self": {"href": request.get_full_path()}}
+    links: dict[str, Any] = {"self": {"href": request.build_absolute_uri()}}
     if more:
-        params = {k: v for k, v in request.GET.items() if k != "cursor"}
+        params: dict[str, str] = {k: str(v) for k, v in request.GET.items() if k != "cursor"}
         params["cursor"] = encode_cursor(int(found[-1].pk))
-        links["next"] = {"href": f"{request.path}?{urlencode(params)}"}
+        links["next"] = {"href": request.build_absolute_uri(f"{request.path}?{urlencode(params)}")}
     return {
         "per_page": query.per_page,
         "_links": links,

@@ -79,7 +79,6 @@ class ProblemOut(Schema):
     title: str
     status: int
     detail: str
-    instance: str
 
 
 def _title(status: int) -> str:
@@ -108,7 +107,6 @@ def problem(
             "title": _title(status),
             "status": status,
             "detail": str(detail if detail is not None else DETAILS.get(status, _title(status))),
-            "instance": request.path[:500],
             **extra,
         }
         content = json.dumps(body, ensure_ascii=False, default=str)
@@ -123,7 +121,10 @@ def install(api: NinjaAPI) -> None:
     """Replace django-ninja's default error answers with problem documents."""
 
     def on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
-        return problem(request, exc.status, exc.detail, headers=exc.headers, **exc.extra)
+        headers = dict(exc.headers)
+        if exc.status == 401:
+            headers.setdefault("WWW-Authenticate", "Bearer")
+        return problem(request, exc.status, exc.detail, headers=headers, **exc.extra)
 
     def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors = [
@@ -142,7 +143,9 @@ def install(api: NinjaAPI) -> None:
     handlers: dict[type[Exception], Callable[[HttpRequest, Any], HttpResponse]] = {
         Problem: on_problem,
         ValidationError: on_validation,
-        AuthenticationError: lambda request, exc: problem(request, 401),
+        AuthenticationError: lambda request, exc: problem(
+            request, 401, headers={"WWW-Authenticate": "Bearer"}
+        ),
         Http404: lambda request, exc: problem(request, 404),
         PermissionDenied: lambda request, exc: problem(request, 403),
         HttpError: on_http_error,

@@ -22,7 +22,7 @@ GLOSSARY = [
 ]
 
 PAST = (
-    2026, 10, "October",
+    2026, 10, "",
     [("Letters for a prisoner of conscience",
       "Write to the prosecutor and ask for the release of the prisoner of conscience. "
       "Letters should be polite and brief.",
@@ -63,7 +63,7 @@ def load() -> Iterator[str]:
             services.add_glossary_term(staff, source=source, target=target, note=note)
     year, month, title, past_articles = PAST
     _issue(staff, translator, year, month, title, past_articles, approve_all=True)
-    issue = _issue(staff, translator, 2026, 11, "November", ARTICLES, approve_all=False)
+    issue = _issue(staff, translator, 2026, 11, "", ARTICLES, approve_all=False)
     yield f"Bulletin: issue {issue} at /bulletin/{issue.pk}/ (translator@vigil.example translates)"
 
 

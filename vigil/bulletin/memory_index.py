@@ -105,6 +105,7 @@ class MemoryIndex:
 
     def _clear(self) -> None:
         self.vocabulary: dict[str, str] = {}
+        self.term_codes: set[str] = set()
         self.texts: list[str] = []
         self.ids = np.zeros(0, dtype=np.int64)
         self.lengths = np.zeros(0, dtype=np.int32)
@@ -148,16 +149,26 @@ class MemoryIndex:
         plain: list[int] = []
         grown: dict[str, list[int]] = {}
         start = len(self.texts)
+        vocabulary, term_codes = self.vocabulary, self.term_codes
         for pk, source in rows:
-            words = tokens(source)
+            codes = []
+            for word in tokens(source):
+                code = vocabulary.get(word)
+                if code is None:
+                    code = vocabulary[word] = _code(len(vocabulary))
+                    if is_term(word):
+                        term_codes.add(code)
+                codes.append(code)
             position = start + len(ids)
-            self.texts.append(_encode(words, self.vocabulary))
+            self.texts.append("".join(codes))
             ids.append(pk)
-            lengths.append(len(words))
-            plain.append(sum(1 for w in words if not is_term(w)))
-            for word in words:
-                if is_term(word):
-                    grown.setdefault(self.vocabulary[word], []).append(position)
+            lengths.append(len(codes))
+            count = 0
+            for code in codes:
+                if code in term_codes:
+                    grown.setdefault(code, []).append(position)
+                    count += 1
+            plain.append(len(codes) - count)
         if not ids:
             return
         order_kept = not len(self.ids) or ids[0] > self.ids[-1]

@@ -11,7 +11,20 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
+from django.utils.dates import MONTHS, MONTHS_ALT
 from django.utils.translation import gettext_lazy as _
+
+from vigil.core.dates import format_month
+
+
+def _month_names(month: int) -> set[str]:
+    """The month's names in both languages, in lower case (a title that only repeats them)."""
+    names = set()
+    for language in ("ru", "en"):
+        with translation.override(language):
+            names |= {str(MONTHS[month]).casefold(), str(MONTHS_ALT[month]).casefold()}
+    return names
 
 
 class Issue(models.Model):
@@ -40,10 +53,19 @@ class Issue(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.year}-{self.month:02d}" + (f" {self.title}" if self.title else "")
+        """The issue's month in the active language: "ноябрь 2026 г.", "November 2026"."""
+        return format_month(self.year, self.month)
 
     def get_absolute_url(self) -> str:
         return reverse("bulletin:issue", args=[self.pk])
+
+    @property
+    def label(self) -> str:
+        """The issue's name on its pages, in its mail's subject and on its PDF."""
+        label = _("Bulletin for %(month)s") % {"month": self}
+        if self.title and self.title.strip().casefold() not in _month_names(self.month):
+            label = f"{label}: {self.title}"
+        return label
 
 
 class Article(models.Model):

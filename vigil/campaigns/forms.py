@@ -9,7 +9,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.forms import TextFormMixin
-from vigil.core.widgets import IsoDateTimeLocalInput
 
 from . import services
 from .models import Campaign, Partnership
@@ -24,7 +23,6 @@ class CampaignForm(TextFormMixin, forms.ModelForm):
             "hero_image", "hero_alt_ru", "hero_alt_en",
             "cases", "petitions", "events", "documents",
         ]  # fmt: skip
-        widgets = {"starts_at": IsoDateTimeLocalInput(), "ends_at": IsoDateTimeLocalInput()}
 
     def clean_hero_image(self) -> Any:
         """A new upload is re-encoded without its metadata before anything is stored."""

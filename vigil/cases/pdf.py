@@ -11,8 +11,9 @@ import datetime
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from django.utils import formats, translation
+from django.utils import translation
 
+from vigil.core.dates import format_date
 from vigil.core.pdf import html_to_pdf
 
 
@@ -31,6 +32,6 @@ def render_letter_pdf(letter: LetterContent) -> bytes:
     with translation.override(letter.language):
         html = render_to_string(
             "cases/letter_pdf.html",
-            {"letter": letter, "date": formats.date_format(letter.date, "DATE_FORMAT")},
+            {"letter": letter, "date": format_date(letter.date)},
         )
     return html_to_pdf(html)

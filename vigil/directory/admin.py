@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.http import HttpRequest
 from django.utils.translation import ngettext
 
+from vigil.audit.admin import AuditedAdminMixin
 from vigil.core.admin import AppendOnlyAdminMixin
 
 from . import selectors, services, signals
@@ -168,8 +169,9 @@ class ContactAdmin(admin.ModelAdmin):
 
 
 @admin.register(Suggestion)
-class SuggestionAdmin(admin.ModelAdmin):
-    """What the public sent stays as sent; editors set the status and their note."""
+class SuggestionAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    """What the public sent stays as sent; editors set the status and their note.  The
+    contact address is a person's: reading it is audited."""
 
     list_display = ["organisation", "status", "created_at", "reviewed_by", "reviewed_at"]
     list_filter = ["status"]

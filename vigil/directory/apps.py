@@ -8,4 +8,10 @@ class DirectoryConfig(AppConfig):
     verbose_name = _("Directory of organisations")
 
     def ready(self) -> None:
-        from . import signals  # noqa: F401 - keeps the search index in step
+        from vigil.core import personal_data as registry
+
+        from . import personal_data, signals  # noqa: F401 - signals keep the search index in step
+
+        registry.register(
+            "directory", export=personal_data.data_of, erase=personal_data.forget_contact
+        )

@@ -14,7 +14,8 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from vigil.core.fields import EncryptedEmailField
+from vigil.core.crypto import normalise_email
+from vigil.core.fields import BlindIndexField, EncryptedEmailField
 
 
 class Bilingual(models.Model):
@@ -107,6 +108,11 @@ class Organisation(Bilingual):
     original_text = models.TextField(_("source text"), blank=True)
     source_encoding = models.CharField(_("source encoding"), max_length=32, blank=True)
     unparsed_lines = models.JSONField(_("lines kept as written"), default=list, blank=True)
+    #: How sure the importer was of this entry (0-100); empty for hand-made entries.  Unsure
+    #: entries are imported unpublished, as drafts for staff to review.
+    import_confidence = models.PositiveSmallIntegerField(
+        _("import confidence"), null=True, blank=True
+    )
     #: Identifies the entry across re-imports (normalised name); empty for hand-made entries.
     import_key = models.CharField(max_length=300, blank=True, db_index=True)
 
@@ -170,7 +176,9 @@ class Contact(models.Model):
         ordering = ["organisation", "position", "id"]
 
     def __str__(self) -> str:
-        return f"{self.name} ({self.role})" if self.role else self.name
+        from vigil.directory.contact_roles import role_label
+
+        return f"{self.name} ({role_label(self.role)})" if self.role else self.name
 
 
 class Channel(models.Model):
@@ -196,6 +204,8 @@ class Channel(models.Model):
         _("withheld in the source"), default=False,
         help_text=_("The source hides this address (for example “[email protected]”)."),
     )  # fmt: skip
+    #: What the source says about the number: "hotline, Mon-Fri 9:00-21:00".
+    note = models.CharField(_("note"), max_length=200, blank=True)
     position = models.PositiveSmallIntegerField(default=0)
 
     class Meta:
@@ -247,6 +257,8 @@ class Suggestion(models.Model):
     text = models.TextField(_("what should change"), max_length=5000)
     #: Optional, so the editor can ask back; encrypted like all people's data.
     contact_email = EncryptedEmailField(_("your e-mail (optional)"), blank=True)
+    #: Finds the person's suggestions for their copy and their erasure, without decrypting.
+    contact_email_index = BlindIndexField(source="contact_email", normaliser=normalise_email)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
     )
@@ -288,3 +300,40 @@ class Revision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} @ {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class ImportProposal(models.Model):
+    """Another source's edition of an existing entry: never written over it, but proposed to
+    staff, who accept (the entry becomes ``proposed``, both sources kept) or decline it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for review")
+        ACCEPTED = "accepted", _("accepted")
+        DECLINED = "declined", _("declined")
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="import_proposals"
+    )
+    #: The entry as it would be (the shape of ``services.snapshot``): the two editions merged.
+    proposed = models.JSONField(_("proposed entry"), default=dict)
+    #: Field path -> [current, proposed], for the review page.
+    diff = models.JSONField(_("differences"), default=dict)
+    original_text = models.TextField(_("source text"), blank=True)
+    source_path = models.CharField(_("file"), max_length=500, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.OPEN
+    )
+    created_at = models.DateTimeField(_("imported"), default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("proposed revision from an import")
+        verbose_name_plural = _("proposed revisions from imports")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.source_path or self.created_at.date()}"

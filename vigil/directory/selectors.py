@@ -64,6 +64,11 @@ def public_contacts(contacts: Iterable[Contact]) -> list[Contact]:
 
 
 # --- regions -------------------------------------------------------------------------------
+def all_regions() -> QuerySet[Region]:
+    """The whole region tree (public: the region pages and the API list it)."""
+    return Region.objects.select_related("parent")
+
+
 def top_regions() -> QuerySet[Region]:
     return Region.objects.filter(parent__isnull=True).prefetch_related("children")
 

@@ -27,6 +27,7 @@ from .importer import EntryError, HandbookFile, ParsedEntry, normalise_russian_p
 from .models import (
     Channel,
     Contact,
+    ImportProposal,
     Office,
     Organisation,
     Publication,
@@ -40,7 +41,8 @@ from .models import (
 def snapshot(organisation: Organisation) -> dict[str, Any]:
     """The whole entry as plain data: fields, regions, topics, offices, contacts, publications."""
     data = model_to_dict(
-        organisation, exclude=["id", "regions", "topics", "original_text", "created_at"]
+        organisation,
+        exclude=["id", "regions", "topics", "original_text", "created_at", "import_confidence"],
     )
     data["last_updated"] = (
         organisation.last_updated.isoformat() if organisation.last_updated else None
@@ -52,7 +54,7 @@ def snapshot(organisation: Organisation) -> dict[str, Any]:
         {
             **model_to_dict(office, exclude=["id", "organisation"]),
             "channels": [
-                model_to_dict(c, fields=["kind", "value", "normalised", "withheld"])
+                model_to_dict(c, fields=["kind", "value", "normalised", "withheld", "note"])
                 for c in office.channels.all()
             ],
         }
@@ -63,7 +65,7 @@ def snapshot(organisation: Organisation) -> dict[str, Any]:
             **model_to_dict(contact, fields=["name", "role", "is_published", "position"]),
             "office": contact.office.position if contact.office else None,
             "channels": [
-                model_to_dict(c, fields=["kind", "value", "normalised", "withheld"])
+                model_to_dict(c, fields=["kind", "value", "normalised", "withheld", "note"])
                 for c in contact.channels.all()
             ],
         }
@@ -222,6 +224,15 @@ def update_entry(
     return organisation
 
 
+def publish_draft(organisation: Organisation, *, author: Any) -> Organisation:
+    """A draft from the review queue, checked by staff, goes public."""
+    with transaction.atomic():
+        organisation.is_published = True
+        organisation.save(update_fields=["is_published", "updated_at"])
+        record_revision(organisation, author=author, summary="Published after review")
+    return organisation
+
+
 # --- import and restore (appended by the importer work) --------------------------------------
 
 
@@ -285,7 +296,8 @@ def snapshot_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tu
 
 def _empty_snapshot() -> dict[str, Any]:
     data = model_to_dict(
-        Organisation(), exclude=["id", "regions", "topics", "original_text", "created_at"]
+        Organisation(),
+        exclude=["id", "regions", "topics", "original_text", "created_at", "import_confidence"],
     )
     data.update(
         last_updated=None, verified_at=None, regions=[], topics=[], offices=[], contacts=[],
@@ -296,7 +308,13 @@ def _empty_snapshot() -> dict[str, Any]:
 
 def _channel_dicts(channels: Any) -> list[dict[str, Any]]:
     return [
-        {"kind": c.kind, "value": c.value, "normalised": c.normalised, "withheld": c.withheld}
+        {
+            "kind": c.kind,
+            "value": c.value,
+            "normalised": c.normalised,
+            "withheld": c.withheld,
+            "note": c.note,
+        }
         for c in channels
     ]
 
@@ -307,6 +325,7 @@ def _proposed_from_parsed(
     slug: str,
     *,
     regions: dict[str, Region] | None = None,
+    is_new: bool = True,
 ) -> dict[str, Any]:
     if regions is None:
         regions = {r.slug: r for r in Region.objects.filter(slug__in=parsed.regions)}
@@ -330,6 +349,9 @@ def _proposed_from_parsed(
         last_updated=parsed.last_updated.isoformat() if parsed.last_updated else None,
         source_encoding=parsed.source_encoding[:32],
         unparsed_lines=parsed.unparsed_lines,
+        # An unsure entry is a draft for staff (the review queue); an existing entry keeps
+        # what staff decided.
+        is_published=not parsed.needs_review if is_new else before["is_published"],
         regions=sorted({slug for slug in parsed.regions if slug in regions}),
         offices=[
             {
@@ -465,6 +487,7 @@ def _channel_fields(item: dict[str, Any]) -> dict[str, Any]:
         "value": item.get("value", ""),
         "normalised": item.get("normalised", ""),
         "withheld": bool(item.get("withheld", False)),
+        "note": item.get("note", ""),
     }
 
 
@@ -505,26 +528,42 @@ def _apply(
 
 
 def import_entry(parsed: ParsedEntry, *, dry_run: bool = False, author: Any = None) -> ImportResult:
-    """Create or update the entry whose ``import_key`` matches the parsed name.
+    """Create the entry, or, when it is an edition of an existing one (see
+    :mod:`vigil.directory.editions`), propose what it adds to staff without writing over it.
 
-    Offices, contacts, channels, publications and regions are replaced as a whole; names given
-    by hand in the other language, topics, aliases, ``verified_at`` and contacts marked
-    unpublished are kept.  With ``dry_run`` nothing is written and the same diff is returned;
-    an entry that would not change is reported ``unchanged`` and not touched.
+    Results: ``created``; ``unchanged`` (the same text again, or nothing new); ``proposed``
+    (an :class:`ImportProposal` waits in the review queue).  With ``dry_run`` nothing is
+    written and the same result and diff are returned.
     """
+    from . import editions  # here: editions imports the models and these services
+
     key = import_key_for(parsed.name)
-    existing = Organisation.objects.filter(import_key=key).order_by("pk").first()
-    if existing is not None:
-        before = snapshot(existing)
-        slug = existing.slug
-    else:
+    existing = editions.find_existing(parsed, key)
+    if existing is None:
         before = _empty_snapshot()
-        slug = unique_slug(parsed.name)
-    proposed = _proposed_from_parsed(parsed, before, slug)
-    return _apply(
-        existing, proposed, before=before, original_text=parsed.original_text,
-        dry_run=dry_run, author=author, summary="import",
-    )  # fmt: skip
+        proposed = _proposed_from_parsed(parsed, before, unique_slug(parsed.name))
+        return _apply(
+            None, proposed, before=before, original_text=parsed.original_text,
+            dry_run=dry_run, author=author, summary="import",
+        )  # fmt: skip
+    name = existing.name_en or existing.name_ru
+    if editions.already_seen(existing, parsed.original_text):
+        return ImportResult("unchanged", name, existing.slug, {}, existing, dry_run)
+    before = snapshot(existing)
+    edition = _proposed_from_parsed(parsed, _empty_new(), existing.slug)
+    proposed = editions.merge(before, edition)
+    diff = snapshot_diff(before, proposed)
+    if not diff:
+        return ImportResult("unchanged", name, existing.slug, {}, existing, dry_run)
+    if not dry_run:
+        ImportProposal.objects.create(
+            organisation=existing,
+            proposed=proposed,
+            diff={path: [old, new] for path, (old, new) in diff.items()},
+            original_text=parsed.original_text,
+            source_path=parsed.path[:500],
+        )
+    return ImportResult("proposed", name, existing.slug, diff, existing, dry_run)
 
 
 def import_entries(
@@ -638,14 +677,18 @@ def _import_batch(
 ) -> Iterator[ImportResult]:
     items = [(p.parsed, p.key, p) if isinstance(p, Prepared) else (p, import_key_for(p.name), None)
              for p in batch]  # fmt: skip
+    from . import editions  # here: editions imports the models and these services
+
     existing = set(
         Organisation.objects.filter(import_key__in={key for _p, key, _i in items}).values_list(
             "import_key", flat=True
         )
     )
+    values = [editions.identifying_values(p) for p, _key, _i in items]
+    known = editions.known_values(v for group in values for v in group)
     fresh: list[tuple[ParsedEntry, Prepared | None]] = []
-    for parsed, key, prepared in items:
-        if key in existing:
+    for index, (parsed, key, prepared) in enumerate(items):
+        if key in existing or values[index] & known:
             yield from _create_together(fresh, dry_run=dry_run, author=author)
             fresh = []
             yield import_entry(parsed, dry_run=dry_run, author=author)
@@ -725,7 +768,7 @@ _ORGANISATION_COLUMNS = (
     "id", "name_ru", "name_en", "aliases", "former_names", "slug", "mission", "history",
     "activities", "membership", "attribution", "source", "sponsor", "source_url", "last_updated",
     "verified_at", "is_published", "original_text", "source_encoding", "unparsed_lines",
-    "import_key", "created_at", "updated_at",
+    "import_key", "import_confidence", "created_at", "updated_at",
 )  # fmt: skip
 _JSON_COLUMNS = frozenset({"aliases", "former_names", "unparsed_lines"})
 
@@ -788,6 +831,7 @@ def _write_new(planned: list[Prepared], regions: dict[str, Region], author: Any)
                 **proposed,
                 "id": pk,
                 "original_text": prepared.parsed.original_text,
+                "import_confidence": prepared.parsed.confidence,
                 "verified_at": None,
                 "created_at": now,
                 "updated_at": now,
@@ -846,7 +890,8 @@ def _write_new(planned: list[Prepared], regions: dict[str, Region], author: Any)
         )  # fmt: skip
         _insert(
             cursor, Channel,
-            ("office_id", "contact_id", "kind", "value", "normalised", "withheld", "position"),
+            ("office_id", "contact_id", "kind", "value", "normalised", "withheld", "note",
+             "position"),
             channels,
         )  # fmt: skip
         _insert(
@@ -871,7 +916,7 @@ def _write_new(planned: list[Prepared], regions: dict[str, Region], author: Any)
 
 def _channel_row(item: dict[str, Any]) -> tuple[Any, ...]:
     return (item["kind"], item.get("value", ""), item.get("normalised", ""),
-            bool(item.get("withheld", False)))  # fmt: skip
+            bool(item.get("withheld", False)), item.get("note", ""))  # fmt: skip
 
 
 # --- reading a file in worker processes ------------------------------------------------------

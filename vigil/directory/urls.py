@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import review_views, views
 
 app_name = "directory"
 
@@ -9,6 +9,9 @@ urlpatterns = [
     path("new/", views.new, name="new"),
     path("review/", views.review, name="review"),
     path("review/<int:pk>/", views.review_one, name="review_one"),
+    path("review/imports/", review_views.import_review, name="import_review"),
+    path("review/imports/<int:pk>/publish/", review_views.publish_draft, name="publish_draft"),
+    path("review/editions/<int:pk>/", review_views.decide_proposal, name="decide_proposal"),
     path("region/<slug:slug>/", views.region, name="region"),
     path("region/<slug:slug>/export.csv", views.region_export, {"extension": "csv"}, "region_csv"),
     path(

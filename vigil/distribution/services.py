@@ -95,9 +95,7 @@ def plan(issue: Issue, *, by: Any = None) -> Distribution:
             % {"percent": progress.percent}
         )
     with translation.override("ru"):
-        subject = _("Bulletin, %(month)02d/%(year)s") % {"month": issue.month, "year": issue.year}
-        if issue.title:
-            subject = f"{subject}: {issue.title}"
+        subject = issue.label
         context = {"subject": subject, "body": body, "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER}
         html = render_to_string("distribution/email.html", context)
         text = render_to_string(

@@ -10,6 +10,7 @@ rolled back.
 from __future__ import annotations
 
 import datetime
+import time
 import zoneinfo
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.core.crypto import normalise_email
+from vigil.core.dates import format_datetime
 from vigil.core.fields import blind_index_for
 from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
@@ -60,7 +62,7 @@ def venue_time(local: datetime.datetime, zone_name: str) -> datetime.datetime:
     if aware.astimezone(datetime.UTC).astimezone(zone).replace(tzinfo=None) != naive:
         raise ValidationError(
             _("%(time)s does not exist in %(zone)s: the clocks change then.")
-            % {"time": naive.strftime("%Y-%m-%d %H:%M"), "zone": zone_name},
+            % {"time": format_datetime(naive), "zone": zone_name},
             code="nonexistent_time",
         )
     return aware.astimezone(datetime.UTC)
@@ -286,13 +288,32 @@ def rsvp_visitor(
         # Only possible if the lock was bypassed; never two replies from one address.
         raise ValidationError(_("Please send the form again.")) from None
     _mail(rsvp, "confirm", base_url)
+    transaction.on_commit(_schedule_forgetting)
     return Reply(rsvp, created=True)
 
 
+#: When the newest lapse task this process queued will run (``time.monotonic()``).
+_forgetting: dict[str, float] = {"at": 0.0}
+
+
+def _schedule_forgetting() -> None:
+    """See that a reply left unconfirmed is deleted when its hold ends, even if nobody replies
+    to any event after it: one deferred task per process and minute covers every reply made
+    meanwhile (each run deletes all that have lapsed by then)."""
+    from .tasks import forget_lapsed_replies as forget
+
+    if not forget.get_backend().supports_defer or _forgetting["at"] > time.monotonic():
+        return
+    late = REPLY_HOLD + datetime.timedelta(minutes=1)
+    forget.using(run_after=timezone.now() + late).enqueue()
+    _forgetting["at"] = time.monotonic() + 60
+
+
 def _mail_kind(rsvp: Rsvp) -> str:
-    return {Rsvp.Status.PENDING: "confirm", Rsvp.Status.WAITING: "waiting"}.get(
-        rsvp.status, "confirmed"
-    )
+    """The mail that tells a visitor where their reply stands."""
+    if rsvp.status == Rsvp.Status.PENDING:
+        return "confirm"
+    return "waiting" if rsvp.status == Rsvp.Status.WAITING else "confirmed"
 
 
 def forget_lapsed_replies(now: datetime.datetime | None = None) -> int:

@@ -166,7 +166,7 @@ class ReviewForm(TextFormMixin, forms.ModelForm):
     class Meta:
         model = Document
         fields = ["index_number", "title", "date", "doc_type", "classification"]
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        widgets = {"date": IsoDateInput()}
 
     def clean_index_number(self) -> str:
         from django.core.exceptions import ValidationError

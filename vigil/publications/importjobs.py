@@ -6,6 +6,7 @@ the worker goes."""
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import uuid
 from collections.abc import Iterable
@@ -41,12 +42,13 @@ def _safe_name(name: str, taken: set[str]) -> str:
 def create_job(user: Any, kind: str, files: Iterable[UploadedFile]) -> ImportJob:
     """Save the uploads in the private data folder and queue the import once committed."""
     folder = uploads_root() / uuid.uuid4().hex
-    folder.mkdir(parents=True)
+    folder.mkdir(mode=0o700, parents=True)  # private, whatever the umask
     names: list[str] = []
     taken: set[str] = set()
     for upload in files:
         name = _safe_name(upload.name or "file", taken)
-        with (folder / name).open("wb") as handle:
+        descriptor = os.open(folder / name, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as handle:
             for chunk in upload.chunks():
                 handle.write(chunk)
         names.append(name)

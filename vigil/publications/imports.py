@@ -103,10 +103,18 @@ def document_outcomes(
         yield _import_source(item, dry_run=dry_run)
 
 
+def parse_source(source: Source) -> ParsedDocument:
+    """Parse one source; a page's menus and footers stay with the record as unparsed lines
+    numbered 0 (they are not lines of the text)."""
+    parsed = parse_text(source.text, source_name=source.name, encoding=source.encoding)
+    parsed.unparsed.extend((0, line) for line in source.boilerplate)
+    return parsed
+
+
 def _import_source(source: Source, *, dry_run: bool) -> DocumentOutcome:
     outcome = DocumentOutcome(source.name, source.encoding)
     try:
-        outcome.parsed = parse_text(source.text, source_name=source.name, encoding=source.encoding)
+        outcome.parsed = parse_source(source)
         outcome.result = import_document(outcome.parsed, dry_run=dry_run)
     except ImportError_ as exc:
         outcome.error = str(exc)

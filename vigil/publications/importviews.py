@@ -1,4 +1,5 @@
-"""The staff's import page, an import's progress and summary, and the review queue."""
+"""The staff's import page, an import's progress and summary, and the review queue.  Drafts
+are not public yet, so no page here may be kept by a browser or proxy cache."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vigil.core.permissions import require
@@ -22,6 +24,7 @@ RECENT_JOBS = 20
 
 @require(IMPORT)
 @require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
 def imports(request: HttpRequest) -> HttpResponse:
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
@@ -38,6 +41,7 @@ def imports(request: HttpRequest) -> HttpResponse:
 
 @require(IMPORT)
 @require_safe
+@never_cache
 def import_job(request: HttpRequest, pk: int) -> HttpResponse:
     job = get_object_or_404(ImportJob, pk=pk)
     return render(
@@ -49,6 +53,7 @@ def import_job(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require(REVIEW)
 @require_safe
+@never_cache
 def review(request: HttpRequest) -> HttpResponse:
     drafts = list(selectors.review_queue()[:50])
     return render(
@@ -64,6 +69,7 @@ def review(request: HttpRequest) -> HttpResponse:
 
 @require(REVIEW, get_object=lambda request, pk: get_object_or_404(Document, pk=pk))
 @require_POST
+@never_cache
 def review_one(request: HttpRequest, pk: int, obj: Document) -> HttpResponse:
     form = ReviewForm(request.POST, instance=obj)
     if form.is_valid():

@@ -43,6 +43,8 @@ class Source:
     text: str
     #: "utf-8", "cp1251", "koi8-r", "html/<encoding>" or "pdf"
     encoding: str
+    #: A page's menus, breadcrumbs and footers: kept with the record, never parsed.
+    boilerplate: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -159,7 +161,8 @@ def _html(name: str, data: bytes) -> Item:
     if not encoding or encoding in {"utf-8", "utf8"}:
         encoding = detect_encoding(data[: 64 * 1024]) if data else "utf-8"
     encoding = {"windows-1251": "cp1251", "utf8": "utf-8"}.get(encoding, encoding)
-    return Source(name, html_to_text(data.decode(encoding, errors="replace")), f"html/{encoding}")
+    text, boilerplate = html_parts(data.decode(encoding, errors="replace"))
+    return Source(name, text, f"html/{encoding}", tuple(boilerplate))
 
 
 def _pdf(name: str, data: bytes) -> Item:
@@ -191,14 +194,52 @@ _PARAGRAPHS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "title"}
 _HIDDEN = {"script", "style", "noscript", "template", "head"}
 
 
+#: A site's own parts around the page's text: menus, breadcrumbs, sidebars, footers.
+_BOILERPLATE_TAGS = {"nav", "footer", "aside"}
+_BOILERPLATE_NAMES = re.compile(
+    r"(?:^|[\s_\-])(?:nav|navbar|navigation|menu|breadcrumbs?|sidebar|footer|site-?map)"
+    r"(?:$|[\s_\-])",
+    re.I,
+)
+_VOID = {"br", "hr", "img", "input", "meta", "link", "area", "base", "col", "wbr", "source"}
+
+
 class _TextExtractor(HTMLParser):
+    """Text in reading order; the site's boilerplate (menus, footers) apart, so that it is kept
+    with the source but never read as the release's header or text."""
+
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.parts: list[str] = []
+        self.text: list[str] = []
+        self.boilerplate: list[str] = []
+        self.parts = self.text
         self.hidden = 0
         self.pre = 0
+        self.boiler_tag = ""
+        self.boiler_depth = 0
+
+    def _enter_boilerplate(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.boiler_tag:
+            if tag == self.boiler_tag:
+                self.boiler_depth += 1
+            return
+        names = " ".join(value or "" for name, value in attrs if name in {"class", "id", "role"})
+        if tag in _BOILERPLATE_TAGS or (
+            tag not in _VOID and (_BOILERPLATE_NAMES.search(names) or "navigation" in names)
+        ):
+            self.boiler_tag, self.boiler_depth = tag, 1
+            self.parts = self.boilerplate
+            self.parts.append("\n")
+
+    def _leave_boilerplate(self, tag: str) -> None:
+        if self.boiler_tag and tag == self.boiler_tag:
+            self.boiler_depth -= 1
+            if self.boiler_depth == 0:
+                self.parts.append("\n")
+                self.boiler_tag, self.parts = "", self.text
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self._enter_boilerplate(tag, attrs)
         if tag in _HIDDEN:
             self.hidden += 1
         elif tag == "br":
@@ -209,7 +250,7 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
         if tag == "pre":
             self.pre += 1
-        elif tag in {"td", "th"}:
+        elif tag in {"td", "th", "a"}:
             self.parts.append(" ")
 
     def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
@@ -225,6 +266,9 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n")
         if tag == "pre":
             self.pre = max(0, self.pre - 1)
+        elif tag == "a":
+            self.parts.append(" ")
+        self._leave_boilerplate(tag)
 
     def handle_data(self, data: str) -> None:
         if self.hidden:
@@ -235,11 +279,20 @@ class _TextExtractor(HTMLParser):
             self.parts.append(re.sub(r"\s+", " ", data))
 
 
-def html_to_text(markup: str) -> str:
-    """The text of a page as lines: one per block, a blank line between paragraphs."""
+def _lines(parts: list[str]) -> str:
+    lines = [" ".join(line.split()) for line in "".join(parts).replace("\xa0", " ").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+
+
+def html_parts(markup: str) -> tuple[str, list[str]]:
+    """A page's text (one line per block, a blank line between paragraphs) and the lines of
+    its boilerplate (menus, breadcrumbs, footers)."""
     extractor = _TextExtractor()
     extractor.feed(markup)
     extractor.close()
-    lines = [line.strip() for line in "".join(extractor.parts).replace("\xa0", " ").split("\n")]
-    text = "\n".join(lines)
-    return re.sub(r"\n{3,}", "\n\n", text).strip("\n") + "\n"
+    boilerplate = [line for line in _lines(extractor.boilerplate).split("\n") if line]
+    return _lines(extractor.text) + "\n", boilerplate
+
+
+def html_to_text(markup: str) -> str:
+    return html_parts(markup)[0]

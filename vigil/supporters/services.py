@@ -26,6 +26,7 @@ from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import assign_role, create_user
 from vigil.cases.countries import validate_country
+from vigil.core.crypto import blind_index, normalise_email
 from vigil.core.tasks import queue_email
 
 
@@ -60,6 +61,13 @@ def confirmation_url(user: User, base_url: str | None = None) -> str:
 
 
 def _mail(user: User, template: str, context: dict[str, Any]) -> None:
+    """One mail to the account's own address, in its language, once the transaction commits;
+    limited per address (the public forms' shared limit), so the form cannot bomb a mailbox."""
+    # Until the one throttle of vigil.core serves every form (see petitions.mailbox).
+    from vigil.petitions.mailbox import may_mail
+
+    if not may_mail(user.email_index, scope="supporter"):
+        return
     with translation.override(user.language):
         context = {"brand_name": settings.VIGIL_SITE_NAME, "user": user, **context}
         subject = "".join(
@@ -100,20 +108,32 @@ def sign_up(
                 assign_role(user, Role.SUPPORTER)
         except ValidationError:
             return  # the same address, signed up by a request running beside this one
+    elif not user.is_active:
+        return  # a closed account: nothing is sent
+    elif not _may_mail_again(email):
+        return  # this mailbox has had its share of mails from the form for now
     elif is_pending(user):
         # Not confirmed yet: the latest details stand (the link shows them for a check).
         user.name, user.country, user.language = name.strip(), country, language
         user.save(update_fields=["name", "country", "language", "email_index"])
-    elif user.is_active:
+    else:
         with translation.override(user.language):
             sign_in = _absolute(reverse("accounts:login"), base_url)
             reset = _absolute(reverse("accounts:password_reset"), base_url)
         _mail(user, "already", {"sign_in": sign_in, "reset": reset})
         return
-    else:
-        return  # a closed account: nothing is sent
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
     _mail(user, "confirm", {"url": confirmation_url(user, base_url), "valid_days": days})
+
+
+def _may_mail_again(email: str) -> bool:
+    """Mails to an address that already has an account are limited per address, so that the
+    form cannot be used to fill someone's mailbox (``petitions.mailbox``, until the one
+    throttle of vigil.core serves every form)."""
+    from vigil.petitions.mailbox import may_mail
+
+    index = blind_index(normalise_email(email), purpose="supporters.sign_up")
+    return may_mail(index, scope="supporters")
 
 
 def user_from_link(uidb64: str, token: str) -> User | None:

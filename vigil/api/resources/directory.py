@@ -99,7 +99,7 @@ def region_out(region: Region) -> dict[str, Any]:
         "slug": region.slug,
         "kind": region.kind,
         "iso_code": region.iso_code,
-        "parent": region.parent.slug if region.parent_id else None,
+        "parent": region.parent.slug if region.parent is not None else None,
     }
 
 
@@ -150,6 +150,6 @@ def get_organisation(request: HttpRequest, slug: str) -> dict[str, Any]:
 @router.get("/regions", auth=PUBLIC_READ, response=RegionsOut, by_alias=True)
 def list_regions(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
     return page(
-        request, Region.objects.select_related("parent"), query, embedded="osdi:regions",
+        request, selectors.all_regions(), query, embedded="osdi:regions",
         serialise=region_out,
     )  # fmt: skip

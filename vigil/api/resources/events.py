@@ -65,8 +65,13 @@ class AttendanceIn(Schema):
 EventsOut = osdi.collection("events", EventOut)
 AttendancesOut = osdi.collection("attendances", AttendanceOut)
 
-#: OSDI's attendance statuses: a place is "accepted", the waiting list "tentative".
-STATUS = {Rsvp.Status.CONFIRMED: "accepted", Rsvp.Status.WAITING: "tentative"}
+#: OSDI's attendance statuses: a place is "accepted", the waiting list "tentative", a visitor's
+#: reply whose e-mail has not confirmed it yet "needs action".
+STATUS = {
+    Rsvp.Status.CONFIRMED: "accepted",
+    Rsvp.Status.WAITING: "tentative",
+    Rsvp.Status.PENDING: "needs action",
+}
 
 
 def event_out(request: HttpRequest, event: Event) -> dict[str, Any]:
@@ -84,7 +89,7 @@ def event_out(request: HttpRequest, event: Event) -> dict[str, Any]:
         "location": {
             "venue": event.venue,
             "address_lines": [event.address] if event.address else [],
-            "region": event.region.name if event.region_id else "",
+            "region": event.region.name if event.region is not None else "",
         },
         "status": "cancelled" if event.is_cancelled else "confirmed",
         "visibility": "public" if event.is_public else "private",
@@ -149,8 +154,9 @@ def list_attendances(
 def create_attendance(
     request: HttpRequest, body: AttendanceIn, pk: int = Path(..., ge=1, le=MAX_PK)
 ) -> Status[dict[str, Any]]:
-    """Reply for someone to a public event, as the event page's form does: a place or the
-    waiting list, and a mail with the link to cancel.  The same answer for a known address."""
+    """Reply for someone to a public event, as the event page's form does: the person gets a
+    mail to confirm, and then a place or the waiting list.  The same answer for a known
+    address."""
     event = _event_for(request, pk, AnonymousUser())
     form = VisitorRsvpForm({"name": body.person.full_name(), "email": body.person.email()})
     if not form.is_valid():
@@ -176,8 +182,6 @@ def create_attendance(
         202,
         {
             "status": "received",
-            "detail": _(
-                "The person has been sent an e-mail with their place or waiting-list position."
-            ),
+            "detail": _("The person has been sent an e-mail to confirm their reply."),
         },
     )

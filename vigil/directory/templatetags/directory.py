@@ -11,6 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from vigil.directory import selectors
+from vigil.directory.contact_roles import role_label
 
 register = template.Library()
 
@@ -23,6 +24,11 @@ def ld_json(data: Any) -> SafeString:
     """A schema.org data block: ``<script type="application/ld+json">`` (not executed)."""
     text = json.dumps(data, ensure_ascii=False, indent=1).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.filter
+def contact_role(role: str) -> str:
+    return role_label(role)
 
 
 @register.filter

@@ -19,11 +19,11 @@ def latest_news(limit: int = 5) -> dict[str, Any]:
 
 @register.filter
 def embargo_display(document: Any) -> str:
-    """ "28 May 2003 10:00 GMT": the embargo in the zone it was announced in."""
-    from django.utils import formats
+    """ "28 May 2003, 10:00 GMT": the embargo in the zone it was announced in."""
+    from vigil.core.dates import format_datetime
 
     local = document.embargo_local
     if local is None:
         return ""
     zone = document.embargo_zone or "UTC"
-    return f"{formats.date_format(local, 'j E Y H:i')} {zone}"
+    return f"{format_datetime(local.replace(tzinfo=None))} {zone}"  # in its own zone

@@ -22,10 +22,16 @@ from django.utils.translation import gettext as _
 
 from vigil.directory import exchange, services
 from vigil.directory.importer import EntryError, HandbookFile
+from vigil.directory.imports import import_source
 from vigil.directory.models import Region
 from vigil.directory.services import ImportResult, Prepared, import_entries, restore_entry
 
 DIFF_VALUE_LENGTH = 70
+
+
+def _needs_expanding(path: str) -> bool:
+    candidate = Path(path)
+    return candidate.is_dir() or candidate.suffix.lower() in {".zip", ".htm", ".html"}
 
 
 class _RawOutput(io.StringIO):
@@ -86,9 +92,21 @@ class Command(BaseCommand):
     def import_text(self, paths: list[str], *, dry_run: bool) -> int:
         failed = 0
         for path in paths:
-            if not self.import_text_file(path, dry_run=dry_run):
+            if _needs_expanding(path):
+                failed += self.import_other(path, dry_run=dry_run)
+            elif not self.import_text_file(path, dry_run=dry_run):
                 failed += 1
         return failed
+
+    def import_other(self, path: str, *, dry_run: bool) -> int:
+        """Folders, zip archives and HTML pages, through the import service."""
+
+        def say(line: str, error: bool) -> None:
+            (self.stderr if error else self.stdout).write(line)
+
+        summary = import_source([path], dry_run=dry_run, report=say)
+        self.stdout.write("  " + f"{path}: " + summary.line())
+        return 1 if summary.errors else 0
 
     def import_text_file(self, path: str, *, dry_run: bool) -> bool:
         try:
@@ -102,7 +120,7 @@ class Command(BaseCommand):
         self.stdout.write(
             _("%(path)s: encoding %(encoding)s") % {"path": path, "encoding": source.encoding}
         )
-        counts = {"created": 0, "updated": 0, "unchanged": 0}
+        counts = {"published": 0, "to_review": 0, "unchanged": 0}
         errors = 0
         chunk: list[Prepared | EntryError] = []
         # A large file is parsed by worker processes while this one writes (see read_prepared).
@@ -116,8 +134,8 @@ class Command(BaseCommand):
         self.stdout.write(
             "  "
             + _(
-                "%(path)s: %(entries)d entries found: %(created)d created, %(updated)d updated, "
-                "%(unchanged)d unchanged, %(errors)d with errors%(dry)s"
+                "%(path)s: %(entries)d entries found: %(published)d published, "
+                "%(to_review)d to review, %(unchanged)d unchanged, %(errors)d with errors%(dry)s"
             )
             % {
                 "path": path,
@@ -144,8 +162,13 @@ class Command(BaseCommand):
                 errors += 1
                 continue
             result = next(results)
-            counts[result.status] += 1
             parsed = item.parsed
+            if result.status == "unchanged":
+                counts["unchanged"] += 1
+            elif result.status == "proposed" or parsed.needs_review:
+                counts["to_review"] += 1
+            else:
+                counts["published"] += 1
             self.report_result(result, dry_run=dry_run, first_line=parsed.first_line)
             if parsed.unparsed:
                 kept = "      " + _("line %(number)d kept unparsed: %(text)s")
@@ -165,7 +188,7 @@ class Command(BaseCommand):
                 "status": labels[result.status],
             }
         )
-        if dry_run or result.status == "updated":
+        if dry_run or result.status in ("updated", "proposed"):
             for key, (old, new) in result.diff.items():
                 self.stdout.write(f"      {key}: {_short(old)} → {_short(new)}")
 
@@ -177,6 +200,7 @@ class Command(BaseCommand):
         if cached is not None and cached[0] == (language, dry_run):
             return cached[1]
         labels = {
+            "proposed": _("would be proposed for review") if dry_run else _("proposed for review"),
             "created": _("would be created") if dry_run else _("created"),
             "updated": _("would be updated") if dry_run else _("updated"),
             "unchanged": _("unchanged"),

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0002_letter_counted_once_a_month"),
+        ("cases", "0003_letter_counted_once_a_month"),
     ]
 
     operations = [
