@@ -278,8 +278,8 @@ THROTTLES: dict[str, dict[str, Any]] = {
     # Requests that mail someone: the address counter keeps a mailbox from being bombed.
     "my-data": {"window": 3600, "ip": (5, 10), "net": (10, 30), "address": (2, 3)},
     "password-reset": {"window": 3600, "ip": (5, 10), "net": (10, 30), "address": (2, 3)},
-    "join": {"window": 3600, "ip": (3, 10), "net": (10, 30), "address": (1, 3)},
-    "sign-up": {"window": 3600, "ip": (3, 10), "net": (10, 30), "address": (1, 3)},
+    "join": {"window": 3600, "ip": (3, 10), "net": (10, 30), "address": (2, 10)},
+    "sign-up": {"window": 3600, "ip": (3, 10), "net": (10, 30), "address": (2, 10)},
     "rsvp": {"window": 3600, "ip": (5, 20), "net": (20, 60), "address": (2, 5)},
     "suggestion": {"window": 3600, "ip": (5, 20), "net": (20, 60)},
     # Sign-in forms: every attempt ("sign-in") and, across accounts, the failures of a
