@@ -6,7 +6,7 @@ from typing import Any
 import pytest
 
 from tests.events.conftest import coordinator, group, make_group  # noqa: F401
-from tests.petitions.conftest import _one_rate_window, consent, make_petition, petition  # noqa: F401
+from tests.petitions.conftest import consent, make_petition, petition  # noqa: F401
 from vigil.accounts.models import User
 from vigil.api import tokens
 

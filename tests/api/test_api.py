@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -46,3 +47,16 @@ def test_me_returns_only_the_callers_own_account(client: Any, member: User) -> N
 def test_openapi_schema_is_served(client: Any) -> None:
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/me" in schema["paths"]
+
+
+def test_openapi_schema_has_one_key_per_response_code(client: Any) -> None:
+    """A key written twice ("404" from an int and from a str) breaks Swagger UI's parser."""
+    repeated: list[set[str]] = []
+
+    def pairs(items: list[tuple[str, Any]]) -> dict[str, Any]:
+        keys = [key for key, _value in items]
+        repeated.extend({key} for key in keys if keys.count(key) > 1)
+        return dict(items)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=pairs)
+    assert repeated == []

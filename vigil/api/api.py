@@ -42,7 +42,9 @@ def schema_with_problems(schema: Any) -> Any:
     problem_ref = {"$ref": "#/components/schemas/ProblemOut"}
     for methods in schema.get("paths", {}).values():
         for method, operation in methods.items():
-            responses = operation.setdefault("responses", {})
+            # django-ninja keys its own responses by int: one key per code once written as JSON.
+            responses = {str(code): r for code, r in operation.get("responses", {}).items()}
+            operation["responses"] = responses
             for code in COMMON_ERRORS:
                 responses.setdefault(str(code), {"description": problems._title(code)})
             for code, response in responses.items():
