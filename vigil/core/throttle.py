@@ -34,6 +34,7 @@ from django.db.models import F
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+from redis.exceptions import RedisError
 
 from .crypto import blind_index, normalise_email
 
@@ -220,7 +221,11 @@ def hit(scope: str, *, ip: str, address: str = "") -> Verdict:
         return Verdict()
     seconds = window_seconds(scope)
     if uses_redis():
-        return _judge(scope, _count_in_redis(names, seconds))
+        try:
+            return _judge(scope, _count_in_redis(names, seconds))
+        except RedisError:
+            # Redis away: count in the database rather than refuse or wave the form through.
+            logger.warning("%s: Redis unavailable, counting in the database", scope)
     with transaction.atomic(savepoint=False):
         counts = _count_in_database(names, seconds)
     return _judge(scope, counts)
@@ -235,11 +240,15 @@ def check(scope: str, *, ip: str, address: str = "") -> None:
     seconds = window_seconds(scope)
     if not names:
         return
+    counts: dict[str, int] | None = None
     if uses_redis():
-        client, keys = _redis_keys(names, seconds)
-        values = client.mget(list(keys.values()))
-        counts = {kind: int(value or 0) for kind, value in zip(keys, values, strict=True)}
-    else:
+        try:
+            client, keys = _redis_keys(names, seconds)
+            values = client.mget(list(keys.values()))
+            counts = {kind: int(value or 0) for kind, value in zip(keys, values, strict=True)}
+        except RedisError:
+            logger.warning("%s: Redis unavailable, reading the database's counts", scope)
+    if counts is None:
         hits = dict(
             ThrottleCount.objects.filter(
                 counter__in=list(names.values()), seconds=seconds, period=window(seconds)
