@@ -66,3 +66,14 @@ def test_truncated_and_mixed_encoding_files_never_crash(cut: int, encoding: str)
     text = mixed[: cut * 3].decode("utf-8", errors="replace")
     items = list(TextSource(text, display="mixed", encoding=encoding))
     assert all(isinstance(item, ParsedEntry | EntryError) for item in items)
+
+
+def test_a_huge_line_and_a_navigation_only_file_are_reported_not_imported(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.txt"
+    huge.write_text("A" * 3_000_000, encoding="utf-8")
+    nav = tmp_path / "nav.html"
+    nav.write_text('<p><a href="/">CCSI Home</a> | <a href="/s">Site Map</a> | Search</p>')
+    summary = import_source([huge, nav])
+    assert Organisation.objects.count() == 0
+    assert len(summary.errors) == 1 and "huge.txt, line 1" in summary.errors[0]
+    assert any("nav.html" in line and "navigation" in line for line in summary.skipped)

@@ -85,6 +85,12 @@ ACRONYM = re.compile(r"^[A-ZА-Я]{2,6}$")
 RETURN_ANY = re.compile(r"^(?:return|go\s+back|back)\s+to\b.{0,120}$", re.I)
 COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)|all\s+rights\s+reserved", re.I)
 PRINT_VERSION = re.compile(r"^a\s+print\s+version\s+of\b", re.I)
+#: Every boilerplate line that does not start with a menu word has one of these.
+LIKELY = re.compile(
+    r"^(?:return|go\s|back|a\s+print|©|\(c\)|copyright|top\s|наверх)|accessible\s+from|"
+    r"all\s+rights|handbook",
+    re.I,
+)
 BACK_TO_TOP = re.compile(r"^(?:back\s+to\s+top|top\s+of\s+(?:the\s+)?page|наверх)\.?$", re.I)
 
 
@@ -117,6 +123,13 @@ def is_boilerplate(line: str) -> bool:
     text = line.strip()
     if not text or len(text) > 300:
         return False
+    first = text.split(None, 1)[0]
+    if (
+        first.casefold().strip(".,:;|") not in MENU_WORDS
+        and not ACRONYM.match(first)
+        and not LIKELY.search(text)
+    ):
+        return False  # most lines: one cheap test
     return bool(
         RETURN_TO.match(text)
         or RETURN_ANY.match(text)

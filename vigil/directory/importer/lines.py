@@ -8,7 +8,7 @@ import re
 
 from vigil.core.crypto import normalise_phone
 
-from .addresses import parse_address
+from .addresses import is_country, parse_address
 from .names import person_with_role
 from .patterns import (
     ACCESSIBLE,
@@ -94,7 +94,12 @@ def _role_match(line: str) -> tuple[str, str] | None:
 
 @functools.lru_cache(maxsize=LINE_CACHE)
 def _postal_match(line: str) -> tuple[str, str] | None:
-    address = parse_address(line.strip())
+    stripped = line.strip()
+    if not any(ch.isdigit() for ch in stripped) and (
+        "," not in stripped or not is_country(stripped.rsplit(",", 1)[1])
+    ):
+        return None  # an address without a digit names a city and a country
+    address = parse_address(stripped)
     if address is None:
         return None
     return address.postal_code, address.city
@@ -113,6 +118,7 @@ def _is_tail(line: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=LINE_CACHE)
 def _is_field_like(line: str) -> bool:
     stripped = line.strip()
     return bool(

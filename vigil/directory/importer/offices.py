@@ -7,6 +7,7 @@ office in that city; "Name, role", "Role: Name" and a role line above a name are
 
 from __future__ import annotations
 
+import functools
 import re
 
 from .addresses import Address, city_line, is_country, parse_address
@@ -21,7 +22,15 @@ from .lines import (
     _role_match,
 )
 from .names import bare_role, is_person
-from .patterns import ADDRESS_LABEL, BRANCH, OFFICE_WORDS, PO_BOX, PUBLICATIONS, RUSSIA_NAMES
+from .patterns import (
+    ADDRESS_LABEL,
+    BRANCH,
+    LINE_CACHE,
+    OFFICE_WORDS,
+    PO_BOX,
+    PUBLICATIONS,
+    RUSSIA_NAMES,
+)
 from .records import ParsedContact, ParsedEntry, ParsedOffice
 
 STREETISH = re.compile(
@@ -31,9 +40,12 @@ STREETISH = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=LINE_CACHE)
 def contact_like(text: str) -> bool:
     """A line of an address or contact block (for blocks after the description)."""
     stripped = text.strip()
+    if len(stripped) > 60 and not any(ch.isdigit() or ch in "@:" for ch in stripped):
+        return False  # a line of prose
     if stripped.endswith(".") and len(stripped.split()) >= 6 and not _channel_match(stripped):
         return False  # a sentence
     return bool(
