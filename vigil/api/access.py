@@ -25,6 +25,7 @@ from ninja.security.http import HttpAuthBase
 
 from vigil.audit.models import Action
 from vigil.audit.services import record
+from vigil.core.clients import client_ip
 
 from . import limits, tokens
 from .models import PEOPLE_SCOPES, ApiToken, Scope
@@ -42,7 +43,8 @@ class Caller:
 
 
 def _client_address(request: HttpRequest) -> str:
-    return str(request.META.get("REMOTE_ADDR") or "unknown")
+    """Behind the configured proxies, the address the nearest of them saw."""
+    return client_ip(request) or "unknown"
 
 
 def _limited(key: str, per_minute: int) -> None:

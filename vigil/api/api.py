@@ -43,12 +43,12 @@ def schema_with_problems(schema: Any) -> Any:
     for methods in schema.get("paths", {}).values():
         for method, operation in methods.items():
             # django-ninja keys its own responses by int: one key per code once written as JSON.
-            responses = {str(code): r for code, r in operation.get("responses", {}).items()}
+            responses = {str(key): r for key, r in operation.get("responses", {}).items()}
             operation["responses"] = responses
             for code in COMMON_ERRORS:
                 responses.setdefault(str(code), {"description": problems._title(code)})
-            for code, response in responses.items():
-                if int(code) >= 400:
+            for key, response in responses.items():
+                if int(key) >= 400:
                     response["content"] = {problems.CONTENT_TYPE: {"schema": problem_ref}}
             if method == "get":
                 responses.setdefault("304", {"description": "Not modified (ETag)"})

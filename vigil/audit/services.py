@@ -5,25 +5,17 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest
+
+from vigil.core.clients import client_ip
 
 from .models import AuditEvent
 
 
 def _client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address; behind VIGIL_PROXY_COUNT proxies, taken from X-Forwarded-For."""
-    if request is None:
-        return None
-    proxies = settings.AXES_IPWARE_PROXY_COUNT
-    forwarded = [
-        part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part
-    ]
-    if proxies and len(forwarded) >= proxies:
-        return forwarded[-proxies] or None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 def record(

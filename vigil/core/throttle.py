@@ -17,7 +17,6 @@ walks the URLconf and fails for any public POST without it."""
 
 from __future__ import annotations
 
-import ipaddress
 import logging
 import time
 from collections.abc import Callable
@@ -36,6 +35,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from redis.exceptions import RedisError
 
+from .clients import client_ip, network_of
 from .crypto import blind_index, normalise_email
 
 logger = logging.getLogger(__name__)
@@ -82,33 +82,7 @@ def window_seconds(scope: str) -> int:
 
 
 # --- who is asking -------------------------------------------------------------------------
-def client_ip(request: HttpRequest) -> str:
-    """The visitor's address.  Behind ``VIGIL_PROXY_COUNT`` trusted proxies it is the address
-    the nearest of them saw (from the right of X-Forwarded-For); otherwise every visitor
-    would share the proxy's address and be refused together."""
-    proxies = int(getattr(settings, "AXES_IPWARE_PROXY_COUNT", 0) or 0)
-    if proxies > 0:
-        forwarded = [
-            part.strip()
-            for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
-            if part.strip()
-        ]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return str(request.META.get("REMOTE_ADDR") or "")
-
-
-def network_of(ip: str) -> str:
-    """The /24 of an IPv4 address, the /48 of an IPv6 one: what one household or one rented
-    server range usually holds."""
-    try:
-        address = ipaddress.ip_address(ip.strip())
-    except ValueError:
-        return "unknown"
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    prefix = 24 if address.version == 4 else 48
-    return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+# ``client_ip`` and ``network_of`` are the ones of :mod:`vigil.core.clients`, imported above.
 
 
 def counters(scope: str, ip: str, address: str = "") -> dict[str, str]:
