@@ -38,11 +38,11 @@ KIND = (
     r"движени\w*|лиг\w*|институт\w*|совет\w*|коалици\w*"
 )
 QUOTED_NAME = re.compile(
-    rf"(?P<pre>(?:[\w-]+\s+){{0,3}})(?P<kind>{KIND})\s+(?P<name>[«\"“„][^»\"”“]{{2,80}}[»\"”“])",
+    rf"(?P<pre>(?:[\w-]{{1,40}}\s+){{0,3}})(?P<kind>{KIND})\s+(?P<name>[«\"“„][^»\"”“]{{2,80}}[»\"”“])",
     re.I,
 )
 CAPITAL_NAME = re.compile(
-    rf"(?P<pre>(?:[\w-]+\s+){{0,3}})(?P<kind>{KIND})\s+"
+    rf"(?P<pre>(?:[\w-]{{1,40}}\s+){{0,3}})(?P<kind>{KIND})\s+"
     r"(?P<name>[A-ZА-ЯЁ][\w'-]+(?:\s+[A-ZА-ЯЁ][\w'-]+){0,3})"
 )
 #: Words before the kind of organisation that are not part of its name.
@@ -103,6 +103,8 @@ CONNECTORS = frozenset(
         "при",
     ]
 )
+#: How much of a paragraph is searched for a name.
+NAME_SEARCH_CHARS = 3000
 LETTERHEAD = re.compile(r"^[A-ZА-ЯЁ0-9\"«»'’ ,.&()-]{8,120}$")
 
 
@@ -161,6 +163,7 @@ def _name_of(match: re.Match[str]) -> str:
 
 def name_in_text(text: str) -> str:
     """The organisation named in a sentence, or ""."""
+    text = text[:NAME_SEARCH_CHARS]  # the first paragraphs; and no huge line is scanned
     for pattern in (QUOTED_NAME, CAPITAL_NAME):
         match = pattern.search(text)
         if match:
