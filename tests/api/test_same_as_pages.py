@@ -48,7 +48,7 @@ PEOPLE = {
 def _pages(client: Client, path: str, headers: dict[str, str]) -> Iterator[dict[str, Any]]:
     url: str | None = path
     while url:
-        response = client.get(url, **headers)
+        response = client.get(url, **headers)  # type: ignore[arg-type]
         assert response.status_code == 200, (url, response.content[:300])
         body = response.json()
         yield body
@@ -92,6 +92,7 @@ def _client_for(email: str | None) -> tuple[Client, Any]:
     if email is None:
         return client, AnonymousUser()
     user = User.objects.get_by_email(email)
+    assert user is not None
     client.post("/en/account/login/", {"username": email, "password": DEMO_PASSWORD})
     if user.needs_two_factor:
         response = client.post("/en/account/two-factor/", {"token": current_totp(user)})

@@ -128,7 +128,8 @@ def test_the_forms_answer_a_known_address_as_a_new_one(
     mail = next(m for m, e in zip(smtp_server.messages, smtp_server.envelopes, strict=True)
                 if e[1] == ["guest@example.org"])  # fmt: skip
     assert str(mail["Subject"]).startswith("Подтвердите ответ")
-    link = re.search(r"https?://[^/\s]+(/events/reply/confirm/\S+/)", str(mail.get_content()))
+    body = str(mail.get_payload(decode=True).decode())  # type: ignore[union-attr]
+    link = re.search(r"https?://[^/\s]+(/events/reply/confirm/\S+/)", body)
     assert link is not None
     page.goto(base + link.group(1))
     page.screenshot(path=IMG / "enumeration-event-confirm.png", full_page=True)

@@ -25,6 +25,7 @@ def _form_modules() -> None:
 
 
 def _subclasses(cls: type) -> Iterator[type]:
+    sub: type
     for sub in cls.__subclasses__():
         yield sub
         yield from _subclasses(sub)
@@ -53,7 +54,7 @@ TEMPORAL = (forms.DateField, forms.DateTimeField, forms.TimeField)
 def test_every_date_and_time_field_uses_an_iso_widget() -> None:
     checked, wrong = 0, []
     for form in vigil_forms():
-        for name, field in form.base_fields.items():
+        for name, field in form.base_fields.items():  # type: ignore[attr-defined]
             if isinstance(field, TEMPORAL):
                 checked += 1
                 if not isinstance(field.widget, ISO_WIDGETS):

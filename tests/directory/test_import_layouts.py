@@ -23,7 +23,7 @@ CASES = sorted(p for p in LAYOUTS.iterdir() if p.suffix != ".json")
 
 
 def _channels(entry: ParsedEntry, kinds: tuple[str, ...]) -> list[Any]:
-    owners = [*entry.offices, *entry.contacts]
+    owners: list[Any] = [*entry.offices, *entry.contacts]
     return [c for owner in owners for c in owner.channels if c.kind in kinds]
 
 

@@ -66,8 +66,8 @@ def test_erasure_withdraws_the_replies_and_the_next_in_line_gets_the_place(
     personal_data.erase(group_member)
     assert not Rsvp.objects.filter(user=group_member).exists()
     assert not other.rsvps.exists()  # the visitor reply from the same address went too
-    vera = full.rsvps.get()
-    assert vera.status == Rsvp.Status.CONFIRMED and vera.promoted_at is not None
+    promoted = full.rsvps.get()
+    assert promoted.status == Rsvp.Status.CONFIRMED and promoted.promoted_at is not None
     run_tasks()
     assert [e[1] for e in smtp_server.envelopes] == [["vera@example.org"]]
     body = smtp_server.messages[0].get_payload(decode=True).decode()  # type: ignore[union-attr]

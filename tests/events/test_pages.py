@@ -278,7 +278,7 @@ def test_visitor_confirms_by_mail_then_cancels_through_the_signed_link(
     run_tasks()
     assert smtp_server.envelopes[0][1] == ["anna@example.org"]
     assert "Confirm your reply" in str(smtp_server.messages[0]["Subject"])
-    payload = str(smtp_server.messages[0].get_payload(decode=True).decode())
+    payload = str(smtp_server.messages[0].get_payload(decode=True).decode())  # type: ignore[union-attr]
     confirm = re.search(r"http://testserver(/en/events/reply/confirm/\S+/)", payload)
     assert confirm is not None
 
@@ -296,7 +296,7 @@ def test_visitor_confirms_by_mail_then_cancels_through_the_signed_link(
     client.logout()
     run_tasks()
     assert smtp_server.envelopes[1][1] == ["anna@example.org"]
-    payload = str(smtp_server.messages[1].get_payload(decode=True).decode())
+    payload = str(smtp_server.messages[1].get_payload(decode=True).decode())  # type: ignore[union-attr]
     link = re.search(r"http://testserver(/en/events/reply/(?!confirm/)\S+/)", payload)
     assert link is not None
 

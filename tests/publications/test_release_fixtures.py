@@ -19,8 +19,8 @@ RELEASES = Path(__file__).parent / "releases"
 UTC = datetime.UTC
 
 
-def moment(*args: int) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=UTC)
+def moment(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime.datetime:
+    return datetime.datetime(year, month, day, hour, minute, tzinfo=UTC)
 
 
 #: file -> expected fields ("review" lists the reasons; "error" a part of the message)

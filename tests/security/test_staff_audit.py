@@ -36,7 +36,7 @@ def test_the_applicants_list_and_an_application_are_audited(
     assert client.get("/en/groups/applications/").status_code == 200
     listed = AuditEvent.objects.get()
     assert (listed.actor, listed.action) == (kazan_coordinator, "list")
-    assert listed.target_type.model == "application"
+    assert listed.target_type is not None and listed.target_type.model == "application"
 
     assert client.get(f"/en/groups/applications/{application.pk}/").status_code == 200
     viewed = AuditEvent.objects.exclude(pk=listed.pk).get()

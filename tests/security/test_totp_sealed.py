@@ -26,7 +26,7 @@ pytestmark = pytest.mark.django_db
 def database_text() -> str:
     """Every value of the device tables and of Vigil's accounts tables, as stored."""
     tables = [t for t in connection.introspection.table_names() if "otp" in t or "accounts" in t]
-    found = []
+    found: list[Any] = []
     with connection.cursor() as cursor:
         for table in tables:
             cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
