@@ -30,7 +30,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.db.models import Count, Max, Q
+from django.db.models import Count, Max
 from rapidfuzz import process
 from rapidfuzz.distance import Indel
 
@@ -123,8 +123,10 @@ class MemoryIndex:
         """Read what the database holds that this process has not seen."""
         with self.lock:
             since = max(0, self.max_id - LATE_COMMIT_WINDOW)
-            state = MemoryEntry.objects.aggregate(
-                newest=Max("pk"), recent=Count("pk", filter=Q(pk__gt=since))
+            # Only the window's rows are read (a range of the primary key): any entry this
+            # process has not seen has an id in it, and so has the highest one.
+            state = MemoryEntry.objects.filter(pk__gt=since).aggregate(
+                newest=Max("pk"), recent=Count("pk")
             )
             newest, recent = state["newest"] or 0, state["recent"]
             known = self.ids[np.searchsorted(self.ids, since, side="right") :]
