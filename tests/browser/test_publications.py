@@ -59,7 +59,7 @@ def test_embargoed_release_appears_at_its_moment(
     # The same page in English, through the language switcher.
     page.get_by_role("link", name="English").click()
     expect(page).to_have_url(re.compile(r"/en/documents/d/eur-46-039-2003/en/$"))
-    expect(page.locator("main")).to_contain_text(f"{moment.day} {moment:%B %Y %H:%M} GMT")
+    expect(page.locator("main")).to_contain_text(f"{moment.day} {moment:%B %Y}, {moment:%H:%M} GMT")
 
     # The library with its filters.
     page.goto(f"{base}/en/documents/")
