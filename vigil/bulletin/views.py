@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from vigil.core.forms import add_service_errors
 from vigil.core.permissions import can, require
 
 from . import exchange, selectors, services
@@ -27,16 +28,6 @@ def _issue(request: HttpRequest, issue: int, **kwargs: Any) -> Issue:
 
 def _posted(request: HttpRequest) -> Any:
     return request.POST if request.method == "POST" else None
-
-
-def _add_errors(form: Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(name if name in form.fields else None, " ".join(item.messages))
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
 
 
 # --- issues --------------------------------------------------------------------------------
@@ -53,7 +44,7 @@ def index(request: HttpRequest) -> HttpResponse:
             try:
                 issue = services.create_issue(request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The issue is created. Add its articles."))
                 return redirect(issue)
@@ -100,7 +91,7 @@ def add_article(request: HttpRequest, issue: int, obj: Issue) -> HttpResponse:
         try:
             article = services.add_article(request.user, obj, **form.cleaned_data)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -145,7 +136,7 @@ def set_reviewers(request: HttpRequest, issue: int, obj: Issue) -> HttpResponse:
         try:
             services.set_reviewers(request.user, obj, form.cleaned_data["reviewers"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The reviewers of this issue are saved."))
             return redirect(obj)
@@ -219,7 +210,7 @@ def segment(request: HttpRequest, issue: int, segment: int, obj: Issue) -> HttpR
             if action != "save":
                 item = ACTIONS[action](request.user, item)  # type: ignore[operator]
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             url = reverse("bulletin:editor", args=[obj.pk, item.article_id])
             return redirect(f"{url}#s{item.pk}")
@@ -251,7 +242,7 @@ def import_file(request: HttpRequest, issue: int, obj: Issue) -> HttpResponse:
         try:
             result = services.import_translations(request.user, obj, form.cleaned_data["file"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -306,7 +297,7 @@ def glossary(request: HttpRequest) -> HttpResponse:
             try:
                 services.add_glossary_term(request.user, **form.cleaned_data)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(request, _("The term is added to the glossary."))
                 return redirect("bulletin:glossary")

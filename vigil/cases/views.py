@@ -12,6 +12,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from vigil.core.forms import add_service_errors
 from vigil.core.permissions import can, public, require
 
 from . import selectors, services
@@ -25,16 +26,6 @@ def _case(request: HttpRequest, slug: str, **kwargs: Any) -> Case:
     if case is None:
         raise Http404
     return case
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, " ".join(item.messages))
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
 
 
 @public
@@ -85,7 +76,7 @@ def assign(request: HttpRequest, slug: str, obj: Case) -> HttpResponse:
         try:
             services.assign_case(request.user, obj, group)
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The case is assigned to %(group)s.") % {"group": group})
             return redirect(obj.get_absolute_url())
@@ -172,7 +163,7 @@ def write(request: HttpRequest, slug: str, obj: Case) -> HttpResponse:
             try:
                 return _send(request, case, form)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             except PermissionDenied as refusal:
                 return _not_offered(request, case, str(refusal))
     else:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from . import text
@@ -34,3 +35,16 @@ class TextFormMixin:
                 self.add_error(name, UNDECODABLE)  # type: ignore[attr-defined]
                 continue
             self.cleaned_data[name] = text.normalise(value, name=text.is_name_field(name))
+
+
+def add_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
+    """Put a service's refusal on the form's fields, or on top of the form: the service
+    checks the rule, the page shows the form again with its values."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            for item in errors:
+                text = " ".join(item.messages)
+                form.add_error(field if field in form.fields else None, text)
+    else:
+        for text in error.messages:
+            form.add_error(None, text)

@@ -8,7 +8,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.core.exceptions import ValidationError
-from django.forms import Form, ModelForm
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from vigil.audit.models import Action
 from vigil.audit.services import record
 from vigil.core import personal_data
+from vigil.core.forms import add_service_errors
 from vigil.core.permissions import can, public, require
 from vigil.core.throttle import throttled
 
@@ -50,18 +50,6 @@ def _posted(request: HttpRequest) -> Any:
 
 def _base_url(request: HttpRequest) -> str:
     return request.build_absolute_uri("/")
-
-
-def _add_errors(form: Form | ModelForm, error: ValidationError) -> None:
-    """Put a service's refusal on the form's fields (or on top of the form)."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                text = " ".join(item.messages)
-                form.add_error(field if field in form.fields else None, text)
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
 
 
 # --- public --------------------------------------------------------------------------------
@@ -104,7 +92,7 @@ def join(request: HttpRequest) -> HttpResponse:
                 base_url=_base_url(request),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return render(request, "groups/join_done.html", thanks)
     return render(request, "groups/join.html", {"form": form}, status=200)
@@ -187,7 +175,7 @@ def edit(request: HttpRequest, slug: str, obj: Group) -> HttpResponse:
         try:
             services.update_group(group, by=request.user, **values)  # type: ignore[arg-type]
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The group's details are saved."))
             return redirect(group)
@@ -215,7 +203,7 @@ def log_meeting(request: HttpRequest, slug: str, obj: Group) -> HttpResponse:
                 letters=rows,
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("The meeting is logged."))
             return redirect(obj)
@@ -238,7 +226,7 @@ def write(request: HttpRequest, slug: str, obj: Group) -> HttpResponse:
                 base_url=_base_url(request),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request, _("The message is on its way to %(count)s members.") % {"count": count}
@@ -282,7 +270,7 @@ def application(request: HttpRequest, pk: int, obj: Application) -> HttpResponse
                     base_url=_base_url(request),
                 )
             except ValidationError as error:
-                _add_errors(form, error)
+                add_service_errors(form, error)
             else:
                 messages.success(
                     request,

@@ -13,21 +13,12 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from vigil.core.forms import add_service_errors
 from vigil.core.permissions import public, require
 from vigil.core.throttle import throttled
 
 from . import services
 from .forms import ConfirmForm, CountryForm, SignUpForm
-
-
-def _add_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            for item in errors:
-                form.add_error(field if field in form.fields else None, " ".join(item.messages))
-    else:
-        for text in error.messages:
-            form.add_error(None, text)
 
 
 @public
@@ -53,7 +44,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 base_url=request.build_absolute_uri("/"),
             )
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             return redirect("supporters:sent")
     status = 400 if form.errors else 200
@@ -84,7 +75,7 @@ def confirm(request: HttpRequest, uidb64: str, token: str) -> HttpResponse:
                 password=data["password1"],
             )  # fmt: skip
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             login(request, user, backend="vigil.accounts.backends.EmailBackend")
             messages.success(
@@ -107,7 +98,7 @@ def country(request: HttpRequest) -> HttpResponse:
         try:
             services.declare_country(user, form.cleaned_data["country"])
         except ValidationError as error:
-            _add_errors(form, error)
+            add_service_errors(form, error)
         else:
             messages.success(request, _("Your country of residence is saved."))
             return redirect("cases:my_actions")
