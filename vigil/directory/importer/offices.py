@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 
 from .addresses import Address, city_line, is_country, parse_address
 from .lines import (
@@ -62,12 +63,9 @@ class OfficeReader:
 
     entry: ParsedEntry
     country_russia: bool
-
-    def map(self, number: int, where: str) -> None:
-        raise NotImplementedError
-
-    def keep(self, number: int, text: str) -> None:
-        raise NotImplementedError
+    # The parser's own methods: where a line went, and a line kept in the prose.
+    map: Callable[[int, str], None]
+    keep: Callable[[int, str], None]
 
     def new_office(self, label: str = "", city: str = "") -> int:
         self.entry.offices.append(ParsedOffice(label=label, city=city))
