@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.utils.safestring import SafeString, mark_safe
 from rapidfuzz.distance import Indel
 
-from .memory_index import memory_index, normalise, similarity, tokens
+from .memory_index import encode_words, memory_index, normalise, similarity, tokens
 from .models import MemoryEntry
 
 #: Matches scoring below this (in percent) are not offered.
@@ -103,8 +103,7 @@ def mark_differences(wanted: str, stored: str) -> SafeString:
     theirs_words = _words_with_spacing(stored)
     theirs = [w.lower() for w, _ in theirs_words]
     codes: dict[str, str] = {}
-    a = "".join(codes.setdefault(w, chr(0x4E00 + len(codes))) for w in ours)
-    b = "".join(codes.setdefault(w, chr(0x4E00 + len(codes))) for w in theirs)
+    a, b = encode_words(ours, codes), encode_words(theirs, codes)
     kept = [False] * len(theirs)
     for op in Indel.opcodes(a, b):
         if op.tag == "equal":

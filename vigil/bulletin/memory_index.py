@@ -68,7 +68,7 @@ def is_term(token: str) -> bool:
 def similarity(a: str, b: str) -> float:
     """2 × common words ÷ all words (the longest common subsequence), 0–100."""
     vocabulary: dict[str, str] = {}
-    return _percent(_encode(tokens(a), vocabulary), _encode(tokens(b), vocabulary))
+    return _percent(encode_words(tokens(a), vocabulary), encode_words(tokens(b), vocabulary))
 
 
 def _percent(a: str, b: str) -> float:
@@ -80,7 +80,7 @@ def _code(n: int) -> str:
     return chr(n + 1 if n < 0xD7FF else n + 0x801)
 
 
-def _encode(words: Sequence[str], vocabulary: dict[str, str]) -> str:
+def encode_words(words: Sequence[str], vocabulary: dict[str, str]) -> str:
     out = []
     for word in words:
         code = vocabulary.get(word)
