@@ -21,11 +21,18 @@
 
 Every step is bounded in count and time.  PostgreSQL or Redis not answering is said loudly and
 their column left "not measured".
+
+``--keep DIR`` leaves the entries, both data folders and the PostgreSQL database (named in
+``DIR/kept.json``) in place; ``--reuse DIR`` then measures the searches again on them, without
+importing (the import rows say "reused").  A 100,000-entry import takes minutes, the searches
+about two; reuse them to measure the search when the machine is quiet.  Drop the kept database
+with ``dropdb -h 127.0.0.1 -U postgres NAME`` when done.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import json
 import os
@@ -33,13 +40,18 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from directory_data import write as write_entries
 from run import (
     BENCH,
+    HOST,
+    PG_PORT,
+    PG_USER,
     PYTHON,
+    REDIS_URL,
     ROOT,
     VIGIL,
     child_env,
@@ -49,6 +61,7 @@ from run import (
     machine,
     markdown_row,
     postgres_environment,
+    postgres_problem,
     run,
     say,
     serving,
@@ -129,11 +142,14 @@ def measure(
     mode: str, env: dict[str, str], work: Path, data: Path, opts: argparse.Namespace
 ) -> dict[str, Any]:
     load_before = load_average()
-    run([VIGIL, "migrate", "--no-input", "-v", "0"], env, timeout=300)
-    run([VIGIL, "createcachetable"], env, timeout=60)
     result: dict[str, Any] = {"load_average": [load_before]}
-    result["import"] = timed_import(env, data, work / f"import-{mode}.log", opts.import_limit)
-    result["import"]["per_s"] = opts.entries / result["import"]["seconds"]
+    if opts.reuse:
+        result["import"] = None
+    else:
+        run([VIGIL, "migrate", "--no-input", "-v", "0"], env, timeout=300)
+        run([VIGIL, "createcachetable"], env, timeout=60)
+        result["import"] = timed_import(env, data, work / f"import-{mode}.log", opts.import_limit)
+        result["import"]["per_s"] = opts.entries / result["import"]["seconds"]
     out, paths = work / f"search-{mode}.json", work / "paths.txt"
     command = [PYTHON, str(BENCH / "directory_search.py"), "--out", str(out)]
     command += ["--queries", str(opts.queries), "--paths", str(paths)]
@@ -159,10 +175,71 @@ def measure(
 
 
 def postgres_mode(work: Path, data: Path, opts: argparse.Namespace) -> dict[str, Any] | None:
-    with postgres_environment() as extra:
+    database = kept_database(work, opts) if opts.keep or opts.reuse else postgres_environment()
+    with database as extra:
         if extra is None:
             return None
         return measure("postgresql", child_env(work / "pg-data", extra), work, data, opts)
+
+
+@contextlib.contextmanager
+def kept_database(work: Path, opts: argparse.Namespace) -> Iterator[dict[str, str] | None]:
+    """A PostgreSQL database that outlives the run (``--keep``), or the one kept (``--reuse``)."""
+    import psycopg
+    from psycopg import sql
+
+    problem = postgres_problem()
+    if problem:
+        loud(f"{problem} -- DID NOT ANSWER: the PostgreSQL column WAS NOT MEASURED")
+        yield None
+        return
+    state = work / "kept.json"
+    if opts.reuse:
+        name = json.loads(state.read_text())["postgres"]
+    else:
+        name = f"vigil_bench_kept_{os.getpid()}"
+        admin = f"host={HOST} port={PG_PORT} user={PG_USER} dbname=postgres connect_timeout=5"
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        state.write_text(json.dumps({**json.loads(state.read_text()), "postgres": name}))
+        say(f"created PostgreSQL database {name}, kept after the run")
+    yield {
+        "VIGIL_DATABASE_URL": f"postgres://{PG_USER}@{HOST}:{PG_PORT}/{name}",
+        "VIGIL_REDIS_URL": REDIS_URL,
+        "VIGIL_CACHE_PREFIX": f"{name}-cache",
+    }
+
+
+@contextlib.contextmanager
+def work_folder(opts: argparse.Namespace) -> Iterator[Path]:
+    """A temporary folder, or the one ``--keep`` names (left in place), or ``--reuse``'s."""
+    kept = opts.keep or opts.reuse
+    if kept:
+        kept.mkdir(parents=True, exist_ok=True)
+        yield kept
+        return
+    with tempfile.TemporaryDirectory(prefix="vigil-bench-directory-") as tmp:
+        yield Path(tmp)
+
+
+def import_rows(row: Any, entries: int) -> None:
+    row(
+        f"Import {entries:,} entries (`vigil directory import`), entries/s",
+        lambda r: f"{fmt(r['import']['per_s'], 0)} ({fmt(r['import']['seconds'], 0)} s)",
+    )
+    row(
+        "Import: CPU ms per entry, all processes / the command's own (start-up included)",
+        lambda r: (
+            f"{fmt(r['import']['cpu_seconds'] * 1000 / entries, 2)} / "
+            f"{fmt(r['import']['main_cpu_seconds'] * 1000 / entries, 2)}"
+        ),
+    )
+    row(
+        "Import: resident memory at 1/5 of the run / at the end / peak, MiB",
+        lambda r: " / ".join(
+            fmt(r["import"][k], 0) for k in ("rss_at_fifth_mib", "rss_at_end_mib", "peak_rss_mib")
+        ),
+    )
 
 
 def table(results: dict[str, dict[str, Any] | None], opts: argparse.Namespace) -> str:
@@ -179,23 +256,10 @@ def table(results: dict[str, dict[str, Any] | None], opts: argparse.Namespace) -
         "Load average (1 min), before / after",
         lambda r: " / ".join(f"{x:.2f}" for x in r["load_average"]),
     )
-    row(
-        f"Import {opts.entries:,} entries (`vigil directory import`), entries/s",
-        lambda r: f"{fmt(r['import']['per_s'], 0)} ({fmt(r['import']['seconds'], 0)} s)",
-    )
-    row(
-        "Import: CPU ms per entry, all processes / the command's own (start-up included)",
-        lambda r: (
-            f"{fmt(r['import']['cpu_seconds'] * 1000 / opts.entries, 2)} / "
-            f"{fmt(r['import']['main_cpu_seconds'] * 1000 / opts.entries, 2)}"
-        ),
-    )
-    row(
-        "Import: resident memory at 1/5 of the run / at the end / peak, MiB",
-        lambda r: " / ".join(
-            fmt(r["import"][k], 0) for k in ("rss_at_fifth_mib", "rss_at_end_mib", "peak_rss_mib")
-        ),
-    )
+    if opts.reuse:
+        rows.append(["Import", *("reused (--reuse), not measured" for _ in modes)])
+    else:
+        import_rows(row, opts.entries)
     row(
         f"Search in-process, p50 / p95 / p99 ms ({opts.queries:,} queries)",
         lambda r: quantiles(r["search"]),
@@ -244,7 +308,12 @@ def main() -> int:
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--no-sqlite", action="store_true", help="PostgreSQL only")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
+    kept = parser.add_mutually_exclusive_group()
+    kept.add_argument("--keep", type=Path, help="keep the data in this folder (see above)")
+    kept.add_argument("--reuse", type=Path, help="measure the searches on data kept there")
     opts = parser.parse_args()
+    if opts.reuse:
+        opts.entries = json.loads((opts.reuse / "kept.json").read_text())["entries"]
     if not 100 <= opts.entries <= 1_000_000:
         parser.error("--entries must be 100..1000000")
 
@@ -255,12 +324,14 @@ def main() -> int:
         loud(f"load average {busy:.2f} on {os.cpu_count()} CPUs: other work WILL SKEW the figures")
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     results: dict[str, dict[str, Any] | None] = {}
-    with tempfile.TemporaryDirectory(prefix="vigil-bench-directory-") as tmp:
-        work = Path(tmp)
+    with work_folder(opts) as work:
         data = work / "entries.txt"
-        say(f"writing {opts.entries:,} entries to {data.name}")
-        write_entries(data, opts.entries)
-        say(f"{data.stat().st_size / 1024 / 1024:.0f} MiB")
+        if opts.keep:
+            (work / "kept.json").write_text(json.dumps({"entries": opts.entries}))
+        if not opts.reuse:
+            say(f"writing {opts.entries:,} entries to {data.name}")
+            write_entries(data, opts.entries)
+            say(f"{data.stat().st_size / 1024 / 1024:.0f} MiB")
         if opts.no_sqlite:
             loud("--no-sqlite: the SQLite column WAS NOT MEASURED")
             results["SQLite"] = None
