@@ -286,6 +286,10 @@ THROTTLES: dict[str, dict[str, Any]] = {
     # network ("sign-in-failures": password spraying); django-axes locks (address, IP).
     "sign-in": {"window": 600, "ip": (20, 60), "net": (60, 200)},
     "sign-in-failures": {"window": 3600, "ip": (10, 30), "net": (20, 60)},
+    # The API (vigil.api.access): reads without a token per address, and every token per its
+    # key ("key"), whose own per-minute limit (set when it is issued) replaces this default.
+    "api-anonymous": {"window": 60, "ip": (300, 300)},
+    "api-token": {"window": 60, "key": (120, 120)},
 }
 
 SESSION_COOKIE_AGE = env_int("VIGIL_SESSION_HOURS", default=12) * 3600

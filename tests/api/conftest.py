@@ -5,8 +5,10 @@ from typing import Any
 
 import pytest
 
+from tests.cases.conftest import make_case  # noqa: F401
 from tests.events.conftest import coordinator, group, make_group  # noqa: F401
 from tests.petitions.conftest import consent, make_petition, petition  # noqa: F401
+from tests.publications.conftest import seed_document  # noqa: F401
 from vigil.accounts.models import User
 from vigil.api import tokens
 

@@ -2,9 +2,9 @@
 
 Checks: no server error, every status code, content type, header and body as the schema says,
 and no data outside the caller's scope: seeded secrets (a members-only event, an unpublished
-directory entry, a draft campaign) never appear, and people's addresses appear only with the
-people scope.  Examples per operation are few (``MAX_EXAMPLES``) to keep CI short; set
-``VIGIL_FUZZ_EXAMPLES`` for a longer run.
+directory entry, a draft campaign, an unpublished case, an embargoed document) never appear,
+and people's addresses appear only with the people scope.  Examples per operation are few
+(``MAX_EXAMPLES``) to keep CI short; set ``VIGIL_FUZZ_EXAMPLES`` for a longer run.
 """
 
 from __future__ import annotations
@@ -36,13 +36,17 @@ from vigil.api import tokens
 from vigil.api.api import api
 from vigil.api.models import Scope
 from vigil.campaigns.models import Campaign
+from vigil.cases.models import Case
 from vigil.directory.models import Organisation
 from vigil.events.models import Event
 from vigil.petitions import services as petition_services
 from vigil.petitions.models import ConsentText, Petition
+from vigil.publications.models import Document
 
 MAX_EXAMPLES = int(os.environ.get("VIGIL_FUZZ_EXAMPLES", "6"))
-SECRETS = ("SECRET-EVENT", "SECRET-ENTRY", "SECRET-CAMPAIGN")
+SECRETS = (
+    "SECRET-EVENT", "SECRET-ENTRY", "SECRET-CAMPAIGN", "SECRET-CASE", "SECRET-DOCUMENT"
+)  # fmt: skip
 SIGNER = "hidden-signer@example.org"
 #: Anonymous, then each scope alone.
 CALLERS = [None, *Scope.values]
@@ -58,8 +62,9 @@ CHECKS = [
 #: Path values that name the seeded records, secrets included: each operation is also called
 #: once with them, so the secrets are really asked for.
 KNOWN: dict[str, list[Any]] = {
-    "slug": ["fuzz", "secret-entry", "secret-campaign", "open-entry"],
+    "slug": ["fuzz", "secret-entry", "secret-campaign", "open-entry", "open-case", "secret-case"],
     "pk": [],
+    "index": ["EUR 46/001/2003", "EUR 46/002/2003"],
 }
 
 
@@ -89,6 +94,17 @@ def _seed() -> dict[str | None, dict[str, str]]:
     Organisation.objects.create(name_ru="Открытая", slug="open-entry")
     Organisation.objects.create(name_ru="SECRET-ENTRY", slug="secret-entry", is_published=False)
     Campaign.objects.create(slug="secret-campaign", title_ru="SECRET-CAMPAIGN", status="draft")
+    for slug, title, published in (("open-case", "Open case", True),
+                                   ("secret-case", "SECRET-CASE", False)):  # fmt: skip
+        Case.objects.create(
+            slug=slug, title_ru=title, people="И. П.", country="RU", summary_ru="Текст",
+            category=Case.Category.values[0], is_published=published,
+        )  # fmt: skip
+    later = timezone.now() + datetime.timedelta(days=7)
+    for number, title, embargo in (("001", "Open document", None),
+                                   ("002", "SECRET-DOCUMENT", later)):  # fmt: skip
+        Document.objects.create(index_number=f"EUR 46/{number}/2003", title=title,
+                                body=title, embargo_at=embargo)  # fmt: skip
     headers: dict[str | None, dict[str, str]] = {None: {}}
     for scope in Scope.values:
         _token, raw = tokens.issue(staff, name=scope, scopes=[scope], per_minute=100_000)

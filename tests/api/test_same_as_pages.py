@@ -1,7 +1,9 @@
 """One rule, one place: every list endpoint returns exactly what its page's selector gives,
 for every kind of person (anonymous, supporter, member, group coordinator, staff), on the demo
 data plus records each rule must hide (members-only event, unpublished entry, draft campaign,
-unpublished case, embargoed document)."""
+unpublished case, embargoed document and its translation, a document waiting for review).
+People's data (attendances, people, signatures) is read with a staff token only: a session
+of any kind is refused."""
 
 from __future__ import annotations
 
@@ -25,14 +27,17 @@ from vigil.api.models import Scope
 from vigil.campaigns import selectors as campaign_selectors
 from vigil.campaigns.models import Campaign
 from vigil.cases import selectors as case_selectors
+from vigil.cases.models import Case
 from vigil.directory import selectors as directory_selectors
 from vigil.directory.models import Organisation
 from vigil.events import selectors as event_selectors
-from vigil.events.models import Event
+from vigil.events import services as event_services
+from vigil.events.models import Event, Rsvp
 from vigil.groups import selectors as group_selectors
 from vigil.petitions import selectors as petition_selectors
 from vigil.petitions import services as petition_services
 from vigil.publications import selectors as publication_selectors
+from vigil.publications.models import Document
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +84,37 @@ def _add_hidden_records() -> None:
     Organisation.objects.create(name_ru="Скрытая организация", slug="hidden-entry",
                                 is_published=False)  # fmt: skip
     Campaign.objects.create(slug="draft-campaign", title_ru="Черновик", status="draft")
+    Case.objects.create(
+        slug="unpublished-case", title_ru="Неопубликованное дело", people="И. П.", country="RU",
+        category=Case.Category.values[0], summary_ru="Текст",
+    )  # fmt: skip
+    _add_documents()
+
+
+def _add_documents() -> None:
+    """Beside the demo's document: two more public ones (so the list has pages), one under
+    embargo with a translation of its own (hidden by its original's embargo), one waiting
+    for review."""
+    demo_document = Document.objects.get()
+    made = {}
+    embargo = timezone.now() + datetime.timedelta(days=7)
+    hiding: dict[str, dict[str, Any]] = {
+        "040": {}, "041": {}, "042": {"embargo_at": embargo}, "043": {"needs_review": True}
+    }  # fmt: skip
+    for number, hidden in hiding.items():
+        copy = Document.objects.get(pk=demo_document.pk)
+        copy.pk = None
+        copy.index_number = f"EUR 46/{number}/2003"
+        for name, value in hidden.items():
+            setattr(copy, name, value)
+        copy.save()
+        made[number] = copy
+    translation = Document.objects.get(pk=made["042"].pk)
+    translation.pk = None
+    translation.language = "ru" if made["042"].language != "ru" else "en"
+    translation.original = made["042"]
+    translation.embargo_at = None
+    translation.save()
 
 
 @pytest.fixture
@@ -111,7 +147,15 @@ def test_every_list_endpoint_matches_its_pages_selector(demo: None) -> None:
         "/api/v1/campaigns/": (
             "osdi:advocacy_campaigns", lambda u: campaign_selectors.public_campaigns()
         ),
+        "/api/v1/directory/regions": ("osdi:regions", lambda u: directory_selectors.all_regions()),
+        "/api/v1/cases/": ("osdi:cases", lambda u: case_selectors.published_cases()),
+        "/api/v1/documents/": (
+            "osdi:documents", lambda u: publication_selectors.library({}, timezone.now())
+        ),
     }  # fmt: skip
+    event = event_selectors.upcoming().first()
+    assert event is not None
+    _reply(event)
     seen_differences = set()
     for kind, email in PEOPLE.items():
         client, user = _client_for(email)
@@ -119,22 +163,32 @@ def test_every_list_endpoint_matches_its_pages_selector(demo: None) -> None:
             expected = set(selector(user).values_list("pk", flat=True))
             assert _ids(client, path, key, {}) == expected, (kind, path)
             seen_differences.add((path, frozenset(expected)))
-        cases = {c["slug"] for c in client.get("/api/v1/cases/").json()}
-        assert cases == set(case_selectors.published_cases().values_list("slug", flat=True))
-        documents = {d["index_number"] for d in client.get("/api/v1/documents/").json()}
-        assert documents == set(
-            publication_selectors.library({}, timezone.now())[:100].values_list(
-                "index_number", flat=True
-            )
-        )
+        attendances = f"/api/v1/events/{event.pk}/attendances"
+        assert client.get(attendances).status_code == 401, kind  # people's data: tokens only
     # The hidden records really are hidden from someone and shown to someone.
     events = {ids for path, ids in seen_differences if path == "/api/v1/events/"}
     organisations = {ids for path, ids in seen_differences if "organisations" in path}
     assert len(events) > 1 and len(organisations) > 1
-    _people_and_signatures_match_the_back_office_reads()
+    listed = {path: ids for path, ids in seen_differences}
+    for path in ("/api/v1/directory/regions", "/api/v1/cases/", "/api/v1/documents/"):
+        assert len(listed[path]) > 2, (path, "the list should take more than one page")
+    assert Case.objects.get(slug="unpublished-case").pk not in listed["/api/v1/cases/"]
+    hidden_documents = Document.objects.exclude(pk__in=listed["/api/v1/documents/"])
+    assert hidden_documents.count() == 3  # embargoed, its translation, waiting for review
+    _people_and_signatures_match_the_back_office_reads(event)
 
 
-def _people_and_signatures_match_the_back_office_reads() -> None:
+def _reply(event: Event) -> None:
+    """Three visitors reply to ``event``; two confirm from the mail, one does not yet."""
+    for n in range(3):
+        event_services.rsvp_visitor(
+            event, name=f"Гость {n}", email=f"guest{n}@example.org", language="ru"
+        )
+    for rsvp in Rsvp.objects.filter(event=event, status=Rsvp.Status.PENDING)[:2]:
+        event_services.confirm_reply(rsvp)
+
+
+def _people_and_signatures_match_the_back_office_reads(event: Event) -> None:
     consent = petition_selectors.current_consent()
     assert consent is not None
     for petition in petition_selectors.open_petitions():
@@ -150,6 +204,13 @@ def _people_and_signatures_match_the_back_office_reads() -> None:
     assert _ids(client, "/api/v1/people/", "osdi:people", headers) == set(
         account_selectors.people().values_list("pk", flat=True)
     )
+    # Attendances: the attendee page's list, and the replies whose mail has not confirmed
+    # them yet, which the API shows as OSDI's "needs action".
+    path = f"/api/v1/events/{event.pk}/attendances"
+    pending = set(event.rsvps.filter(status=Rsvp.Status.PENDING).values_list("pk", flat=True))
+    attendees = {rsvp.pk for rsvp in event_selectors.attendees(event)}
+    assert len(attendees) >= 2 and len(pending) >= 1
+    assert _ids(client, path, "osdi:attendances", headers) == attendees | pending
     for petition in petition_selectors.open_petitions():
         path = f"/api/v1/petitions/{petition.slug}/signatures"
         assert petition_selectors.signatures_for_staff(petition).count() >= 3

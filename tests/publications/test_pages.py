@@ -64,9 +64,9 @@ def test_feeds_and_sitemap(client: Client, seed_document: Document) -> None:
 
 
 def test_api(client: Client, seed_document: Document) -> None:
-    listing = client.get("/api/v1/documents/?region=EUR&year=2003").json()
-    assert [d["index_number"] for d in listing] == ["EUR 46/039/2003"]
-    assert client.get("/api/v1/documents/?region=AFR").json() == []
+    listing = client.get("/api/v1/documents/?region=EUR&year=2003").json()["_embedded"]
+    assert [d["index_number"] for d in listing["osdi:documents"]] == ["EUR 46/039/2003"]
+    assert client.get("/api/v1/documents/?region=AFR").json()["_embedded"] == {"osdi:documents": []}
     one = client.get("/api/v1/documents/eur-46-039-2003").json()
     assert one["title"].startswith("Russian Federation")
     assert one["embargo"].startswith("2003-05-28T10:00:00")

@@ -4,10 +4,13 @@ An operation names the scope it needs with :func:`needs`.  A caller is either
 
 * a token (``Authorization: Bearer vigil_…``): it must hold the scope, must still be usable
   (not expired, not revoked, its owner still staff), and stays within its own per-minute
-  limit.  A token reads public data as an anonymous visitor would; with a people scope it acts
-  for its owner, and every such request is written to the audit log;
+  limit.  A token reads public data as an anonymous visitor would; with a people scope it
+  acts for its owner, and every such request is written to the audit log;
 * or, for public data only, nobody or a signed-in session: reads are those of that person, as
-  on the pages.
+  on the pages, within a limit per client address.
+
+Both limits are counted by the project's one throttle (:mod:`vigil.core.throttle`, the
+``api-anonymous`` and ``api-token`` scopes of ``settings.THROTTLES``).
 
 The operation receives the :class:`Caller` as ``request.auth``; selectors are always asked with
 ``caller.user``, so the API sees exactly what the page sees for that person.
@@ -25,14 +28,17 @@ from ninja.security.http import HttpAuthBase
 
 from vigil.audit.models import Action
 from vigil.audit.services import record
+from vigil.core import throttle
 from vigil.core.clients import client_ip
 
-from . import limits, tokens
+from . import tokens
 from .models import PEOPLE_SCOPES, ApiToken, Scope
 from .problems import Problem
 
-#: Requests a minute from one address without a token.
-ANONYMOUS_PER_MINUTE = 300
+#: The scopes of ``settings.THROTTLES`` the API counts under: reads without a token per
+#: client address; a token per its key, up to the token's own limit.
+ANONYMOUS_THROTTLE = "api-anonymous"
+KEYED_THROTTLE = "api-token"
 
 
 @dataclass
@@ -47,10 +53,13 @@ def _client_address(request: HttpRequest) -> str:
     return client_ip(request) or "unknown"
 
 
-def _limited(key: str, per_minute: int) -> None:
-    allowed, wait = limits.hit(key, per_minute)
-    if not allowed:
-        raise Problem(429, headers={"Retry-After": str(wait)})
+def _limited(scope: str, **counted: Any) -> None:
+    """Count the request in the project's throttle; past the limit, 429 with ``Retry-After``
+    (the seconds until the window ends)."""
+    try:
+        throttle.hit(scope, **counted)
+    except throttle.Throttled as refused:
+        raise Problem(429, headers={"Retry-After": str(refused.retry_after)}) from None
 
 
 _REFUSED = {
@@ -76,7 +85,7 @@ class ScopeAuth(HttpAuthBase):
             return self._token_caller(request, header)
         if self.scope != Scope.READ_PUBLIC:
             return None  # django-ninja answers 401
-        _limited(f"ip:{_client_address(request)}", ANONYMOUS_PER_MINUTE)
+        _limited(ANONYMOUS_THROTTLE, ip=_client_address(request))
         user = request.user if request.user.is_authenticated else AnonymousUser()
         return Caller(user=user)
 
@@ -88,7 +97,7 @@ class ScopeAuth(HttpAuthBase):
         token = found.token
         if token is None:
             raise Problem(401, _REFUSED[found.problem]())
-        _limited(f"token:{token.pk}", token.per_minute)
+        _limited(KEYED_THROTTLE, ip="", key=str(token.pk), key_limit=token.per_minute)
         if self.scope not in token.scopes:
             raise Problem(
                 403, _("This token does not have the scope “%(scope)s”.") % {"scope": self.scope}

@@ -114,8 +114,8 @@ def me(request: HttpRequest) -> dict[str, Any]:
     }
 
 
-api.add_router("/cases/", "vigil.cases.api.router")
-api.add_router("/documents/", "vigil.publications.api.router")
+api.add_router("/cases/", "vigil.api.resources.cases.router")
+api.add_router("/documents/", "vigil.api.resources.documents.router")
 api.add_router("/petitions/", "vigil.api.resources.petitions.router")
 api.add_router("/consent/", "vigil.api.resources.petitions.consent_router")
 api.add_router("/people/", "vigil.api.resources.people.router")

@@ -74,10 +74,12 @@ def page(
     query: PageQuery,
     *,
     embedded: str,
-    serialise: Callable[[Any], dict[str, Any]],
+    serialise: Callable[[list[Any]], list[dict[str, Any]]],
     modified: Iterable[str] = (),
 ) -> dict[str, Any]:
-    """One page of ``queryset`` (already narrowed by its app's selector)."""
+    """One page of ``queryset`` (already narrowed by its app's selector); ``serialise`` turns
+    the page's rows into records at once, so a record may draw on its neighbours' queries.
+    Endpoints declare themselves with :func:`vigil.api.listing.listing`, which calls this."""
     rows = queryset.order_by("pk")
     modified = tuple(modified)
     if query.modified_since is not None and modified:
@@ -95,5 +97,5 @@ def page(
     return {
         "per_page": query.per_page,
         "_links": links,
-        "_embedded": {embedded: [serialise(row) for row in found]},
+        "_embedded": {embedded: serialise(found)},
     }

@@ -1,10 +1,11 @@
-"""The one limit on public forms: every public POST is counted here.
+"""The one limit on public forms and the API: every public POST is counted here.
 
 An attempt is counted per client address, per its network (/24 or /48) and, where the form
-takes an e-mail address, per that address, in fixed windows.  Past a counter's soft limit the
-attempt goes through and is *flagged* (a record that keeps the flag shows it to staff; the
-others log one line without personal data); past its hard limit it is refused and the
-visitor is asked to wait.  The limits of every form are in one setting, ``THROTTLES``.
+takes an e-mail address, per that address, in fixed windows; a caller with a key of its own
+(an API token) is counted per key.  Past a counter's soft limit the attempt goes through and
+is *flagged* (a record that keeps the flag shows it to staff; the others log one line without
+personal data); past its hard limit it is refused and the visitor is asked to wait.  The
+limits of every form, and of the API, are in one setting, ``THROTTLES``.
 
 Counters are named by a keyed hash (the blind-index key): no address is stored in clear.
 They live in Redis when the default cache is Redis (the PostgreSQL mode: one pipeline, one
@@ -43,13 +44,15 @@ logger = logging.getLogger(__name__)
 PURPOSE = "core.throttle"
 #: The attribute :func:`throttled` sets on a view: the scope whose limits it uses.
 THROTTLE_ATTR = "vigil_throttle"
-KINDS = ("ip", "net", "address")
+KINDS = ("ip", "net", "address", "key")
 
 
 class Throttled(ValidationError):
     """Past a hard limit: the attempt is refused and the visitor asked to wait."""
 
-    def __init__(self, minutes: int) -> None:
+    def __init__(self, minutes: int, *, retry_after: int = 0) -> None:
+        #: Seconds until the window ends (for a ``Retry-After`` header).
+        self.retry_after = retry_after or minutes * 60
         super().__init__(
             _(
                 "Too many attempts have come from your connection or for this address in "
@@ -85,13 +88,14 @@ def window_seconds(scope: str) -> int:
 # ``client_ip`` and ``network_of`` are the ones of :mod:`vigil.core.clients`, imported above.
 
 
-def counters(scope: str, ip: str, address: str = "") -> dict[str, str]:
+def counters(scope: str, ip: str, address: str = "", key: str = "") -> dict[str, str]:
     """The counters an attempt adds to, named by a keyed hash."""
     configured = limits(scope)
     values = {
         "ip": ip or "unknown",
         "net": network_of(ip or ""),
         "address": normalise_email(address) if address else "",
+        "key": key,
     }
     return {
         kind: blind_index(f"{scope}:{kind}:{values[kind]}", purpose=PURPOSE)
@@ -167,42 +171,49 @@ def _count_in_database(names: dict[str, str], seconds: int) -> dict[str, int]:
     return {kind: int(hits[name]) for kind, name in names.items()}
 
 
-def _judge(scope: str, counts: dict[str, int]) -> Verdict:
+def _judge(scope: str, counts: dict[str, int], key_limit: int | None = None) -> Verdict:
     """Refuse past a hard limit; past a soft one, let through and flag."""
     configured = limits(scope)
     seconds = window_seconds(scope)
     reasons = []
     for kind, seen in counts.items():
         soft, hard = configured[kind]
+        if kind == "key" and key_limit is not None:
+            soft = hard = key_limit
         if seen > hard:
-            raise Throttled(max(1, -(-seconds // 60)))
+            left = seconds - int(time.time()) % seconds
+            raise Throttled(max(1, -(-seconds // 60)), retry_after=left)
         if seen > soft:
-            what = {"ip": "address", "net": "network", "address": "e-mail address"}[kind]
+            what = {"ip": "address", "net": "network", "address": "e-mail address"}.get(kind, kind)
             reasons.append(f"{seen} attempts from one {what} in {seconds // 60} minutes")
     if reasons:
         logger.warning("%s: past a soft limit (%s)", scope, "; ".join(reasons))
     return Verdict(flagged=bool(reasons), reason="; ".join(reasons)[:200])
 
 
-def hit(scope: str, *, ip: str, address: str = "") -> Verdict:
+def hit(
+    scope: str, *, ip: str, address: str = "", key: str = "", key_limit: int | None = None
+) -> Verdict:
     """Count an attempt of ``scope`` from ``ip`` (and for ``address``, where the form takes
-    one); raise :class:`Throttled` past a hard limit.
+    one, and ``key``, a caller's own key such as an API token's); raise :class:`Throttled`
+    past a hard limit.  ``key_limit`` is the caller's own limit for its key (an API token's
+    requests per window), in place of the setting's.
 
     In the embedded mode the count joins the caller's transaction when there is one: a
     refused attempt that rolls it back leaves no count behind."""
-    names = counters(scope, ip, address)
+    names = counters(scope, ip, address, key)
     if not names:
         return Verdict()
     seconds = window_seconds(scope)
     if uses_redis():
         try:
-            return _judge(scope, _count_in_redis(names, seconds))
+            return _judge(scope, _count_in_redis(names, seconds), key_limit)
         except RedisError:
             # Redis away: count in the database rather than refuse or wave the form through.
             logger.warning("%s: Redis unavailable, counting in the database", scope)
     with transaction.atomic(savepoint=False):
         counts = _count_in_database(names, seconds)
-    return _judge(scope, counts)
+    return _judge(scope, counts, key_limit)
 
 
 def check(scope: str, *, ip: str, address: str = "") -> None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 import datetime
 from typing import Any, Literal
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router, Schema
+from ninja import Router, Schema
 
 from vigil.actionpoints import selectors as point_selectors
 from vigil.campaigns import selectors, services
@@ -21,7 +22,7 @@ from vigil.core.permissions import ensure
 
 from .. import osdi
 from ..access import CONTENT_MANAGE, PUBLIC_READ, caller_of
-from ..pagination import PageQuery, page
+from ..listing import listing
 from ..problems import Problem
 
 router = Router(tags=["campaigns"])
@@ -53,9 +54,6 @@ class StatusIn(Schema):
     status: Literal["draft", "active", "ended"]
 
 
-CampaignsOut = osdi.collection("advocacy_campaigns", CampaignOut)
-
-
 def campaign_out(request: HttpRequest, campaign: Campaign) -> dict[str, Any]:
     return {
         "identifiers": osdi.identifiers("campaign", campaign.pk),
@@ -79,12 +77,10 @@ def _campaign(request: HttpRequest, slug: str) -> Campaign:
     return campaign
 
 
-@router.get("/", auth=PUBLIC_READ, response=CampaignsOut, by_alias=True)
-def list_campaigns(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    return page(
-        request, selectors.public_campaigns(), query, embedded="osdi:advocacy_campaigns",
-        serialise=lambda c: campaign_out(request, c), modified=["updated_at"],
-    )  # fmt: skip
+@listing(router, "/", name="advocacy_campaigns", item=CampaignOut, serialise=campaign_out,
+         modified=["updated_at"], auth=PUBLIC_READ)  # fmt: skip
+def list_campaigns(request: HttpRequest) -> QuerySet[Campaign]:
+    return selectors.public_campaigns()
 
 
 @router.get("/{slug}", auth=PUBLIC_READ, response=CampaignOut)

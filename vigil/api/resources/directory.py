@@ -11,6 +11,7 @@ import html
 import re
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Field, Query, Router, Schema
@@ -21,7 +22,7 @@ from vigil.directory.models import Organisation, Region
 
 from .. import osdi
 from ..access import PUBLIC_READ, caller_of
-from ..pagination import PageQuery, page
+from ..listing import listing
 from ..problems import Problem
 
 router = Router(tags=["directory"])
@@ -69,10 +70,6 @@ class SearchOut(Schema):
     hits: list[HitOut]
 
 
-OrganisationsOut = osdi.collection("organisations", OrganisationOut)
-RegionsOut = osdi.collection("regions", RegionOut)
-
-
 def _url(request: HttpRequest, slug: str) -> str:
     return request.build_absolute_uri(reverse("directory:organisation", args=[slug]))
 
@@ -103,15 +100,10 @@ def region_out(region: Region) -> dict[str, Any]:
     }
 
 
-@router.get("/organisations", auth=PUBLIC_READ, response=OrganisationsOut, by_alias=True)
-def list_organisations(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    organisations = selectors.visible_organisations(caller_of(request).user).prefetch_related(
-        "regions"
-    )
-    return page(
-        request, organisations, query, embedded="osdi:organisations",
-        serialise=lambda o: organisation_out(request, o), modified=["updated_at"],
-    )  # fmt: skip
+@listing(router, "/organisations", name="organisations", item=OrganisationOut,
+         serialise=organisation_out, modified=["updated_at"], auth=PUBLIC_READ)  # fmt: skip
+def list_organisations(request: HttpRequest) -> QuerySet[Organisation]:
+    return selectors.visible_organisations(caller_of(request).user).prefetch_related("regions")
 
 
 @router.get("/organisations/search", auth=PUBLIC_READ, response=SearchOut)
@@ -147,9 +139,8 @@ def get_organisation(request: HttpRequest, slug: str) -> dict[str, Any]:
     return organisation_out(request, found)
 
 
-@router.get("/regions", auth=PUBLIC_READ, response=RegionsOut, by_alias=True)
-def list_regions(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    return page(
-        request, selectors.all_regions(), query, embedded="osdi:regions",
-        serialise=region_out,
-    )  # fmt: skip
+@listing(router, "/regions", name="regions", item=RegionOut,
+         serialise=lambda _request, region: region_out(region), auth=PUBLIC_READ)  # fmt: skip
+def list_regions(request: HttpRequest) -> QuerySet[Region]:
+    """The region tree; a region has no dates, so ``modified_since`` does not narrow it."""
+    return selectors.all_regions()

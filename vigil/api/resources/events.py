@@ -13,9 +13,10 @@ from typing import Any
 
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Path, Query, Router, Schema, Status
+from ninja import Path, Router, Schema, Status
 
 from vigil.core.permissions import can, ensure
 from vigil.events import selectors, services
@@ -24,7 +25,8 @@ from vigil.events.models import Event, Rsvp
 
 from .. import osdi
 from ..access import ACTIONS_WRITE, PEOPLE_READ, PUBLIC_READ, caller_of
-from ..pagination import MAX_PK, PageQuery, page
+from ..listing import listing
+from ..pagination import MAX_PK
 from ..problems import Problem
 
 router = Router(tags=["events"])
@@ -61,9 +63,6 @@ class AttendanceIn(Schema):
     person: osdi.PersonIn
     language: str = "ru"
 
-
-EventsOut = osdi.collection("events", EventOut)
-AttendancesOut = osdi.collection("attendances", AttendanceOut)
 
 #: OSDI's attendance statuses: a place is "accepted", the waiting list "tentative", a visitor's
 #: reply whose e-mail has not confirmed it yet "needs action".
@@ -123,13 +122,11 @@ def _event_for(request: HttpRequest, pk: int, user: Any) -> Event:
     return event
 
 
-@router.get("/", auth=PUBLIC_READ, response=EventsOut, by_alias=True)
-def list_events(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+@listing(router, "/", name="events", item=EventOut, serialise=event_out, modified=["updated_at"],
+         auth=PUBLIC_READ)  # fmt: skip
+def list_events(request: HttpRequest) -> QuerySet[Event]:
     """Events not yet over that the caller may see, as on the events page."""
-    return page(
-        request, selectors.upcoming(caller_of(request).user), query, embedded="osdi:events",
-        serialise=lambda e: event_out(request, e), modified=["updated_at"],
-    )  # fmt: skip
+    return selectors.upcoming(caller_of(request).user)
 
 
 @router.get("/{pk}", auth=PUBLIC_READ, response=EventOut)
@@ -137,17 +134,14 @@ def get_event(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_PK)) -> dic
     return event_out(request, _event_for(request, pk, caller_of(request).user))
 
 
-@router.get("/{pk}/attendances", auth=PEOPLE_READ, response=AttendancesOut, by_alias=True)
-def list_attendances(
-    request: HttpRequest, query: Query[PageQuery], pk: int = Path(..., ge=1, le=MAX_PK)
-) -> dict[str, Any]:
+@listing(router, "/{pk}/attendances", name="attendances", item=AttendanceOut,
+         serialise=lambda _request, rsvp: attendance_out(rsvp),
+         modified=["created_at", "promoted_at"], auth=PEOPLE_READ)  # fmt: skip
+def list_attendances(request: HttpRequest, pk: int = Path(..., ge=1, le=MAX_PK)) -> QuerySet[Rsvp]:
     user = caller_of(request).user
     event = _event_for(request, pk, user)
     ensure(user, "events.view_rsvp", event)
-    return page(
-        request, event.rsvps.select_related("user"), query, embedded="osdi:attendances",
-        serialise=attendance_out, modified=["created_at", "promoted_at"],
-    )  # fmt: skip
+    return event.rsvps.select_related("user")
 
 
 @router.post("/{pk}/attendances", auth=ACTIONS_WRITE, response={202: osdi.Accepted})

@@ -5,15 +5,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Query, Router
+from ninja import Router
 
 from vigil.groups import selectors
 from vigil.groups.models import Group
 
 from .. import osdi
 from ..access import PUBLIC_READ
-from ..pagination import PageQuery, page
+from ..listing import listing
 from ..problems import Problem
 
 router = Router(tags=["groups"])
@@ -28,9 +29,6 @@ class GroupOut(osdi.Dated):
     status: str
     meetings: str
     browser_url: str
-
-
-GroupsOut = osdi.collection("groups", GroupOut)
 
 
 def group_out(request: HttpRequest, group: Group) -> dict[str, Any]:
@@ -49,12 +47,10 @@ def group_out(request: HttpRequest, group: Group) -> dict[str, Any]:
     }
 
 
-@router.get("/", auth=PUBLIC_READ, response=GroupsOut, by_alias=True)
-def list_groups(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
-    return page(
-        request, selectors.public_groups(), query, embedded="osdi:groups",
-        serialise=lambda g: group_out(request, g), modified=["created_at"],
-    )  # fmt: skip
+@listing(router, "/", name="groups", item=GroupOut, serialise=group_out, modified=["created_at"],
+         auth=PUBLIC_READ)  # fmt: skip
+def list_groups(request: HttpRequest) -> QuerySet[Group]:
+    return selectors.public_groups()
 
 
 @router.get("/{slug}", auth=PUBLIC_READ, response=GroupOut)

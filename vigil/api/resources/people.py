@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Path, Query, Router
+from ninja import Path, Router
 
 from vigil.accounts import selectors
 from vigil.core.permissions import ensure
 
 from .. import osdi
 from ..access import PEOPLE_READ, caller_of
-from ..pagination import MAX_PK, PageQuery, page
+from ..listing import listing
+from ..pagination import MAX_PK
 from ..problems import Problem
 
 router = Router(tags=["people"])
@@ -27,9 +29,6 @@ class PersonFull(osdi.PersonOut):
     created_date: Any = None
 
 
-PeopleOut = osdi.collection("people", PersonFull)
-
-
 def person_full(user: Any) -> dict[str, Any]:
     return {
         **osdi.person_out(user.pk, user.name, user.email, language=user.language),
@@ -38,13 +37,12 @@ def person_full(user: Any) -> dict[str, Any]:
     }
 
 
-@router.get("/", auth=PEOPLE_READ, response=PeopleOut, by_alias=True)
-def list_people(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+@listing(router, "/", name="people", item=PersonFull,
+         serialise=lambda _request, person: person_full(person), modified=["date_joined"],
+         auth=PEOPLE_READ)  # fmt: skip
+def list_people(request: HttpRequest) -> QuerySet[Any]:
     ensure(caller_of(request).user, "accounts.view_user")
-    return page(
-        request, selectors.people(), query, embedded="osdi:people", serialise=person_full,
-        modified=["date_joined"],
-    )  # fmt: skip
+    return selectors.people()
 
 
 @router.get("/{pk}", auth=PEOPLE_READ, response=PersonFull)

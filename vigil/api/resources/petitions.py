@@ -12,10 +12,10 @@ import datetime
 from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db.models import Q
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from vigil.audit.services import _client_ip
 from vigil.core.permissions import ensure
@@ -25,7 +25,7 @@ from vigil.petitions.models import Petition, Signature
 
 from .. import osdi
 from ..access import ACTIONS_WRITE, PEOPLE_READ, PUBLIC_READ, caller_of
-from ..pagination import PageQuery, page
+from ..listing import listing
 from ..problems import Problem
 
 router = Router(tags=["petitions"])
@@ -70,10 +70,6 @@ class SignatureIn(Schema):
 class ConsentOut(Schema):
     version: int
     text: str
-
-
-PetitionsOut = osdi.collection("petitions", PetitionOut)
-SignaturesOut = osdi.collection("signatures", SignatureOut)
 
 
 def petition_out(request: HttpRequest, petition: Petition) -> dict[str, Any]:
@@ -122,13 +118,11 @@ def _published(slug: str) -> Petition:
     return petition
 
 
-@router.get("/", auth=PUBLIC_READ, response=PetitionsOut, by_alias=True)
-def list_petitions(request: HttpRequest, query: Query[PageQuery]) -> dict[str, Any]:
+@listing(router, "/", name="petitions", item=PetitionOut, serialise=petition_out,
+         modified=["created_at"], auth=PUBLIC_READ)  # fmt: skip
+def list_petitions(request: HttpRequest) -> QuerySet[Petition]:
     """Open petitions, as on the petitions page."""
-    return page(
-        request, selectors.open_petitions(), query, embedded="osdi:petitions",
-        serialise=lambda p: petition_out(request, p), modified=["created_at"],
-    )  # fmt: skip
+    return selectors.open_petitions()
 
 
 @router.get("/{slug}", auth=PUBLIC_READ, response=PetitionOut)
@@ -136,19 +130,13 @@ def get_petition(request: HttpRequest, slug: str) -> dict[str, Any]:
     return petition_out(request, _published(slug))
 
 
-@router.get("/{slug}/signatures", auth=PEOPLE_READ, response=SignaturesOut, by_alias=True)
-def list_signatures(request: HttpRequest, slug: str, query: Query[PageQuery]) -> dict[str, Any]:
+@listing(router, "/{slug}/signatures", name="signatures", item=SignatureOut,
+         serialise=lambda _request, signature: signature_out(signature),
+         modified=["created_at", "confirmed_at"], auth=PEOPLE_READ)  # fmt: skip
+def list_signatures(request: HttpRequest, slug: str) -> QuerySet[Signature]:
     """Every signature of the petition, confirmed or not (``confirmed`` says which)."""
     ensure(caller_of(request).user, "petitions.view_signature")
-    petition = _published(slug)
-    rows = selectors.signatures_for_staff(petition)
-    if query.modified_since is not None:
-        since = query.modified_since
-        if since.tzinfo is None:
-            since = since.replace(tzinfo=datetime.UTC)
-        rows = rows.filter(Q(created_at__gte=since) | Q(confirmed_at__gte=since))
-        query = query.model_copy(update={"modified_since": None})
-    return page(request, rows, query, embedded="osdi:signatures", serialise=signature_out)
+    return selectors.signatures_for_staff(_published(slug))
 
 
 @router.post("/{slug}/signatures", auth=ACTIONS_WRITE, response={202: osdi.Accepted})

@@ -1,8 +1,8 @@
-"""The documents API: ``GET /api/v1/documents/`` and ``GET /api/v1/documents/{index}``.
+"""Documents: the library's published documents, every language version.
 
-Mounted in ``vigil/api/api.py``.  Both operations are public (``auth=None`` with the
-``PUBLIC`` mark) and read only what ``Document.objects.public(now)`` returns: an embargoed
-document is "not found" here exactly as on the pages, for staff too.
+Both reads start from ``publications.selectors.public_documents`` (the list through
+``library``, the library page's filters; one document through ``api_document``), so the
+embargo is the pages' own: an embargoed document is "not found" here, for staff too.
 """
 
 from __future__ import annotations
@@ -10,25 +10,23 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Query, Router, Schema, Status
+from ninja import Query, Router, Schema
 
-from vigil.core.permissions import PUBLIC
+from vigil.publications import selectors
+from vigil.publications.models import Document
 
-from . import selectors
-from .models import Document
+from .. import osdi
+from ..access import PUBLIC_READ
+from ..listing import listing
+from ..problems import Problem
 
 router = Router(tags=["documents"])
-LIMIT = 100
 
 
-def _public[F](func: F) -> F:
-    func.vigil_access = PUBLIC  # type: ignore[attr-defined]
-    return func
-
-
-class DocumentOut(Schema):
+class DocumentOut(osdi.Dated):
     index_number: str
     language: str
     title: str
@@ -56,12 +54,12 @@ class Filters(Schema):
     q: str | None = None
 
 
-class ErrorOut(Schema):
-    detail: str
-
-
-def _out(document: Document, versions: list[str], *, full: bool = False) -> dict[str, Any]:
+def document_out(document: Document, languages: list[str], *, full: bool = False) -> dict[str, Any]:
+    """The record; ``languages`` are the document's public versions (its own left out)."""
     data: dict[str, Any] = {
+        "identifiers": osdi.identifiers("document", document.pk),
+        "created_date": document.created_at,
+        "modified_date": document.updated_at,
         "index_number": document.index_number,
         "language": document.language,
         "title": document.title,
@@ -71,7 +69,7 @@ def _out(document: Document, versions: list[str], *, full: bool = False) -> dict
         "date": document.date,
         "embargo": document.embargo_at,
         "url": document.get_absolute_url(),
-        "translations": versions,
+        "translations": [language for language in languages if language != document.language],
     }
     if full:
         data |= {
@@ -84,6 +82,7 @@ def _out(document: Document, versions: list[str], *, full: bool = False) -> dict
 
 
 def _languages(documents: list[Document], now: datetime.datetime) -> dict[str, list[str]]:
+    """The public language versions of each document's index number, in one query."""
     indexes = {d.index_number for d in documents}
     found: dict[str, list[str]] = {}
     for index, language in (
@@ -96,28 +95,23 @@ def _languages(documents: list[Document], now: datetime.datetime) -> dict[str, l
     return found
 
 
-@router.get("/", auth=None, response=list[DocumentOut])
-@_public
-def list_documents(request: HttpRequest, filters: Query[Filters]) -> list[dict[str, Any]]:
-    now = timezone.now()
-    documents = list(selectors.library(filters.dict(), now)[:LIMIT])
-    languages = _languages(documents, now)
-    return [
-        _out(d, [lang for lang in languages.get(d.index_number, []) if lang != d.language])
-        for d in documents
-    ]
+def documents_out(request: HttpRequest, documents: list[Document]) -> list[dict[str, Any]]:
+    languages = _languages(documents, timezone.now())
+    return [document_out(d, languages.get(d.index_number, [])) for d in documents]
 
 
-@router.get("/{index}", auth=None, response={200: DocumentDetailOut, 404: ErrorOut})
-@_public
-def get_document(
-    request: HttpRequest, index: str, language: str | None = None
-) -> Status[dict[str, Any]]:
+@listing(router, "/", name="documents", item=DocumentOut, serialise_page=documents_out,
+         modified=["updated_at"], auth=PUBLIC_READ)  # fmt: skip
+def list_documents(request: HttpRequest, filters: Query[Filters]) -> QuerySet[Document]:
+    """Published documents, each language version a record, with the library's filters."""
+    return selectors.library(filters.dict(), timezone.now())
+
+
+@router.get("/{index}", auth=PUBLIC_READ, response=DocumentDetailOut)
+def get_document(request: HttpRequest, index: str, language: str | None = None) -> dict[str, Any]:
     now = timezone.now()
     document = selectors.api_document(index, language, now)
     if document is None:
-        return Status(404, {"detail": "Not found"})
+        raise Problem(404)
     languages = _languages([document], now).get(document.index_number, [])
-    return Status(
-        200, _out(document, [lang for lang in languages if lang != document.language], full=True)
-    )
+    return document_out(document, languages, full=True)

@@ -1,7 +1,8 @@
-"""The cases API: the public list and, for the signed-in user, the own-country policy's answer.
+"""Cases: the public list of the cases page, and the own-country policy's answer.
 
-Mounted in ``vigil/api/api.py``.  Access is declared as on the rest of the API: public
-operations set ``auth=None`` and carry the ``PUBLIC`` mark; the others need a session.
+The list is the cases page's (``cases.selectors.published_cases`` with the page's filters);
+``may-write`` needs a signed-in session and answers with ``cases.policy.may_act``, the rule
+the letter form applies.
 """
 
 from __future__ import annotations
@@ -9,20 +10,26 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils import translation
 from ninja import Router, Schema
 from ninja.security import django_auth
 
-from vigil.core.permissions import PUBLIC, ensure
+from vigil.cases import selectors
+from vigil.cases.models import Case
+from vigil.cases.policy import may_act
+from vigil.core.permissions import ensure
 
-from . import selectors
-from .policy import may_act
+from .. import osdi
+from ..access import PUBLIC_READ
+from ..listing import listing
+from ..problems import Problem
 
 router = Router(tags=["cases"])
 
 
-class CaseOut(Schema):
+class CaseOut(osdi.Dated):
     slug: str
     title: str
     country: str
@@ -40,8 +47,10 @@ class MayWriteOut(Schema):
     reason: str
 
 
-def _out(case: Any) -> dict[str, Any]:
+def case_out(request: HttpRequest, case: Case) -> dict[str, Any]:
     return {
+        "identifiers": osdi.identifiers("case", case.pk),
+        "created_date": case.created_at, "modified_date": case.updated_at,
         "slug": case.slug, "title": case.title, "country": case.country,
         "category": case.category, "status": case.status, "is_urgent": case.is_urgent,
         "deadline": case.deadline, "url": case.get_absolute_url(),
@@ -49,21 +58,19 @@ def _out(case: Any) -> dict[str, Any]:
     }  # fmt: skip
 
 
-@router.get("/", auth=None, response=list[CaseOut])
+@listing(router, "/", name="cases", item=CaseOut, serialise=case_out, modified=["updated_at"],
+         auth=PUBLIC_READ)  # fmt: skip
 def list_cases(
     request: HttpRequest,
     country: str = "",
     category: str = "",
     status: str = "",
     urgent: bool | None = None,
-) -> list[dict[str, Any]]:
-    cases = selectors.published_cases(
+) -> QuerySet[Case]:
+    """Published cases, with the cases page's filters."""
+    return selectors.published_cases(
         country=country.upper(), category=category, status=status, urgent=urgent
     )
-    return [_out(case) for case in cases]
-
-
-list_cases.vigil_access = PUBLIC  # type: ignore[attr-defined]
 
 
 @router.get("/{slug}/may-write", auth=django_auth, response=MayWriteOut)
@@ -72,7 +79,7 @@ def may_write(request: HttpRequest, slug: str) -> dict[str, Any]:
     user: Any = request.user
     case = selectors.case_by_slug(slug)
     if case is None:
-        raise Http404
+        raise Problem(404)
     ensure(user, "cases.read_case", case)
     with translation.override(user.language or "ru"):
         decision = may_act(user, case)
