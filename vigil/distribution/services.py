@@ -39,6 +39,7 @@ from email.header import Header
 from email.mime.application import MIMEApplication
 from email.policy import compat32
 from email.utils import formataddr, formatdate, parseaddr
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -328,7 +329,7 @@ class _Post:
     def start_batch(self, rows: list[Delivery]) -> None:
         """The batch about to be sent in this order: each message may open the next one's
         transaction in its own write."""
-        self.following = {row.pk: after for row, after in zip(rows, rows[1:], strict=False)}
+        self.following = {row.pk: after for row, after in pairwise(rows)}
 
     def _envelope(self, to: str) -> bytes:
         return f"MAIL FROM:<{self.sender}>\r\nRCPT TO:<{to}>\r\nDATA\r\n".encode()
