@@ -48,7 +48,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage as DjangoEmailMessage
 from django.core.mail import mailers
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -128,7 +128,17 @@ def plan(issue: Issue, *, by: Any = None) -> Distribution:
                 )
             )
         Delivery.objects.bulk_create(rows, batch_size=1000)
+    _analyze_outbox()
     return distribution
+
+
+def _analyze_outbox() -> None:
+    """PostgreSQL's statistics learn of the new rows now, not when autovacuum next passes: with
+    an empty table's statistics the planner reads the settling updates through every
+    ``sending`` index entry (dead ones included) instead of by id."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {connection.ops.quote_name(Delivery._meta.db_table)}")
 
 
 def _html_to_text(body: str) -> str:
@@ -138,7 +148,12 @@ def _html_to_text(body: str) -> str:
 
 # --- unsubscribing -------------------------------------------------------------------------
 def unsubscribe_token(group: Group) -> str:
-    return signing.dumps({"g": group.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
+    return group_token(group.pk)
+
+
+def group_token(group_id: int) -> str:
+    """The unsubscribe token of a group known only by its id (as an outbox row knows it)."""
+    return signing.dumps({"g": group_id}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
 def group_from_token(token: str) -> Group | None:
@@ -249,11 +264,11 @@ class Composer:
             placeholder = reverse("distribution:unsubscribe", args=["TOKEN"])
         self.link = str(settings.VIGIL_BASE_URL).rstrip("/") + placeholder
 
-    def link_for(self, group: Group) -> str:
-        return self.link.replace("TOKEN", unsubscribe_token(group))
+    def link_for(self, group_id: int) -> str:
+        return self.link.replace("TOKEN", group_token(group_id))
 
     def compose(self, delivery: Delivery) -> bytes:
-        link = self.link_for(delivery.group)
+        link = self.link_for(delivery.group_id)
         if not _SAFE_HEADER.match(delivery.address) or not _SAFE_HEADER.match(link):
             raise ValueError(_("The address cannot be written in a mail header."))
         head = (
@@ -498,21 +513,42 @@ class SendReport:
 BATCH = 100
 
 
-def _claim(distribution: Distribution, size: int) -> list[Delivery]:
-    """One commit: the next planned rows become ``sending`` (and the lease is renewed).
+_CLAIMED = ("pk", "address", "message_id", "group_id")
 
-    The caller holds the lease and every earlier batch is settled, so the rows ``sending``
-    after the update are exactly this batch; a row whose group unsubscribed meanwhile is no
-    longer planned and is not taken.
+
+def _claim(distribution: Distribution, size: int, after: int = 0) -> list[Delivery]:
+    """One commit: the next planned rows (by id, from ``after`` on) become ``sending``, and
+    the lease is renewed.
+
+    The rows are read and locked first (``FOR UPDATE``; on SQLite the transaction holds the
+    write lock from its start), then updated by their ids: so the batch is exactly the rows
+    read, a group that unsubscribes meanwhile waits for the commit, and neither statement
+    depends on the planner's guess of how many rows are planned (an ``IN (subquery)`` update
+    became a nested loop over every planned row on PostgreSQL).  Only what a message needs
+    is read: the group is known by its id.
     """
-    outbox = Delivery.objects.filter(distribution=distribution)
+    planned = Delivery.objects.filter(
+        distribution=distribution, status=Status.PLANNED, pk__gt=after
+    )
     with transaction.atomic():
-        following = outbox.filter(status=Status.PLANNED).order_by("pk").values("pk")[:size]
-        outbox.filter(pk__in=following, status=Status.PLANNED).update(
-            status=Status.SENDING, attempts=F("attempts") + 1
-        )
+        rows = list(planned.select_for_update().order_by("pk").values_list(*_CLAIMED)[:size])
+        ids = [row[0] for row in rows]
+        if ids:
+            Delivery.objects.filter(pk__in=ids).update(
+                status=Status.SENDING, attempts=F("attempts") + 1
+            )
         Distribution.objects.filter(pk=distribution.pk).update(sender_seen_at=timezone.now())
-        return list(outbox.filter(status=Status.SENDING).select_related("group").order_by("pk"))
+    return [
+        Delivery(
+            pk=pk,
+            distribution=distribution,
+            address=address,
+            message_id=message_id,
+            group_id=group_id,
+            status=Status.SENDING,
+        )
+        for pk, address, message_id, group_id in rows
+    ]
 
 
 @dataclass
@@ -592,10 +628,16 @@ def send(
         taken = 0
         with mailers.default as connection:
             post = _Post(connection, composer)
+            after = 0  # rows go in id order; a row planned again meanwhile is read last
             while limit is None or taken < limit:
-                rows = _claim(distribution, batch if limit is None else min(batch, limit - taken))
+                size = batch if limit is None else min(batch, limit - taken)
+                rows = _claim(distribution, size, after)
+                if not rows and after:
+                    after = 0
+                    rows = _claim(distribution, size)
                 if not rows:
                     break
+                after = rows[-1].pk
                 taken += len(rows)
                 _send_batch(rows, post, report)
         if not Delivery.objects.filter(
