@@ -11,7 +11,9 @@ For each database (SQLite in a fresh data folder, then PostgreSQL in a throwaway
 differs from stock aiosmtpd; ``--plain-sink`` uses stock aiosmtpd).
 
 1. Throughput: ``vigil distribute ISSUE`` sends the first issue; messages/s is counted from the
-   sink's clock (first to last message accepted), and also over the whole command.
+   sink's clock (first to last message accepted), and also over the whole command.  Then, as
+   the limit to compare with, a bare ``smtplib`` loop sends the same messages, built before its
+   clock starts, to the same sink (see :func:`bare`); the table gives the ratio.
 2. Crash: the second issue is planned, ``vigil distribute --resume`` is started and killed with
    SIGKILL each time the sink has received another share of the messages, then resumed with
    ``--mail-log`` (the sink's log) to the end.  Duplicates (a Message-ID received twice) and
