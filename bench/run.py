@@ -9,7 +9,8 @@ at 127.0.0.1:5432 that is dropped afterwards):
 2. ``bench/foundation.py``: AES-GCM and blind-index rates (once), 100,000 users created in bulk
    through the model, then 2,000 lookups by e-mail through the blind index;
 3. ``vigil serve --workers 2 --no-worker`` on a free port of 127.0.0.1, driven over HTTP by
-   ``bench/http_load.py`` (a second process) on ``/health/`` and on the home page.
+   wrk (``bench/wrk.py``) on ``/health/`` and on the home page, with the CPU the server and
+   wrk each took during the load.
 
 Every step is bounded in count and in time and the run stops by itself.  PostgreSQL (or the
 Redis its cache needs) not answering is said loudly and its column is left unmeasured.
@@ -36,6 +37,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from wrk import run_wrk
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 PYTHON = sys.executable
@@ -45,6 +48,7 @@ PG_PORT = 5432
 PG_USER = "postgres"
 REDIS_URL = "redis://127.0.0.1:6379/0"
 PATHS = ["/health/", "/"]
+WARMUP_SECONDS = 2.0
 
 
 def say(text: str) -> None:
@@ -138,6 +142,27 @@ def answers(port: int, path: str) -> bool:
 @contextlib.contextmanager
 def serving(env: dict[str, str], log_path: Path, workers: int) -> Iterator[int]:
     """``vigil serve`` on a free local port, stopped as Ctrl+C would stop it."""
+    with serving_group(env, log_path, workers) as (port, _group):
+        yield port
+
+
+def group_cpu_seconds(group: int) -> float:
+    """The CPU seconds (user + system) of the live processes of one process group, from
+    ``/proc``: a server's, for its cost per request beside the load generator's."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # pgrp; utime and stime are fields 14 and 15
+                total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+@contextlib.contextmanager
+def serving_group(env: dict[str, str], log_path: Path, workers: int) -> Iterator[tuple[int, int]]:
+    """``vigil serve`` on a free local port: its port and its process group (the server and
+    its gunicorn workers, for :func:`group_cpu_seconds`), stopped as Ctrl+C would stop it."""
     port = free_port()
     command = [VIGIL, "serve", "--bind", f"{HOST}:{port}", "--workers", str(workers)]
     command.append("--no-worker")
@@ -154,7 +179,7 @@ def serving(env: dict[str, str], log_path: Path, workers: int) -> Iterator[int]:
                 if time.monotonic() > deadline:
                     raise RuntimeError(f"vigil serve did not answer in 60 s: {log_path}")
                 time.sleep(0.2)
-            yield port
+            yield port, server.pid  # start_new_session: its pid is its group's id
         finally:
             stop(server)
 
@@ -262,14 +287,17 @@ def measure(
     run(foundation, env, timeout=600)
     result: dict[str, Any] = json.loads(out.read_text())
     result["http"] = {}
-    with serving(env, work / f"serve-{mode}.log", opts.workers) as port:
+    with serving_group(env, work / f"serve-{mode}.log", opts.workers) as (port, group):
         for path in PATHS:
-            out = work / f"http-{mode}-{path.strip('/') or 'home'}.json"
-            load = [PYTHON, str(BENCH / "http_load.py"), "--port", str(port), "--path", path]
-            load += ["--requests", str(opts.requests), "--concurrency", str(opts.concurrency)]
-            load += ["--time-limit", str(opts.time_limit), "--out", str(out)]
-            run(load, env, timeout=opts.time_limit + 120)
-            result["http"][path] = json.loads(out.read_text())
+            url = f"http://{HOST}:{port}{path}"
+            say(f"wrk {url}: {WARMUP_SECONDS:g} s of warm-up, then {opts.duration:g} s")
+            load = {"threads": min(2, opts.connections), "connections": opts.connections}
+            run_wrk(url, duration=WARMUP_SECONDS, **load)
+            server_before = group_cpu_seconds(group)
+            found = run_wrk(url, duration=opts.duration, **load)
+            found["server_cpu_s"] = group_cpu_seconds(group) - server_before
+            found.pop("output", None)
+            result["http"][path] = found
     result["load_average"] = [load_before, load_average()]
     return result
 
@@ -330,9 +358,13 @@ def table(results: dict[str, dict[str, Any] | None], opts: argparse.Namespace) -
         )
         row(
             f"HTTP {label}: requests (errors)",
-            lambda r, p=path: (
-                f"{r['http'][p]['requests']:,} ({r['http'][p]['errors']})"
-                + (" time limit hit" if r["http"][p]["hit_time_limit"] else "")
+            lambda r, p=path: f"{r['http'][p]['requests']:,} ({http_errors(r['http'][p])})",
+        )
+        row(
+            f"HTTP {label}: CPU ms per request, server / wrk",
+            lambda r, p=path: " / ".join(
+                fmt(r["http"][p][key] * 1000 / max(1, r["http"][p]["requests"]), 2)
+                for key in ("server_cpu_s", "wrk_cpu_s")
             ),
         )
     lines = [markdown_row(header), markdown_row(["---"] * len(header)), *map(markdown_row, rows)]
@@ -354,6 +386,11 @@ def table(results: dict[str, dict[str, Any] | None], opts: argparse.Namespace) -
     return "\n".join(lines)
 
 
+def http_errors(found: dict[str, Any]) -> int:
+    """wrk's socket errors and answers that are not 2xx or 3xx, in one count."""
+    return sum(found["errors"].values())
+
+
 def markdown_row(cells: list[str]) -> str:
     return "| " + " | ".join(cells) + " |"
 
@@ -363,19 +400,18 @@ def main() -> int:
     parser.add_argument("--users", type=int, default=100_000)
     parser.add_argument("--lookups", type=int, default=2_000)
     parser.add_argument("--crypto", type=int, default=50_000, help="operations per round")
-    parser.add_argument("--requests", type=int, default=3_000, help="per endpoint")
-    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
-    parser.add_argument("--time-limit", type=float, default=30.0, help="per endpoint, seconds")
+    parser.add_argument("--connections", type=int, default=8, help="wrk's connections")
+    parser.add_argument("--duration", type=float, default=10.0, help="per endpoint, seconds")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     opts = parser.parse_args()
     if not (1 <= opts.users <= 1_000_000 and 1 <= opts.lookups <= opts.users * 10):
         parser.error("--users must be 1..1000000 and --lookups at least 1")
-    if not (1 <= opts.requests <= 100_000 and 1 <= opts.concurrency <= 64):
-        parser.error("--requests must be 1..100000 and --concurrency 1..64")
-    if not 1 <= opts.time_limit <= 300:
-        parser.error("--time-limit must be 1..300 seconds")
+    if not 1 <= opts.connections <= 64:
+        parser.error("--connections must be 1..64")
+    if not 1 <= opts.duration <= 300:
+        parser.error("--duration must be 1..300 seconds")
 
     started = time.monotonic()
     info = machine()
@@ -399,9 +435,9 @@ def main() -> int:
         f"Python {info['python']}, Django {info['django']}; {info['platform']}"
     )
     print(
-        f"HTTP: vigil serve --workers {opts.workers} --no-worker; client: bench/http_load.py, "
-        f"{opts.concurrency} threads, a new connection per request, up to {opts.requests:,} "
-        f"requests or {opts.time_limit:g} s per endpoint after 100 warm-up requests"
+        f"HTTP: vigil serve --workers {opts.workers} --no-worker; client: wrk "
+        f"(bench/wrk.py), {min(2, opts.connections)} threads, {opts.connections} connections, "
+        f"{opts.duration:g} s per endpoint after {WARMUP_SECONDS:g} s of warm-up"
     )
     print()
     print(table(results, opts))

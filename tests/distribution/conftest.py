@@ -87,14 +87,17 @@ def groups(make_group: Callable[..., Group]) -> list[Group]:
 class StrictSink(SmtpSink):
     """A real SMTP server that refuses some recipients; it may offer PIPELINING."""
 
+    pipelining: bool = True
     refuse: set[str] = field(default_factory=set)
+    #: Recipients whose message is refused after its content (a 554 to the final dot).
+    refuse_content: set[str] = field(default_factory=set)
     commands: list[str] = field(default_factory=list)
 
 
 @pytest.fixture(params=[True, False], ids=["pipelining", "one-by-one"])
 def strict_server(request: pytest.FixtureRequest, settings: Any) -> Iterator[StrictSink]:
-    sink = StrictSink(host="127.0.0.1", port=_free_port())
     pipelining = bool(request.param)
+    sink = StrictSink(host="127.0.0.1", port=_free_port(), pipelining=pipelining)
 
     class Handler:
         async def handle_EHLO(
@@ -114,7 +117,13 @@ def strict_server(request: pytest.FixtureRequest, settings: Any) -> Iterator[Str
             return "250 OK"
 
         async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+            if sink.refuse_content & set(envelope.rcpt_tos):
+                return "554 5.6.0 Content refused"
             return keep_message(sink, envelope)
+
+        async def handle_RSET(self, server: Any, session: Any, envelope: Any) -> str:
+            sink.commands.append("RSET")
+            return "250 OK"
 
     with smtp_serving(settings, sink, Handler()):
         yield sink

@@ -258,6 +258,38 @@ def test_every_message_over_one_connection_pipelined_or_not(
         )
 
 
+def test_a_message_and_the_next_ones_envelope_share_one_write(
+    issue: Any, groups: list[Group], strict_server: StrictSink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Over PIPELINING a message costs one round trip; one refused after its content leaves the
+    next message (already opened in the same write) whole and delivered."""
+    strict_server.refuse_content = {"g2@example.org"}
+    writes = []
+    real = smtplib.SMTP.send
+
+    def send(self: smtplib.SMTP, data: Any) -> None:
+        writes.append(data.encode() if isinstance(data, str) else bytes(data))
+        real(self, data)
+
+    monkeypatch.setattr(smtplib.SMTP, "send", send)
+    distribution = services.plan(issue)
+    report = services.send(distribution)
+    assert (report.sent, report.failed) == (2, 1)
+    assert statuses(distribution)["g2@example.org"] == Status.FAILED
+    assert "Content refused" in distribution.deliveries.get(address="g2@example.org").note
+    delivered = cast(list[EmailMessage], strict_server.messages)
+    assert [str(m["To"]) for m in delivered] == ["g1@example.org", "g3@example.org"]
+    for message in delivered:
+        [attachment] = list(message.iter_attachments())
+        assert attachment.get_content() == bytes(distribution.pdf)
+    if strict_server.pipelining:
+        # EHLO, the first envelope, each content with the next envelope, QUIT; and no RSET,
+        # which would have become the content of the message already opened.
+        content = [w for w in writes if b"multipart/mixed" in w]
+        assert [w.count(b"MAIL FROM:") for w in content] == [1, 1, 0]
+        assert len(writes) == 6 and "RSET" not in strict_server.commands
+
+
 @pytest.mark.parametrize("extra", [0, 1, 56, 57, 58, 200])
 def test_a_body_encoded_once_up_to_its_footer_is_the_same_as_encoded_whole(extra: int) -> None:
     link = "https://vigil.example.org/distribution/unsubscribe/abc:def/"
