@@ -221,6 +221,19 @@ def loaded(port: int, load: Any) -> dict[str, Any]:
     return result
 
 
+def interrupt_wrk() -> None:
+    """SIGINT to this process's own wrk children (started by :func:`wrk.sign`): wrk then
+    stops and prints its report as at the end of its duration."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            stat = (entry / "stat").read_text()
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+            if ppid == os.getpid() and stat[stat.index("(") + 1 : stat.rindex(")")] == "wrk":
+                os.kill(int(entry.name), signal.SIGINT)
+
+
 # --- the crash test ----------------------------------------------------------------------------
 def crash_test(env: dict[str, str], work: Path, mode: str, opts: argparse.Namespace) -> Any:
     port = free_port()
@@ -239,7 +252,7 @@ def crash_test(env: dict[str, str], work: Path, mode: str, opts: argparse.Namesp
         signing.update(
             wrk.sign(
                 f"http://{HOST}:{port}", f"/petitions/{CRASH_SLUG}/", proxies=1,
-                threads=opts.connections, duration=opts.crash_after + 5, timeout=3,
+                threads=opts.connections, duration=opts.crash_after + 30, timeout=3,
                 record=record,
             )
         )  # fmt: skip
@@ -256,6 +269,8 @@ def crash_test(env: dict[str, str], work: Path, mode: str, opts: argparse.Namesp
         say(f"kill -9 of the server's process group {server.pid}, mid-load")
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
+        time.sleep(0.5)  # the answers already on their way are read
+        interrupt_wrk()  # it stops and reports: no more POSTs to a dead server
         client.join(timeout=opts.crash_after + 90)
     finally:
         with contextlib.suppress(ProcessLookupError):
