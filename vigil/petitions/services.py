@@ -7,8 +7,9 @@ de-duplicates by the blind index and marks the confirmation mail as owed (``mail
 the signature row is its mail's outbox, so a stored signature always gets its mail and a
 refused or rolled-back one mails nobody.  The worker sends what is owed in batches
 (:func:`send_due_confirmations`); a request queues that task only when no batch of this
-process is already due to start after it.  A burst is never dropped in silence: within
-limits it is kept and flagged for staff; past the hard limit the visitor is told to wait."""
+process is already due to start after it (then, in the PostgreSQL mode, the insert runs alone
+in autocommit).  A burst is never dropped in silence: within limits it is kept and flagged for
+staff; past the hard limit the visitor is told to wait."""
 
 from __future__ import annotations
 
