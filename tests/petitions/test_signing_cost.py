@@ -4,6 +4,7 @@ address and answer its own."""
 from __future__ import annotations
 
 import ipaddress
+import time
 from typing import Any
 from unittest import mock
 
@@ -11,6 +12,7 @@ import pytest
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
+from django.db import transaction
 from django.test import Client
 from django.utils import translation
 
@@ -106,3 +108,27 @@ def test_the_throttle_keeps_one_redis_client() -> None:
     first, _ = throttle._redis_keys(names, 600)
     second, _ = throttle._redis_keys(names, 600)
     assert first is second
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_a_batch_due_the_insert_alone_commits_the_signature(
+    petition: Petition, consent: ConsentText, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not throttle.uses_redis():
+        pytest.skip("the embedded mode counts in the signing transaction")
+    monkeypatch.setitem(services._next_batch, "at", time.time() + 60)
+    details = {"name": "Anna", "country": "Россия", "city": "Тверь", "language": "ru"}
+    with mock.patch.object(transaction, "atomic", wraps=transaction.atomic) as atomic:
+        signed = services.sign(
+            petition, email="anna@example.org", consent_version=consent.version,
+            ip="192.0.2.1", **details,
+        )  # fmt: skip
+        assert atomic.call_count == 0 and signed.outcome == "new"
+        assert Signature.objects.get(pk=signed.signature_id).mail_due_at is not None
+        # The same address again takes the transaction: same page, the mail owed again.
+        again = services.sign(
+            petition, email="Anna@Example.org", consent_version=consent.version,
+            ip="192.0.2.2", **details,
+        )  # fmt: skip
+    assert (again.signature_id, again.outcome) == (signed.signature_id, "pending")
+    assert atomic.call_count >= 1 and Signature.objects.count() == 1
