@@ -441,6 +441,22 @@ def table(results: dict[str, Any]) -> str:
             cpu(x) for x in (r["trivial"]["/health/"], r["trivial"]["/"], r["signing"])
         ),
     )
+
+    def cpu_ms(run: Any) -> float:
+        return float(run["server_cpu_s"] * 1000 / max(1, run["requests"]))
+
+    row(
+        "Server CPU ms per request: /health/, home, signing",
+        "",
+        lambda r: ", ".join(
+            fmt(cpu_ms(x), 2) for x in (r["trivial"]["/health/"], r["trivial"]["/"], r["signing"])
+        ),
+    )
+    row(
+        "Ratio of server CPU per request, /health/ ÷ signing (less sensitive to other load)",
+        "",
+        lambda r: fmt(cpu_ms(r["trivial"]["/health/"]) / cpu_ms(r["signing"]), 2),
+    )
     row(
         "In-process (WSGIHandler): signing ms, CPU ms / /health/ ms, CPU ms; queries",
         "",
