@@ -6,45 +6,46 @@ For each database, in a fresh temporary data folder (and, for PostgreSQL, a thro
 at 127.0.0.1:5432 that is dropped afterwards):
 
 1. ``vigil migrate`` and ``vigil createcachetable``; one consent text and three open petitions;
-2. in-process, one signing request profiled with cProfile (the Django test client, the whole
-   middleware stack, no network): time per request, queries, the top costs;
+2. in-process, signing profiled with cProfile through Django's ``WSGIHandler`` (a real WSGI
+   environ with the urlencoded body, every middleware, no network; ``bench/signing_profile.py``):
+   time and CPU per request beside ``/health/``'s, queries, the top costs;
 3. ``vigil serve --workers N --no-worker`` (gunicorn; no task worker, so the confirmation mails
-   stay owed in the database) with ``VIGIL_PROXY_COUNT=1``, driven from a second process:
-   ``bench/http_load.py`` on the home page and ``/health/`` (the trivial endpoints), then
-   ``bench/signing_load.py`` signing with a new e-mail each time, every visitor from an address
-   of its own sent in ``X-Forwarded-For``;
-4. the crash test: the server is started again, signing starts, and after a few seconds the
-   whole process group of the server gets SIGKILL.  The server is restarted on the same data
-   and every e-mail that was answered "stored, check your mail" is looked up by its blind
-   index.  Lost must be 0;
+   stay owed in the database) with ``VIGIL_PROXY_COUNT=1``, driven by wrk (``bench/wrk.py``, a
+   C client whose own CPU is printed beside the server's): ``/health/``, the home page, then
+   signing (``bench/wrk/sign.lua``: the urlencoded form a browser posts, CSRF cookie and token,
+   a new e-mail and a new address in a new /24 as X-Forwarded-For), then ``/health/`` again.
+   The ratio is signatures/s over the mean of the two ``/health/`` runs of the same server;
+4. the crash test: the server is started again, wrk signs writing down every e-mail it sends
+   and the answer each got, and after a few seconds the whole process group of the server
+   gets SIGKILL.  The server is restarted on the same data and every e-mail that was answered
+   "stored, check your mail" is looked up by its blind index.  Lost must be 0;
 5. the mails: every signature still owing its confirmation mail must have a batch task queued
    to start after it (before the restart's catch-up is counted); then the task worker runs
    once (``vigil db_worker --batch``) against a counting SMTP sink (``distribution_sink.py``)
    and every stored signature must have had its mail.
 
-Every step is bounded in count and in time and the run stops by itself.
+Every step is bounded in time and the run stops by itself.
 """
 
 from __future__ import annotations
 
 import argparse
 import contextlib
-import cProfile
 import datetime as dt
-import io
 import json
 import os
-import pstats
 import secrets
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import wrk
 from run import (
     BENCH,
     HOST,
@@ -68,7 +69,7 @@ from run import (
 SLUG = "bench-signing"  # the HTTP load
 CRASH_SLUG = "bench-crash"  # the kill -9 test: its own petition, so its counts stand alone
 PROFILE_SLUG = "bench-profile"  # the in-process profile
-TRIVIAL = ["/", "/health/"]
+TRIVIAL = ["/health/", "/"]
 
 
 # --- inside Django (a child process with the benchmark's environment) -------------------------
@@ -109,96 +110,10 @@ def setup_petitions() -> dict[str, Any]:
 
 
 def profile_signing(count: str) -> dict[str, Any]:
-    """Sign ``count`` times in-process through the test client; profile it all."""
-    from django.db import connection
-    from django.test import Client
+    """Sign ``count`` times in-process through the WSGI handler; profile it all."""
+    from signing_profile import profile
 
-    from vigil.petitions.models import Signature
-
-    total = int(count)
-    tag = secrets.token_hex(4)
-    client = Client()
-    page = f"/petitions/{PROFILE_SLUG}/"
-    client.get(page)
-
-    def sign(n: int) -> int:
-        # The redirect is not followed, so no page reads the "thank you" message: without
-        # this the messages cookie would grow with every request, unlike a real signer's.
-        client.cookies.pop("messages", None)
-        response = client.post(
-            f"{page}sign/",
-            {
-                "name": f"Signer {n}",
-                "email": f"profile-{tag}-{n}@example.org",
-                "country": "Россия",
-                "city": "Екатеринбург",
-                "consent": "on",
-                "consent_version": "1",
-            },
-            HTTP_X_FORWARDED_FOR=f"10.{(n >> 8) & 255}.{n & 255}.7",
-        )
-        return response.status_code
-
-    for n in range(20):  # warm-up: templates, URL resolver, connections
-        sign(n)
-    statements: list[str] = []
-
-    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
-        statements.append(sql)
-        return execute(sql, params, many, context)
-
-    with connection.execute_wrapper(spy):
-        sign(20)
-    profiler = cProfile.Profile()
-    started = time.perf_counter()
-    profiler.enable()
-    statuses = [sign(n) for n in range(21, 21 + total)]
-    profiler.disable()
-    elapsed = time.perf_counter() - started
-    if set(statuses) != {302} or Signature.objects.count() != total + 21:
-        raise RuntimeError(f"in-process signing failed: {sorted(set(statuses))}")
-    stats = pstats.Stats(profiler, stream=io.StringIO())
-    raw: Any = stats.stats  # type: ignore[attr-defined]
-    grand = sum(row[2] for row in raw.values()) or 1.0
-    rows = []
-    for (path, line, name), (_calls, ncalls, tottime, cumtime, _callers) in raw.items():
-        short = path.replace(str(ROOT) + "/", "")
-        short = short.split("site-packages/")[-1]
-        rows.append(
-            {
-                "function": f"{short}:{line}({name})",
-                "calls_per_request": ncalls / total,
-                "own_ms_per_request": tottime / total * 1000,
-                "cumulative_ms_per_request": cumtime / total * 1000,
-                "own_share": tottime / grand,
-            }
-        )
-    by_own = sorted(rows, key=lambda r: r["own_ms_per_request"], reverse=True)[:15]
-    wanted = (
-        "petitions/views.py",
-        "petitions/services.py",
-        "petitions/forms.py",
-        "core/fields.py",
-        "core/crypto.py",
-        "core/tasks.py",
-        "cache/backends",
-        "django/template/",
-        "django/db/backends",
-        "django/middleware/csrf.py",
-    )
-    by_cumulative = sorted(
-        (r for r in rows if any(w in r["function"] for w in wanted)),
-        key=lambda r: r["cumulative_ms_per_request"],
-        reverse=True,
-    )[:25]
-    return {
-        "requests": total,
-        "ms_per_request_profiled": elapsed / total * 1000,
-        "queries_per_request": len(statements),
-        "queries": [sql[:160] for sql in statements],
-        "top_own": by_own,
-        "top_cumulative": by_cumulative,
-    }
+    return profile(PROFILE_SLUG, int(count))
 
 
 def check_crash(ok_path: str, unanswered_path: str, restarted_at: str) -> dict[str, Any]:
@@ -268,6 +183,57 @@ def inside_run(env: dict[str, str], work: Path, command: str, *extra: str) -> di
     return result
 
 
+# --- the server's CPU ---------------------------------------------------------------------------
+def server_cpu(port: int) -> float:
+    """CPU seconds used so far by the process group serving ``port`` (``vigil serve``,
+    gunicorn and its workers, started in a session of their own), from ``/proc``."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    groups: set[int] = set()
+    stats: list[list[str]] = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            stat = (entry / "stat").read_text()
+            fields = stat[stat.rindex(")") + 2 :].split()
+            stats.append(fields)
+            if f"{HOST}:{port}".encode() in (entry / "cmdline").read_bytes():
+                groups.add(int(fields[2]))
+    # fields after the name: state ppid pgrp session ... utime(11) stime(12)
+    used = sum(int(f[11]) + int(f[12]) for f in stats if int(f[2]) in groups)
+    return used / ticks
+
+
+def loaded(port: int, load: Any) -> dict[str, Any]:
+    """Run ``load()`` (a wrk run); its result with the server's CPU seconds meanwhile and the
+    1-minute load average after it."""
+    before = server_cpu(port)
+    result: dict[str, Any] = load()
+    result.pop("output", None)
+    result["server_cpu_s"] = server_cpu(port) - before
+    result["load_average"] = load_average()
+    say(
+        f"{result['scenario']} {result['url']}: {result['rps']:,.0f}/s, "
+        f"{result['ok']:,} of {result['requests']:,} answers the expected one; CPU s: server "
+        f"{result['server_cpu_s']:.1f}, wrk {result['wrk_cpu_s']:.1f}; "
+        f"load {result['load_average']:.2f}"
+    )
+    return result
+
+
+def interrupt_wrk() -> None:
+    """SIGINT to this process's own wrk children (started by :func:`wrk.sign`): wrk then
+    stops and prints its report as at the end of its duration."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            stat = (entry / "stat").read_text()
+            ppid = int(stat[stat.rindex(")") + 2 :].split()[1])
+            if ppid == os.getpid() and stat[stat.index("(") + 1 : stat.rindex(")")] == "wrk":
+                os.kill(int(entry.name), signal.SIGINT)
+
+
 # --- the crash test ----------------------------------------------------------------------------
 def crash_test(env: dict[str, str], work: Path, mode: str, opts: argparse.Namespace) -> Any:
     port = free_port()
@@ -278,38 +244,56 @@ def crash_test(env: dict[str, str], work: Path, mode: str, opts: argparse.Namesp
     server = subprocess.Popen(
         command, env=env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT, start_new_session=True
     )
-    ok_path = work / f"crash-ok-{mode}.txt"
-    out = work / f"crash-load-{mode}.json"
+    record = work / f"crash-{mode}"
+    signing: dict[str, Any] = {}
+
+    def sign() -> None:
+        # One connection per wrk thread, so that every answer is paired with its e-mail.
+        signing.update(
+            wrk.sign(
+                f"http://{HOST}:{port}", f"/petitions/{CRASH_SLUG}/", proxies=1,
+                threads=opts.connections, duration=opts.crash_after + 30, timeout=3,
+                record=record,
+            )
+        )  # fmt: skip
+
     try:
         deadline = time.monotonic() + 60
         while not answers(port, "/health/"):
             if server.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"vigil serve did not start for the crash test: {log.name}")
             time.sleep(0.2)
-        load = [PYTHON, str(BENCH / "signing_load.py"), "--port", str(port), "--slug", CRASH_SLUG]
-        load += ["--requests", str(opts.requests), "--concurrency", str(opts.concurrency)]
-        load += ["--time-limit", str(opts.crash_after + 10), "--stop-on-error"]
-        load += ["--out", str(out), "--ok-emails", str(ok_path)]
-        client = subprocess.Popen(load, env=env, cwd=ROOT)
+        client = threading.Thread(target=sign)
+        client.start()
         time.sleep(opts.crash_after)
         say(f"kill -9 of the server's process group {server.pid}, mid-load")
         os.killpg(server.pid, signal.SIGKILL)
         server.wait(timeout=10)
-        client.wait(timeout=opts.crash_after + 60)
+        time.sleep(0.5)  # the answers already on their way are read
+        interrupt_wrk()  # it stops and reports: no more POSTs to a dead server
+        client.join(timeout=opts.crash_after + 90)
     finally:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(server.pid, signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             server.wait(timeout=5)
         log.close()
-    loaded = json.loads(out.read_text())
+    if not signing:
+        raise RuntimeError("wrk did not finish the crash test's signing")
+    issued, answered = wrk.recorded(record)
+    ok = [email for email, status in answered.items() if status == 200]
+    ok_path = work / f"crash-ok-{mode}.txt"
+    ok_path.write_text("\n".join(ok) + "\n")
     unanswered_path = work / f"crash-unanswered-{mode}.json"
-    unanswered_path.write_text(json.dumps(loaded.pop("unanswered_emails")))
+    unanswered_path.write_text(json.dumps([e for e in issued if e not in answered]))
     restarted_at = dt.datetime.now(dt.UTC).isoformat()
     with serving(env, work / f"serve-restart-{mode}.log", opts.workers):
         say("restarted on the same data: it answers /health/")
     check = inside_run(env, work, "check", str(ok_path), str(unanswered_path), restarted_at)
-    check["statuses"] = loaded["statuses"]
+    statuses: dict[str, int] = {}
+    for status in answered.values():
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+    check["statuses"] = statuses
     return check
 
 
@@ -335,23 +319,17 @@ def measure(
     run([VIGIL, "createcachetable"], env, timeout=60)
     inside_run(env, work, "setup")
     result: dict[str, Any] = {"profile": inside_run(env, work, "profile", str(opts.profile))}
-    result["trivial"] = {}
+    common = {"threads": 2, "connections": opts.connections, "duration": opts.seconds}
     with serving(env, work / f"serve-{mode}.log", opts.workers) as port:
-        for path in TRIVIAL:
-            out = work / f"http-{mode}-{path.strip('/') or 'home'}.json"
-            load = [PYTHON, str(BENCH / "http_load.py"), "--port", str(port), "--path", path]
-            load += ["--requests", str(opts.trivial_requests)]
-            load += ["--concurrency", str(opts.concurrency)]
-            load += ["--time-limit", str(opts.time_limit), "--out", str(out)]
-            run(load, env, timeout=opts.time_limit + 120)
-            result["trivial"][path] = json.loads(out.read_text())
-        out = work / f"sign-{mode}.json"
-        load = [PYTHON, str(BENCH / "signing_load.py"), "--port", str(port), "--slug", SLUG]
-        load += ["--requests", str(opts.requests), "--concurrency", str(opts.concurrency)]
-        load += ["--time-limit", str(opts.time_limit), "--out", str(out)]
-        run(load, env, timeout=opts.time_limit + 120)
-        result["signing"] = json.loads(out.read_text())
-        result["signing"].pop("unanswered_emails")
+        base = f"http://{HOST}:{port}"
+        # A short warm-up: every worker imports, connects and compiles its templates first.
+        wrk.run_wrk(base + "/", threads=2, connections=opts.connections, duration=2)
+        result["trivial"] = {
+            path: loaded(port, lambda p=path: wrk.run_wrk(base + p, **common)) for path in TRIVIAL
+        }
+        page = f"/petitions/{SLUG}/"
+        result["signing"] = loaded(port, lambda: wrk.sign(base, page, proxies=1, **common))
+        result["health_after"] = loaded(port, lambda: wrk.run_wrk(base + "/health/", **common))
     result["load_during"] = load_average()
     result["crash"] = crash_test(env, work, mode, opts)
     result["load_average"] = [load_before, load_average()]
@@ -413,17 +391,21 @@ def table(results: dict[str, Any]) -> str:
         cells = ["not measured" if results[m] is None else cell(results[m]) for m in modes]
         rows.append([label, target, *cells])
 
-    def ratio(r: Any, path: str) -> str:
-        return fmt(r["signing"]["rps"] / r["trivial"][path]["rps"], 2)
+    def health(r: Any) -> float:
+        return float((r["trivial"]["/health/"]["rps"] + r["health_after"]["rps"]) / 2)
 
     def http(r: Any) -> str:
         s = r["signing"]
-        limit = ", time limit hit" if s["hit_time_limit"] else ""
-        return f"{s['requests']:,} in {fmt(s['seconds'])} s ({s['errors']} errors{limit})"
+        other = sum(n for code, n in s["statuses"].items() if code != "302")
+        socket = sum(v for k, v in s["errors"].items() if k != "status")
+        return f"{s['requests']:,} in {fmt(s['seconds'])} s ({other} not 302, {socket} socket)"
+
+    def cpu(run: Any) -> str:
+        return f"{fmt(run['server_cpu_s'])} / {fmt(run['wrk_cpu_s'])}"
 
     row("Database / cache", "", lambda r: r["database"])
     row(
-        "Load average (1 min): start / after the load / end",
+        "Load average (1 min): start / after the HTTP loads / end",
         "",
         lambda r: (
             f"{r['load_average'][0]:.2f} / {r['load_during']:.2f} / {r['load_average'][1]:.2f}"
@@ -436,21 +418,53 @@ def table(results: dict[str, Any]) -> str:
         lambda r: " / ".join(fmt(r["signing"][f"{q}_ms"]) for q in ("p50", "p95", "p99")),
     )
     row("Signing POSTs", "", http)
-    for path in TRIVIAL:
-        label = "home page /" if path == "/" else path
-        row(
-            f"Trivial endpoint {label}: requests/s (p50 ms)",
-            "",
-            lambda r, p=path: (
-                f"{fmt(r['trivial'][p]['rps'], 0)} ({fmt(r['trivial'][p]['p50_ms'])})"
-            ),
-        )
-        row(f"Ratio signatures/s ÷ {label} requests/s", "≥ 0.5", lambda r, p=path: ratio(r, p))
     row(
-        "In-process signing request (cProfile on), ms; queries",
+        "/health/ requests/s, before / after the signing",
+        "",
+        lambda r: f"{fmt(r['trivial']['/health/']['rps'], 0)} / {fmt(r['health_after']['rps'], 0)}",
+    )
+    row("Home page / requests/s", "", lambda r: fmt(r["trivial"]["/"]["rps"], 0))
+    row(
+        "Ratio signatures/s ÷ /health/ requests/s (their mean)",
+        "≥ 0.8",
+        lambda r: f"**{fmt(r['signing']['rps'] / health(r), 2)}**",
+    )
+    row(
+        "Ratio signatures/s ÷ home page requests/s",
+        "",
+        lambda r: fmt(r["signing"]["rps"] / r["trivial"]["/"]["rps"], 2),
+    )
+    row(
+        "CPU s, server / wrk: /health/, home, signing",
+        "",
+        lambda r: "; ".join(
+            cpu(x) for x in (r["trivial"]["/health/"], r["trivial"]["/"], r["signing"])
+        ),
+    )
+
+    def cpu_ms(run: Any) -> float:
+        return float(run["server_cpu_s"] * 1000 / max(1, run["requests"]))
+
+    row(
+        "Server CPU ms per request: /health/, home, signing",
+        "",
+        lambda r: ", ".join(
+            fmt(cpu_ms(x), 2) for x in (r["trivial"]["/health/"], r["trivial"]["/"], r["signing"])
+        ),
+    )
+    row(
+        "Ratio of server CPU per request, /health/ ÷ signing (less sensitive to other load)",
+        "",
+        lambda r: fmt(cpu_ms(r["trivial"]["/health/"]) / cpu_ms(r["signing"]), 2),
+    )
+    row(
+        "In-process (WSGIHandler): signing ms, CPU ms / /health/ ms, CPU ms; queries",
         "",
         lambda r: (
-            f"{fmt(r['profile']['ms_per_request_profiled'], 2)}; "
+            f"{fmt(r['profile']['ms_per_request'], 2)}, "
+            f"{fmt(r['profile']['cpu_ms_per_request'], 2)} / "
+            f"{fmt(r['profile']['health_ms_per_request'], 2)}, "
+            f"{fmt(r['profile']['health_cpu_ms_per_request'], 2)}; "
             f"{r['profile']['queries_per_request']}"
         ),
     )
@@ -496,7 +510,7 @@ def profile_table(results: dict[str, Any]) -> str:
         lines += [
             "",
             f"Profile, {mode}: top own time per signing request "
-            f"({result['profile']['requests']} requests in-process)",
+            f"({result['profile']['requests']} requests through WSGIHandler)",
             "",
             markdown_row(["Function", "calls/request", "own ms/request", "share"]),
             markdown_row(["---", "---", "---", "---"]),
@@ -520,22 +534,21 @@ def main() -> int:
         inside(sys.argv[2], Path(sys.argv[3]), sys.argv[4:])
         return 0
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--requests", type=int, default=60_000, help="signatures, at most")
-    parser.add_argument("--trivial-requests", type=int, default=3_000, help="per endpoint")
-    parser.add_argument("--concurrency", type=int, default=8, help="client threads")
-    parser.add_argument("--time-limit", type=float, default=30.0, help="per load, seconds")
+    parser.add_argument("--seconds", type=float, default=15.0, help="per wrk run")
+    parser.add_argument("--connections", type=int, default=8, help="wrk connections")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers")
     parser.add_argument("--crash-after", type=float, default=5.0, help="seconds of load")
-    parser.add_argument("--profile", type=int, default=300, help="in-process signatures")
+    parser.add_argument("--profile", type=int, default=500, help="in-process signatures")
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     opts = parser.parse_args()
-    if not (1 <= opts.requests <= 1_000_000 and 1 <= opts.concurrency <= 64):
-        parser.error("--requests must be 1..1000000 and --concurrency 1..64")
-    if not (1 <= opts.time_limit <= 60 and 1 <= opts.crash_after <= 30):
-        parser.error("--time-limit must be 1..60 seconds and --crash-after 1..30")
+    if not (1 <= opts.seconds <= 60 and 2 <= opts.connections <= 64):
+        parser.error("--seconds must be 1..60 and --connections 2..64")
+    if not 1 <= opts.crash_after <= 30:
+        parser.error("--crash-after must be 1..30 seconds")
     if not (1 <= opts.workers <= 16 and 1 <= opts.profile <= 10_000):
         parser.error("--workers must be 1..16 and --profile 1..10000")
+    wrk.ensure_wrk()
 
     started = time.monotonic()
     info = machine()
@@ -560,11 +573,12 @@ def main() -> int:
     )
     print(
         f"Server: vigil serve --workers {opts.workers} --no-worker (no task worker: the "
-        f"confirmation mails stay owed), VIGIL_PROXY_COUNT=1. Client: {opts.concurrency} "
-        f"threads, a new connection per request; signing: up to {opts.requests:,} signatures "
-        f"or {opts.time_limit:g} s, each a new e-mail from its own address (X-Forwarded-For); "
-        f"trivial endpoints: up to {opts.trivial_requests:,} requests or {opts.time_limit:g} s "
-        f"after 100 warm-up requests. kill -9 after {opts.crash_after:g} s of signing."
+        f"confirmation mails stay owed), VIGIL_PROXY_COUNT=1. Client: wrk, 2 threads, "
+        f"{opts.connections} connections, {opts.seconds:g} s a run, in this order: /health/, "
+        f"the home page, signing (bench/wrk/sign.lua: the urlencoded form, each POST a new "
+        f"e-mail from a new /24 in X-Forwarded-For), /health/ again; the server, wrk and the "
+        f"database share the {info['nproc']} cores. kill -9 after {opts.crash_after:g} s of "
+        f"signing ({opts.connections} wrk threads of one connection each)."
     )
     print()
     print(table(results))

@@ -293,6 +293,7 @@ THROTTLES: dict[str, dict[str, Any]] = {
 }
 
 SESSION_COOKIE_AGE = env_int("VIGIL_SESSION_HOURS", default=12) * 3600
+MESSAGE_STORAGE = "vigil.core.message_storage.MessageStorage"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

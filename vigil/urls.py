@@ -13,6 +13,9 @@ urlpatterns = [
 # Pages: Russian at /, English at /en/.
 urlpatterns += i18n_patterns(
     path("", include("vigil.core.urls")),
+    # Tried in order: the pages of the busiest public form first, so that resolving a
+    # signature does not try every other section's patterns before its own.
+    path("petitions/", include("vigil.petitions.urls")),
     path("account/", include("vigil.accounts.urls")),
     path("directory/", include("vigil.directory.urls")),
     path("groups/", include("vigil.groups.urls")),
@@ -20,7 +23,6 @@ urlpatterns += i18n_patterns(
     path("coordination/", include("vigil.coordination.urls")),
     path("cases/", include("vigil.cases.urls")),
     path("supporters/", include("vigil.supporters.urls")),
-    path("petitions/", include("vigil.petitions.urls")),
     path("documents/", include("vigil.publications.urls")),
     path("bulletin/", include("vigil.bulletin.urls")),
     path("distribution/", include("vigil.distribution.urls")),

@@ -31,11 +31,26 @@ def client_ip(request: HttpRequest | None) -> str:
 def network_of(ip: str) -> str:
     """The /24 of an IPv4 address, the /48 of an IPv6 one: what one household or one rented
     server range usually holds.  "unknown" for anything that is not an address."""
+    ip = ip.strip()
+    parts = ip.split(".")
+    if len(parts) == 4 and all(_octet(part) for part in parts):
+        return f"{parts[0]}.{parts[1]}.{parts[2]}.0/24"  # what ipaddress says, much sooner
     try:
-        address = ipaddress.ip_address(ip.strip())
+        address = ipaddress.ip_address(ip)
     except ValueError:
         return "unknown"
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
         address = address.ipv4_mapped
     prefix = 24 if address.version == 4 else 48
     return str(ipaddress.ip_network(f"{address}/{prefix}", strict=False))
+
+
+def _octet(part: str) -> bool:
+    """A decimal octet as :mod:`ipaddress` reads one: 0-255, no leading zero."""
+    return (
+        0 < len(part) <= 3
+        and part.isascii()
+        and part.isdigit()
+        and (part == "0" or part[0] != "0")
+        and int(part) <= 255
+    )

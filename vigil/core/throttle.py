@@ -115,15 +115,24 @@ def window(seconds: int) -> int:
     return int(time.time()) // seconds
 
 
+#: The Redis client of each connection pool, made once per process: building one (Django's
+#: cache builds one per call) costs more CPU than the round trip that counts.
+_clients: dict[int, tuple[Any, Any]] = {}
+
+
 def _redis_keys(names: dict[str, str], seconds: int) -> tuple[Any, dict[str, str]]:
     """The Redis client and the keys of ``names`` in the current window."""
     cache: Any = caches["default"]
     period = window(seconds)
+    # The names are hex digests: no key needs the backend's validation.
     keys = {
-        kind: cache.make_and_validate_key(f"throttle:{name}:{seconds}:{period}")
-        for kind, name in names.items()
+        kind: cache.make_key(f"throttle:{name}:{seconds}:{period}") for kind, name in names.items()
     }
-    return cache._cache.get_client(write=True), keys
+    pool = cache._cache._get_connection_pool(write=True)
+    known = _clients.get(id(pool))
+    if known is None or known[0] is not pool:
+        known = _clients[id(pool)] = (pool, cache._cache.get_client(write=True))
+    return known[1], keys
 
 
 def _count_in_redis(names: dict[str, str], seconds: int) -> dict[str, int]:

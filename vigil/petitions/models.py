@@ -14,13 +14,13 @@ from django.conf import settings
 from django.core.files.storage import FileSystemStorage
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField
 from vigil.core.i18n import in_language
+from vigil.core.reversing import cached_reverse
 
 
 class ConsentText(models.Model):
@@ -80,7 +80,7 @@ class Petition(models.Model):
         return self.title_ru
 
     def get_absolute_url(self) -> str:
-        return reverse("petitions:detail", args=[self.slug])
+        return cached_reverse("petitions:detail", self.slug)
 
     @property
     def title(self) -> str:

@@ -7,8 +7,9 @@ de-duplicates by the blind index and marks the confirmation mail as owed (``mail
 the signature row is its mail's outbox, so a stored signature always gets its mail and a
 refused or rolled-back one mails nobody.  The worker sends what is owed in batches
 (:func:`send_due_confirmations`); a request queues that task only when no batch of this
-process is already due to start after it.  A burst is never dropped in silence: within
-limits it is kept and flagged for staff; past the hard limit the visitor is told to wait."""
+process is already due to start after it (then, in the PostgreSQL mode, the insert runs alone
+in autocommit).  A burst is never dropped in silence: within limits it is kept and flagged for
+staff; past the hard limit the visitor is told to wait."""
 
 from __future__ import annotations
 
@@ -141,7 +142,9 @@ def sign(
     """Record a signature waiting for confirmation; the same address signs once.
 
     One write transaction: the rate-limit counters (embedded mode) and the signature, which
-    carries its owed confirmation mail, commit together or not at all.  The mail itself is
+    carries its owed confirmation mail, commit together or not at all; with Redis counting and
+    a batch already due after it, the signature's insert alone, committed as it runs.  Either
+    way the signature is committed before the visitor is answered.  The mail itself is
     written and sent by the worker."""
     _check_open(petition)
     if consent_version is None or (
@@ -166,46 +169,65 @@ def sign(
         "created_at": now,
         "mail_due_at": now,
     }
+    if rate is not None and _batch_pending():
+        # Redis counted, and a batch of this process already starts after this signature:
+        # the insert is the only write, one statement that commits before it returns
+        # (autocommit), one round trip fewer than a transaction around it.
+        values["flagged"], values["flag_reason"] = rate.flagged, rate.reason
+        signature_id = _insert(petition, values, consent_version)
+        if signature_id is not None:
+            _schedule_confirmations()
+            return Signed(signature_id, "new")
+        with transaction.atomic():
+            return _not_inserted(petition, index, consent_version)
     with transaction.atomic():
         if rate is None:
             rate = throttle.hit(THROTTLE_SCOPE, ip=ip)
         values["flagged"], values["flag_reason"] = rate.flagged, rate.reason
-        params = [
-            field.get_db_prep_save(values[field.name], connection) for field in _signature_fields()
-        ]
-        sql = _INSERT.get(connection.vendor) or _INSERT.setdefault(connection.vendor, _insert_sql())
-        with connection.cursor() as cursor:
-            cursor.execute(
-                sql, [*params, petition.pk, connection.ops.adapt_datetimefield_value(now),
-                      consent_version],
-            )  # fmt: skip
-            row = cursor.fetchone()
-        if row is not None:
+        signature_id = _insert(petition, values, consent_version)
+        if signature_id is not None:
             _schedule_confirmations()
-            return Signed(int(row[0]), "new")
-        # Nothing inserted: closed meanwhile, a newer consent text, or signed before.
-        fresh = Petition.objects.filter(pk=petition.pk).first()
-        if fresh is None or not fresh.is_open():
-            forget_petition(petition.slug)
-            raise ValidationError(
-                _("This petition is closed: it no longer takes signatures."), code="closed"
-            )
-        if consent_version != current_consent_version(fresh=True):
-            raise _consent_changed()
-        existing = Signature.objects.filter(petition=petition, email_index=index).first()
-        if existing is None:  # signed and withdrawn in the same instant: rare, harmless
-            raise ValidationError(_("Please try again."), code="retry")
-        # The page says the same as for a new signer; only the mailbox learns the rest.
-        from .mailbox import may_mail
+            return Signed(signature_id, "new")
+        return _not_inserted(petition, index, consent_version)
 
-        allowed = index is not None and may_mail(index, scope="sign")
-        if existing.confirmed_at is not None:
-            if allowed:
-                _mail_already_counted(existing, petition)
-            return Signed(existing.pk, "confirmed")
+
+def _insert(petition: Petition, values: dict[str, Any], consent_version: int) -> int | None:
+    """The signature's id, or None when nothing was inserted (see :func:`_insert_sql`)."""
+    params = [
+        field.get_db_prep_save(values[field.name], connection) for field in _signature_fields()
+    ]
+    sql = _INSERT.get(connection.vendor) or _INSERT.setdefault(connection.vendor, _insert_sql())
+    created = connection.ops.adapt_datetimefield_value(values["created_at"])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, petition.pk, created, consent_version])
+        row = cursor.fetchone()
+    return None if row is None else int(row[0])
+
+
+def _not_inserted(petition: Petition, index: str | None, consent_version: int) -> Signed:
+    """Nothing inserted: closed meanwhile, a newer consent text, or signed before."""
+    fresh = Petition.objects.filter(pk=petition.pk).first()
+    if fresh is None or not fresh.is_open():
+        forget_petition(petition.slug)
+        raise ValidationError(
+            _("This petition is closed: it no longer takes signatures."), code="closed"
+        )
+    if consent_version != current_consent_version(fresh=True):
+        raise _consent_changed()
+    existing = Signature.objects.filter(petition=petition, email_index=index).first()
+    if existing is None:  # signed and withdrawn in the same instant: rare, harmless
+        raise ValidationError(_("Please try again."), code="retry")
+    # The page says the same as for a new signer; only the mailbox learns the rest.
+    from .mailbox import may_mail
+
+    allowed = index is not None and may_mail(index, scope="sign")
+    if existing.confirmed_at is not None:
         if allowed:
-            owe_confirmation(existing.pk)
-        return Signed(existing.pk, "pending")
+            _mail_already_counted(existing, petition)
+        return Signed(existing.pk, "confirmed")
+    if allowed:
+        owe_confirmation(existing.pk)
+    return Signed(existing.pk, "pending")
 
 
 def _mail_already_counted(signature: Signature, petition: Petition) -> None:
@@ -232,6 +254,21 @@ def _mail_already_counted(signature: Signature, petition: Petition) -> None:
 _next_batch: dict[str, float] = {"at": 0.0}
 
 
+def _confirmation_delay() -> int:
+    """Seconds a batch waits before it starts; 0 when the backend cannot defer a task."""
+    from .tasks import send_due_confirmations
+
+    deferred = send_due_confirmations.get_backend().supports_defer
+    return settings.VIGIL_CONFIRMATION_DELAY_SECONDS if deferred else 0
+
+
+def _batch_pending() -> bool:
+    """True when a batch this process queued starts late enough to find a signature
+    committed now, so that :func:`_schedule_confirmations` will queue nothing."""
+    delay = _confirmation_delay()
+    return delay > 0 and _next_batch["at"] > time.time() + delay / 2
+
+
 def _schedule_confirmations() -> None:
     """Make sure a batch of confirmation mails starts after this transaction commits.
 
@@ -244,7 +281,7 @@ def _schedule_confirmations() -> None:
     from .tasks import send_due_confirmations
 
     task = send_due_confirmations
-    delay = settings.VIGIL_CONFIRMATION_DELAY_SECONDS if task.get_backend().supports_defer else 0
+    delay = _confirmation_delay()
     in_transaction = settings.TASKS_BACKEND == "database"
     if delay <= 0:
         if in_transaction:
