@@ -16,7 +16,6 @@ from typing import Any
 
 from dateutil.rrule import HOURLY, MINUTELY, SECONDLY
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
@@ -24,10 +23,9 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from vigil.accounts import links
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import assign_role, create_user, revoke_role
@@ -395,18 +393,6 @@ def _notify_deciders(application: Application, base_url: str | None) -> None:
         )
 
 
-def _invitation_url(user: User, base_url: str | None, language: str) -> str:
-    with translation.override(language):
-        path = reverse(
-            "accounts:password_reset_confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-    return _absolute(path, base_url)
-
-
 @transaction.atomic
 def decide_application(
     application: Application,
@@ -440,7 +426,12 @@ def decide_application(
                 name=application.name,
                 language=application.language,
             )
-            invitation = _invitation_url(user, base_url, application.language)
+            invitation = links.account_link(
+                user,
+                "accounts:password_reset_confirm",
+                language=application.language,
+                base_url=base_url,
+            )
         if selectors.membership_of(user, target) is None:
             # Someone already in the group keeps their role: anyone may send the form with a
             # coordinator's address, and accepting it must not make them a plain member.
