@@ -229,6 +229,20 @@ def _fresh_translation_memory() -> Iterator[None]:
     memory_index.invalidate()
 
 
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts and ends in no language of its own (Russian, ``LANGUAGE_CODE``), as a
+    command or the task worker does: a request through the test client activates its page's
+    language in the thread and Django leaves it active after the response, so without this a
+    test would read whatever language the test before it left.  A test that reads English asks
+    for it (``english``)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def english() -> Iterator[None]:
     """Messages read in English: services and commands speak whatever language is active, and

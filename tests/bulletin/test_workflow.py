@@ -25,6 +25,7 @@ def test_an_article_is_stored_as_title_and_sentences_by_paragraph(article: Artic
     assert str(article) == "Journalist detained"
 
 
+@pytest.mark.usefixtures("english")
 def test_one_issue_a_month_and_only_staff_create(
     staff: User, translator: User, issue: Issue
 ) -> None:
@@ -68,6 +69,7 @@ def test_translate_review_approve_and_progress(
     assert memory.lookup("Journalist detained", exclude_segment=title.pk) == []
 
 
+@pytest.mark.usefixtures("english")
 def test_nobody_approves_their_own_translation(
     staff: User, translator: User, article: Article
 ) -> None:

@@ -14,9 +14,10 @@ from django.core.management.base import CommandError
 from django.utils import timezone
 
 from vigil.directory import exchange
+from vigil.directory.import_writes import import_entry
 from vigil.directory.importer import HandbookFile, ParsedEntry
 from vigil.directory.models import Channel, Organisation, Topic
-from vigil.directory.services import import_entry, snapshot
+from vigil.directory.snapshots import snapshot
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_reports")]
 

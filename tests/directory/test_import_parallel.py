@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core.management import call_command
 
 from tests.directory.factories import index_rows
-from vigil.directory import search, services
+from vigil.directory import import_batches, import_workers, search
 from vigil.directory.importer import HandbookFile
 from vigil.directory.models import Channel, ImportProposal, Organisation, Publication, Revision
-from vigil.directory.services import snapshot
+from vigil.directory.snapshots import snapshot
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_reports")]
 
@@ -94,19 +94,19 @@ def test_worker_processes_write_what_one_process_writes(
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one processor: the import runs without worker processes")
     path = _file(tmp_path / "entries.txt")
-    monkeypatch.setattr(services, "IMPORT_BATCH", 50)
-    monkeypatch.setattr(services, "WORKER_CHUNK", 7)
+    monkeypatch.setattr(import_batches, "IMPORT_BATCH", 50)
+    monkeypatch.setattr(import_workers, "WORKER_CHUNK", 7)
 
-    monkeypatch.setattr(services, "PARALLEL_BYTES", 10**12)
-    assert services.worker_count(HandbookFile(path)) == 0
+    monkeypatch.setattr(import_workers, "PARALLEL_BYTES", 10**12)
+    assert import_workers.worker_count(HandbookFile(path)) == 0
     dry_out, dry_err = _import(path, "--dry-run")
     assert Organisation.objects.count() == 0
     one_out, one_err = _import(path)
     one = _state()
     _clear()
 
-    monkeypatch.setattr(services, "PARALLEL_BYTES", 0)
-    assert services.worker_count(HandbookFile(path)) >= 2
+    monkeypatch.setattr(import_workers, "PARALLEL_BYTES", 0)
+    assert import_workers.worker_count(HandbookFile(path)) >= 2
     assert _import(path, "--dry-run") == (dry_out, dry_err)
     assert Organisation.objects.count() == 0
     many_out, many_err = _import(path)
@@ -148,7 +148,7 @@ def test_search_works_straight_after_a_parallel_import(
 ) -> None:
     if (os.cpu_count() or 1) < 2:
         pytest.skip("one processor: the import runs without worker processes")
-    monkeypatch.setattr(services, "PARALLEL_BYTES", 0)
+    monkeypatch.setattr(import_workers, "PARALLEL_BYTES", 0)
     _import(_file(tmp_path / "entries.txt"))
     assert Organisation.objects.count() == 122
     # A name, a person, a transliterated person, a phone in another form, the second city.

@@ -16,7 +16,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from tests.directory.factories import index_rows
-from vigil.directory import demo, editions, search, services
+from vigil.directory import demo, editions, import_batches, search
+from vigil.directory.import_writes import import_entry, unique_slug
 from vigil.directory.importer import (
     EntryError,
     HandbookFile,
@@ -34,7 +35,7 @@ from vigil.directory.models import (
     Publication,
     Revision,
 )
-from vigil.directory.services import import_entry, snapshot, unique_slug
+from vigil.directory.snapshots import snapshot
 from vigil.partners import demo as partners_demo
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english_reports")]
@@ -538,7 +539,7 @@ def test_large_import_has_flat_memory(tmp_path: Path, monkeypatch: pytest.Monkey
     """
     monkeypatch.setattr(search, "index_organisations", lambda pks, model=None: None)
     monkeypatch.setattr(search, "write_documents", lambda rows, new=False: None)
-    monkeypatch.setattr(services, "IMPORT_BATCH", INDEX_BATCH)
+    monkeypatch.setattr(import_batches, "IMPORT_BATCH", INDEX_BATCH)
     warm, small, large = tmp_path / "warm.txt", tmp_path / "small.txt", tmp_path / "large.txt"
     _write_big(warm, 20)
     _write_big(small, INDEX_BATCH)

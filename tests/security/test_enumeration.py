@@ -32,6 +32,7 @@ from vigil.core.fields import blind_index_for
 from vigil.directory.models import Region
 from vigil.events import services as events
 from vigil.events.models import Event, Rsvp
+from vigil.groups import joining as group_joining
 from vigil.groups import services as groups
 from vigil.groups.models import Group, Membership
 from vigil.petitions import services as petitions
@@ -174,7 +175,7 @@ def test_joining_a_group_answers_the_same_for_every_address(kazan_group: Group) 
 
     def make(state: str, email: str) -> None:
         if state == "pending":
-            groups.apply_to_join(
+            group_joining.apply_to_join(
                 name="Дина", email=email, city="Казань", region=region, consent=True
             )
         elif state in ("confirmed", "erased"):

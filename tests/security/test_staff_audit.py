@@ -13,7 +13,7 @@ from tests.groups.conftest import sign_in
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEvent
 from vigil.directory.models import Region
-from vigil.groups import services
+from vigil.groups import joining
 from vigil.groups.models import Application, Group
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 def test_the_applicants_list_and_an_application_are_audited(
     client: Any, kazan: Group, kazan_coordinator: User
 ) -> None:
-    services.apply_to_join(
+    joining.apply_to_join(
         name="Дина Гарипова",
         email="dina@example.org",
         city="Казань",

@@ -175,6 +175,7 @@ def test_a_supporter_can_ask_to_join_a_group_later(
     kazan: Group,
     make_user: Callable[..., User],
 ) -> None:
+    from vigil.groups import joining
     from vigil.groups import services as group_services
     from vigil.groups.models import Membership
 
@@ -183,11 +184,11 @@ def test_a_supporter_can_ask_to_join_a_group_later(
     assert supporter is not None
     supporter.set_password(PASSWORD)
     supporter.save()
-    result = group_services.apply_to_join(
+    result = joining.apply_to_join(
         name="Лена Светлова", email="lena@example.org", city="Казань", region=kazan.region,
         consent=True,
     )  # fmt: skip
     coordinator = make_user(name="Рустам")
     group_services.add_member(kazan, coordinator, Membership.Role.COORDINATOR)
-    group_services.decide_application(result.application, by=coordinator, accept=True)
+    joining.decide_application(result.application, by=coordinator, accept=True)
     assert kazan.memberships.filter(user=supporter, left_at__isnull=True).exists()

@@ -7,8 +7,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from .import_writes import import_entry
 from .importer import EntryError, HandbookFile
-from .services import import_entry
 
 SEED = Path("seeds") / "000_1dc073592e07a6d7.txt"
 

@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 
 from .importer import ParsedEntry
 from .models import Channel, ImportProposal, Organisation
+from .snapshots import record_revision, write_snapshot
 
 #: Channels that identify an organisation across sources.
 IDENTIFYING = ("phone", "fax", "email")
@@ -200,7 +201,6 @@ EDITION_SEPARATOR = "\n\n-----\n\n"
 def accept(proposal: ImportProposal, *, reviewer: Any) -> Organisation:
     """Apply the proposed revision; both source texts are kept on the entry."""
     from . import search
-    from .services import record_revision, write_snapshot
 
     organisation = proposal.organisation
     with search.deferred(), transaction.atomic():

@@ -1,7 +1,7 @@
 """CSV and JSON export and import of directory entries that round-trip every field.
 
 **JSON**: a list with one object per organisation, exactly as
-:func:`vigil.directory.services.snapshot` gives it (names ``name_en``/``name_ru``, aliases,
+:func:`vigil.directory.snapshots.snapshot` gives it (names ``name_en``/``name_ru``, aliases,
 former names, slug, the description sections, attribution, source, sponsor, source address,
 ``last_updated`` as ``YYYY-MM-DD``, ``verified_at`` as ISO date-time or null, ``is_published``,
 ``source_encoding``, ``unparsed_lines``, ``import_key``, ``regions`` and ``topics`` as lists of
@@ -33,7 +33,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from .models import Organisation, Region
-from .services import snapshot
+from .snapshots import snapshot
 
 COLUMNS = [
     "slug", "name_en", "name_ru", "aliases", "former_names", "mission", "history", "activities",

@@ -18,10 +18,11 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
-from . import services
+from . import import_batches, import_workers
+from .import_batches import Prepared
+from .import_writes import ImportResult
 from .importer import EntryError
 from .importer.sources import Skipped, expand, open_source
-from .services import ImportResult, Prepared
 
 #: Called with each report line and whether it is an error (the command prints them).
 Reporter = Callable[[str, bool], None]
@@ -88,7 +89,7 @@ def import_source(
                 if not _import_file(shown, path, summary, say, dry_run=dry_run, author=author):
                     summary.failed_files += 1
     if not dry_run:
-        services.finish_import()
+        import_batches.finish_import()
     return summary
 
 
@@ -115,12 +116,12 @@ def _import_file(
     say(_("%(path)s: encoding %(encoding)s") % {"path": shown, "encoding": source.encoding}, False)
     errors_before = len(summary.errors)
     chunk: list[Prepared | EntryError] = []
-    for item in services.read_prepared(source, dry_run=dry_run):
+    for item in import_workers.read_prepared(source, dry_run=dry_run):
         chunk.append(item)
-        if len(chunk) >= services.IMPORT_BATCH:
+        if len(chunk) >= import_batches.IMPORT_BATCH:
             _import_chunk(chunk, summary, say, dry_run=dry_run, author=author)
             chunk = []
-            services.release_memory()
+            import_workers.release_memory()
     _import_chunk(chunk, summary, say, dry_run=dry_run, author=author)
     if source.skipped_lines:
         note = _("%(path)s: %(count)d lines of site navigation skipped (no entry)") % {
@@ -140,7 +141,7 @@ def _import_chunk(
     dry_run: bool,
     author: Any,
 ) -> None:
-    results = services.import_entries(
+    results = import_batches.import_entries(
         (item for item in chunk if isinstance(item, Prepared)), dry_run=dry_run, author=author
     )
     for item in chunk:

@@ -314,7 +314,7 @@ class ImportProposal(models.Model):
     organisation = models.ForeignKey(
         Organisation, on_delete=models.CASCADE, related_name="import_proposals"
     )
-    #: The entry as it would be (the shape of ``services.snapshot``): the two editions merged.
+    #: The entry as it would be (the shape of ``snapshots.snapshot``): the two editions merged.
     proposed = models.JSONField(_("proposed entry"), default=dict)
     #: Field path -> [current, proposed], for the review page.
     diff = models.JSONField(_("differences"), default=dict)

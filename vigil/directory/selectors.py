@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 from vigil.core.permissions import can
 from vigil.core.spreadsheet import csv_lines
 
-from . import exchange, services
+from . import exchange, snapshots
 from .models import Channel, Contact, Office, Organisation, Region, Revision, Topic
 
 SCHEMA_ORG = "https://schema.org"
@@ -399,7 +399,7 @@ def snapshot_diff(old: dict[str, Any], new: dict[str, Any]) -> list[dict[str, st
     """Field-level changes between two snapshots: ``[{"field", "old", "new"}]``."""
     return [
         {"field": field_label(key), "old": _show(before), "new": _show(after)}
-        for key, (before, after) in services.snapshot_diff(old, new).items()
+        for key, (before, after) in snapshots.snapshot_diff(old, new).items()
     ]
 
 

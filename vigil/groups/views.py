@@ -22,7 +22,7 @@ from vigil.core.forms import add_service_errors
 from vigil.core.permissions import can, public, require
 from vigil.core.throttle import throttled
 
-from . import selectors, services
+from . import joining, selectors, services
 from .forms import (
     DecisionForm,
     EraseForm,
@@ -81,7 +81,7 @@ def join(request: HttpRequest) -> HttpResponse:
             # A robot filled in the hidden field: the same thanks a person sees, nothing kept.
             return render(request, "groups/join_done.html", thanks)
         try:
-            services.apply_to_join(
+            joining.apply_to_join(
                 name=data["name"],
                 email=data["email"],
                 city=data["city"],
@@ -261,7 +261,7 @@ def application(request: HttpRequest, pk: int, obj: Application) -> HttpResponse
             form.add_error("group", _("You cannot add members to this group."))
         else:
             try:
-                services.decide_application(
+                joining.decide_application(
                     obj,
                     by=request.user,  # type: ignore[arg-type]
                     accept=accept,

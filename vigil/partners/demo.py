@@ -14,9 +14,9 @@ from vigil.actionpoints import services as points
 from vigil.actionpoints.models import ActionPoint
 from vigil.campaigns import services as campaigns
 from vigil.campaigns.models import Campaign, Partnership
+from vigil.directory.import_writes import import_entry
 from vigil.directory.importer import parse_text
 from vigil.directory.models import Organisation
-from vigil.directory.services import import_entry
 from vigil.events.services import venue_time
 from vigil.groups.models import Group
 

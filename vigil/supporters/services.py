@@ -12,16 +12,14 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from vigil.accounts import links
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import assign_role, create_user
@@ -46,18 +44,6 @@ def is_pending(user: User) -> bool:
         and user.last_login is None
         and user.has_role(Role.SUPPORTER)
     )
-
-
-def confirmation_url(user: User, base_url: str | None = None) -> str:
-    with translation.override(user.language):
-        path = reverse(
-            "supporters:confirm",
-            kwargs={
-                "uidb64": urlsafe_base64_encode(force_bytes(user.pk)),
-                "token": default_token_generator.make_token(user),
-            },
-        )
-    return _absolute(path, base_url)
 
 
 def _mail(user: User, template: str, context: dict[str, Any]) -> None:
@@ -118,7 +104,8 @@ def sign_up(
         _mail(user, "already", {"sign_in": sign_in, "reset": reset})
         return
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)
-    _mail(user, "confirm", {"url": confirmation_url(user, base_url), "valid_days": days})
+    url = links.account_link(user, "supporters:confirm", language=user.language, base_url=base_url)
+    _mail(user, "confirm", {"url": url, "valid_days": days})
 
 
 def _may_mail_again(email: str) -> bool:
@@ -133,14 +120,8 @@ def _may_mail_again(email: str) -> bool:
 
 def user_from_link(uidb64: str, token: str) -> User | None:
     """The pending supporter a confirmation link names, or None for a used or forged link."""
-    try:
-        pk = int(urlsafe_base64_decode(uidb64).decode())
-    except (ValueError, TypeError, OverflowError, UnicodeDecodeError):
-        return None
-    user = User.objects.filter(pk=pk).first()
-    if user is None or not is_pending(user):
-        return None
-    return user if default_token_generator.check_token(user, token) else None
+    user = links.user_from_link(uidb64, token)
+    return user if user is not None and is_pending(user) else None
 
 
 @transaction.atomic

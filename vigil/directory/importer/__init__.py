@@ -13,7 +13,7 @@ paragraphs, publications, who sent it, "Return to the ... Page." lines and "Last
   where) or kept verbatim in ``unparsed_lines`` with its line number, and the entry's whole text
   is kept in ``original_text``.
 
-The package does not touch the database: :func:`vigil.directory.services.import_entry` writes.
+The package does not touch the database: :func:`vigil.directory.import_writes.import_entry` writes.
 """
 
 from __future__ import annotations

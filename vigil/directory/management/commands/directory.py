@@ -20,11 +20,12 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from vigil.directory import exchange, services
+from vigil.directory import exchange, import_batches, import_workers
+from vigil.directory.import_batches import Prepared, import_entries
+from vigil.directory.import_writes import ImportResult, restore_entry
 from vigil.directory.importer import EntryError, HandbookFile
 from vigil.directory.imports import import_source
 from vigil.directory.models import Region
-from vigil.directory.services import ImportResult, Prepared, import_entries, restore_entry
 
 DIFF_VALUE_LENGTH = 70
 
@@ -80,7 +81,7 @@ class Command(BaseCommand):
             self.export(options["format"], options.get("region"), options.get("output"))
             return
         if not options["dry_run"]:
-            services.finish_import()
+            import_batches.finish_import()
         if failed:
             raise CommandError(
                 _("%(count)d of %(total)d files had errors (see above)")
@@ -124,12 +125,12 @@ class Command(BaseCommand):
         errors = 0
         chunk: list[Prepared | EntryError] = []
         # A large file is parsed by worker processes while this one writes (see read_prepared).
-        for item in services.read_prepared(source, dry_run=dry_run):
+        for item in import_workers.read_prepared(source, dry_run=dry_run):
             chunk.append(item)
-            if len(chunk) >= services.IMPORT_BATCH:
+            if len(chunk) >= import_batches.IMPORT_BATCH:
                 errors += self.import_chunk(chunk, dry_run=dry_run, counts=counts)
                 chunk = []
-                services.release_memory()  # resident memory stays level however long the file
+                import_workers.release_memory()  # resident memory stays level however long the file
         errors += self.import_chunk(chunk, dry_run=dry_run, counts=counts)
         self.stdout.write(
             "  "
