@@ -63,7 +63,7 @@ def import_once(code: Path, entries_file: Path, work: Path) -> tuple[float, int,
         timeout=600,
     )
     start = time.monotonic()
-    process = subprocess.Popen(  # noqa: S603 -- our own command
+    process = subprocess.Popen(
         [PYTHON, VIGIL, "directory", "import", str(entries_file)],
         cwd=code,
         env=env,
@@ -126,7 +126,10 @@ def main() -> int:
             f"{side:8s} CPU ms/entry (median of {opts.rounds}): {medians[side]:.3f}; "
             f"peak MiB: {max(peak[side]) / 1024:.0f}"
         )
-    print(f"ratio this / earlier: {ratio:.3f} (target <= {TARGET}); load {min(loads):.1f}-{max(loads):.1f}")
+    print(
+        f"ratio this / earlier: {ratio:.3f} (target <= {TARGET}); "
+        f"load average {min(loads):.1f}-{max(loads):.1f}"
+    )
     usage = resource.getrusage(resource.RUSAGE_SELF)
     print(f"(this script itself: {usage.ru_utime + usage.ru_stime:.1f} CPU s)")
     return 0 if ratio <= TARGET else 1

@@ -25,7 +25,6 @@ from .lines import (
 from .names import bare_role, is_covering, is_person, name_in_text, trailing_city, wraps
 from .offices import OfficeReader
 from .patterns import (
-    ACCESSIBLE,
     ATTRIBUTION,
     CYRILLIC,
     LAST_UPDATED,
@@ -36,8 +35,9 @@ from .patterns import (
     RUSSIAN_CITIES,
     RUSSIAN_REGION_SLUGS,
     SECTION_LABELS,
-    SOURCE,
     SPONSORED,
+    mentions_accessible,
+    mentions_source,
 )
 from .records import MalformedEntry, ParsedEntry, ParsedPublication
 
@@ -113,8 +113,8 @@ class _Parser(OfficeReader):
                 stripped
                 and is_boilerplate(stripped)
                 and not RETURN_TO.match(stripped)
-                and not ACCESSIBLE.search(stripped)
-                and not SOURCE.search(stripped)
+                and not mentions_accessible(stripped)
+                and not mentions_source(stripped)
             ):
                 self.map(number, "boilerplate")
                 kept.append((number, ""))
@@ -366,7 +366,7 @@ class _Parser(OfficeReader):
                 entry.last_updated = date
                 self.map(number, "last_updated")
             return False
-        if match := ACCESSIBLE.search(text):
+        if match := mentions_accessible(text):
             entry.source_url = match.group("url").rstrip(".,;")
             self.map(number, "source_url")
             return False
