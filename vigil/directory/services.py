@@ -23,6 +23,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from . import translit
+from .import_reasons import stored_reasons
 from .importer import EntryError, HandbookFile, ParsedEntry, normalise_russian_phone
 from .models import (
     Channel,
@@ -37,12 +38,16 @@ from .models import (
     Topic,
 )
 
+#: The importer's bookkeeping and the source: not part of an entry's history or diffs.
+_NOT_IN_SNAPSHOT = ["id", "regions", "topics", "original_text", "created_at", "import_confidence",
+                    "import_reasons"]  # fmt: skip
+
 
 def snapshot(organisation: Organisation) -> dict[str, Any]:
     """The whole entry as plain data: fields, regions, topics, offices, contacts, publications."""
     data = model_to_dict(
         organisation,
-        exclude=["id", "regions", "topics", "original_text", "created_at", "import_confidence"],
+        exclude=_NOT_IN_SNAPSHOT,
     )
     data["last_updated"] = (
         organisation.last_updated.isoformat() if organisation.last_updated else None
@@ -297,7 +302,7 @@ def snapshot_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tu
 def _empty_snapshot() -> dict[str, Any]:
     data = model_to_dict(
         Organisation(),
-        exclude=["id", "regions", "topics", "original_text", "created_at", "import_confidence"],
+        exclude=_NOT_IN_SNAPSHOT,
     )
     data.update(
         last_updated=None, verified_at=None, regions=[], topics=[], offices=[], contacts=[],
@@ -768,9 +773,9 @@ _ORGANISATION_COLUMNS = (
     "id", "name_ru", "name_en", "aliases", "former_names", "slug", "mission", "history",
     "activities", "membership", "attribution", "source", "sponsor", "source_url", "last_updated",
     "verified_at", "is_published", "original_text", "source_encoding", "unparsed_lines",
-    "import_key", "import_confidence", "created_at", "updated_at",
+    "import_key", "import_confidence", "import_reasons", "created_at", "updated_at",
 )  # fmt: skip
-_JSON_COLUMNS = frozenset({"aliases", "former_names", "unparsed_lines"})
+_JSON_COLUMNS = frozenset({"aliases", "former_names", "unparsed_lines", "import_reasons"})
 
 
 def _reserve_ids(cursor: Any, model: Any, count: int) -> list[int]:
@@ -832,6 +837,7 @@ def _write_new(planned: list[Prepared], regions: dict[str, Region], author: Any)
                 "id": pk,
                 "original_text": prepared.parsed.original_text,
                 "import_confidence": prepared.parsed.confidence,
+                "import_reasons": stored_reasons(prepared.parsed),
                 "verified_at": None,
                 "created_at": now,
                 "updated_at": now,

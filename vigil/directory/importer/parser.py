@@ -41,12 +41,13 @@ from .patterns import (
 )
 from .records import MalformedEntry, ParsedEntry, ParsedPublication
 
-#: Why an entry goes to review (kept in English in the data; the review page translates).
-REASON_FIRST_LINE = "the first line is not the organisation's name"
-REASON_COVERING = "a covering letter or mail header surrounds the entry"
-REASON_NAME_IN_TEXT = "the name was found in the text"
-REASON_NO_NAME = "no name found"
-REASON_UNPARSED = "many lines were left unparsed"
+#: Why an entry goes to review, as codes: the entry stores them and the review queue shows
+#: their labels (vigil.directory.import_reasons.REVIEW_REASONS).
+REASON_FIRST_LINE = "first_line"
+REASON_COVERING = "covering"
+REASON_NAME_IN_TEXT = "name_in_text"
+REASON_NO_NAME = "no_name"
+REASON_UNPARSED = "unparsed"
 UNNAMED = "Unnamed entry (line %(line)d)"
 
 
