@@ -74,3 +74,48 @@ def test_a_declined_edition_changes_nothing(client: Client, editor: User) -> Non
     proposal.refresh_from_db()
     assert proposal.status == "declined"
     assert not Channel.objects.filter(value="0752-71-00-99").exists()
+
+
+def test_a_draft_records_why_it_is_one_and_the_queue_shows_it_in_both_languages(
+    client: Client, editor: User
+) -> None:
+    import_source([LAYOUTS / "06-person-first.txt"])
+    draft = Organisation.objects.get()
+    assert draft.import_reasons == [{"code": "first_line"}, {"code": "name_in_text"}]
+    client.force_login(editor)
+    russian = client.get("/directory/review/imports/").content.decode()
+    assert "Почему это черновик" in russian
+    assert "Первая строка — не название организации." in russian
+    assert "Название найдено в тексте, а не отдельной строкой." in russian
+    english = client.get("/en/directory/review/imports/").content.decode()
+    assert "Why it is a draft" in english
+    assert "The first line is not the organisation&#x27;s name." in english
+
+
+def test_the_lines_left_unparsed_are_counted_among_the_reasons() -> None:
+    text = (LAYOUTS / "06-person-first.txt").read_text(encoding="utf-8")
+    text = text.replace("Tel: 8632-65-43-21", "Tel: 8632-65-43-21\n\nzzz one\n\nqqq two")
+    import_source([("left.txt", text.encode())])
+    draft = Organisation.objects.get()
+    assert draft.import_reasons == [
+        {"code": "first_line"},
+        {"code": "name_in_text"},
+        {"code": "lines_left", "count": 2},
+    ]
+    assert draft.unparsed_lines == ["zzz one", "qqq two"]
+
+
+def test_reason_labels_in_russian_with_their_count() -> None:
+    from django.utils import translation
+
+    from vigil.directory.import_reasons import reason_labels
+
+    with translation.override("ru"):
+        labels = reason_labels(
+            [{"code": "name_in_text"}, {"code": "lines_left", "count": 3}, {"code": "new"}]
+        )
+    assert labels == [
+        "Название найдено в тексте, а не отдельной строкой.",
+        "3 строки остались неразобранными.",
+        "new",
+    ]

@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from . import editions
+from .import_reasons import stored_reasons
 from .import_writes import (
     RESERVED_SLUGS,
     ImportResult,
@@ -206,9 +207,9 @@ _ORGANISATION_COLUMNS = (
     "id", "name_ru", "name_en", "aliases", "former_names", "slug", "mission", "history",
     "activities", "membership", "attribution", "source", "sponsor", "source_url", "last_updated",
     "verified_at", "is_published", "original_text", "source_encoding", "unparsed_lines",
-    "import_key", "import_confidence", "created_at", "updated_at",
+    "import_key", "import_confidence", "import_reasons", "created_at", "updated_at",
 )  # fmt: skip
-_JSON_COLUMNS = frozenset({"aliases", "former_names", "unparsed_lines"})
+_JSON_COLUMNS = frozenset({"aliases", "former_names", "unparsed_lines", "import_reasons"})
 
 
 def _reserve_ids(cursor: Any, model: Any, count: int) -> list[int]:
@@ -270,6 +271,7 @@ def _write_new(planned: list[Prepared], regions: dict[str, Region], author: Any)
                 "id": pk,
                 "original_text": prepared.parsed.original_text,
                 "import_confidence": prepared.parsed.confidence,
+                "import_reasons": stored_reasons(prepared.parsed),
                 "verified_at": None,
                 "created_at": now,
                 "updated_at": now,

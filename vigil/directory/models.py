@@ -113,6 +113,10 @@ class Organisation(Bilingual):
     import_confidence = models.PositiveSmallIntegerField(
         _("import confidence"), null=True, blank=True
     )
+    #: Why the importer made the entry a draft, as codes with their details
+    #: (``[{"code": "first_line"}, {"code": "lines_left", "count": 3}]``; see
+    #: vigil.directory.import_reasons); empty for hand-made entries.
+    import_reasons = models.JSONField(_("import review reasons"), default=list, blank=True)
     #: Identifies the entry across re-imports (normalised name); empty for hand-made entries.
     import_key = models.CharField(max_length=300, blank=True, db_index=True)
 

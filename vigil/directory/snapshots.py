@@ -10,12 +10,16 @@ from django.forms.models import model_to_dict
 
 from .models import Channel, Contact, Office, Organisation, Publication, Region, Revision, Topic
 
+#: The importer's bookkeeping and the source: not part of an entry's history or diffs.
+_NOT_IN_SNAPSHOT = ["id", "regions", "topics", "original_text", "created_at", "import_confidence",
+                    "import_reasons"]  # fmt: skip
+
 
 def snapshot(organisation: Organisation) -> dict[str, Any]:
     """The whole entry as plain data: fields, regions, topics, offices, contacts, publications."""
     data = model_to_dict(
         organisation,
-        exclude=["id", "regions", "topics", "original_text", "created_at", "import_confidence"],
+        exclude=_NOT_IN_SNAPSHOT,
     )
     data["last_updated"] = (
         organisation.last_updated.isoformat() if organisation.last_updated else None
@@ -91,7 +95,7 @@ def snapshot_diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, tu
 def empty_snapshot() -> dict[str, Any]:
     data = model_to_dict(
         Organisation(),
-        exclude=["id", "regions", "topics", "original_text", "created_at", "import_confidence"],
+        exclude=_NOT_IN_SNAPSHOT,
     )
     data.update(
         last_updated=None, verified_at=None, regions=[], topics=[], offices=[], contacts=[],

@@ -13,7 +13,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from .patterns import LINE_CACHE, PO_BOX, REGION_TREE
+from .patterns import DIGIT, LINE_CACHE, PO_BOX, REGION_TREE
 
 POSTCODE = re.compile(r"^(?:(?P<prefixed>(?:LV|LT|EE|MD|AZ)-?\s?\d{4,5})|(?P<digits>\d{4,6}))$")
 CODE_AND_CITY = re.compile(
@@ -24,6 +24,9 @@ CITY_AND_CODE = re.compile(
 )
 #: "Kyiv - 133" (a post office number after the city).
 CITY_DISTRICT = re.compile(r"^(?P<city>[^\d,;]{2,60}?)\s*-\s*\d{1,3}$")
+#: Every postcode pattern above has four digits in a row: without them no part is a postcode.
+FOUR_DIGITS = re.compile(r"\d{4}")
+ADDRESS_PARTS = re.compile(r"\s*[,;]\s*")
 
 COUNTRIES = frozenset(
     """russia|russian federation|ukraine|belarus|republic of belarus|kazakhstan|
@@ -109,13 +112,18 @@ def _city_of(text: str) -> str:
 def parse_address(text: str) -> Address | None:
     """The parts of an address line, or None when it is not one (no postcode, or no known
     city beside a country or street)."""
-    parts = [p.strip() for p in re.split(r"\s*[,;]\s*", text.strip().rstrip(";.")) if p.strip()]
+    parts = [p.strip() for p in ADDRESS_PARTS.split(text.strip().rstrip(";.")) if p.strip()]
     if not parts or len(parts) > 8:
         return None
+    may_have_code = bool(FOUR_DIGITS.search(text))
+    if not may_have_code and (
+        len(parts) == 1 or (not DIGIT.search(text) and not any(is_country(p) for p in parts))
+    ):
+        return None  # no postcode, and not a known city beside a country or a numbered street
     address = Address()
     bare_code = False
     for part in parts:
-        if not address.postal_code and (coded := _code_part(part)):
+        if may_have_code and not address.postal_code and (coded := _code_part(part)):
             address.postal_code, city = coded
             bare_code = not city
             address.city = address.city or city
@@ -130,10 +138,10 @@ def parse_address(text: str) -> Address | None:
     if bare_code and len(address.postal_code) < 6 and not address.city:
         return None
     if address.postal_code and (address.city or len(address.postal_code) >= 6):
-        if not address.city and address.street and not any(c.isdigit() for c in address.street[0]):
+        if not address.city and address.street and not DIGIT.search(address.street[0]):
             address.city = address.street.pop(0)
         return address
-    streetish = any(any(ch.isdigit() for ch in part) for part in address.street)
+    streetish = any(DIGIT.search(part) for part in address.street)
     if address.city and (address.country or streetish) and len(parts) > 1:
         return address
     return None

@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import re
 
-from .patterns import ACCESSIBLE, LINE_CACHE, RETURN_TO, SOURCE
+from .patterns import LINE_CACHE, RETURN_TO, folded, mentions_accessible, mentions_source
 
 #: Words of site menus (case-folded); a menu line is made of these and acronyms only.
 MENU_WORDS = frozenset(
@@ -91,6 +91,10 @@ LIKELY = re.compile(
     r"all\s+rights|handbook",
     re.I,
 )
+#: LIKELY's beginnings, matched at the start only (cheap), and the words of its other
+#: branches, looked for in the case-folded line before LIKELY searches it (see SOURCE_WORDS).
+LIKELY_START = re.compile(r"^(?:return|go\s|back|a\s+print|©|\(c\)|copyright|top\s|наверх)", re.I)
+LIKELY_WORDS = ("accessible", "rights", "handbook")
 BACK_TO_TOP = re.compile(r"^(?:back\s+to\s+top|top\s+of\s+(?:the\s+)?page|наверх)\.?$", re.I)
 
 
@@ -117,6 +121,11 @@ def _menu_line(text: str) -> bool:
     return menu >= 2
 
 
+def _has_likely_word(text: str) -> bool:
+    low = folded(text)
+    return any(word in low for word in LIKELY_WORDS)
+
+
 @functools.lru_cache(maxsize=LINE_CACHE)
 def is_boilerplate(line: str) -> bool:
     """True for navigation, site menus (also cut off), print-edition notes and footers."""
@@ -127,15 +136,19 @@ def is_boilerplate(line: str) -> bool:
     if (
         first.casefold().strip(".,:;|") not in MENU_WORDS
         and not ACRONYM.match(first)
-        and not LIKELY.search(text)
+        and not LIKELY_START.match(text)
+        and not (_has_likely_word(text) and LIKELY.search(text))
     ):
         return False  # most lines: one cheap test
     return bool(
         RETURN_TO.match(text)
         or RETURN_ANY.match(text)
-        or ACCESSIBLE.search(text)
+        or mentions_accessible(text)
         or PRINT_VERSION.match(text)
-        or (SOURCE.search(text) and text.casefold().startswith(("a print", "for more information")))
+        or (
+            mentions_source(text)
+            and text.casefold().startswith(("a print", "for more information"))
+        )
         or COPYRIGHT.search(text)
         or BACK_TO_TOP.match(text)
         or _menu_line(text)

@@ -11,12 +11,12 @@ from vigil.core.crypto import normalise_phone
 from .addresses import is_country, parse_address
 from .names import person_with_role
 from .patterns import (
-    ACCESSIBLE,
     ADDRESS_LABEL,
     ATTRIBUTION,
     BARE_EMAIL,
     BARE_WEB,
     CHANNEL_LABELS,
+    DIGIT,
     EMAIL_IN_TEXT,
     FREQUENCY,
     LANGUAGE,
@@ -35,10 +35,11 @@ from .patterns import (
     ROLE_WORDS,
     RUSSIAN_CITY_NAMES,
     SECTION_KEYWORDS,
-    SOURCE,
     SPONSORED,
     TRANSLATED,
     WITHHELD_EMAIL,
+    mentions_accessible,
+    mentions_source,
 )
 from .records import ParsedChannel
 
@@ -95,7 +96,7 @@ def _role_match(line: str) -> tuple[str, str] | None:
 @functools.lru_cache(maxsize=LINE_CACHE)
 def _postal_match(line: str) -> tuple[str, str] | None:
     stripped = line.strip()
-    if not any(ch.isdigit() for ch in stripped) and (
+    if not DIGIT.search(stripped) and (
         "," not in stripped or not is_country(stripped.rsplit(",", 1)[1])
     ):
         return None  # an address without a digit names a city and a country
@@ -112,9 +113,9 @@ def _is_tail(line: str) -> bool:
         ATTRIBUTION.match(stripped)
         or SPONSORED.match(stripped)
         or RETURN_TO.match(stripped)
-        or ACCESSIBLE.search(stripped)
         or LAST_UPDATED.match(stripped)
-        or (SOURCE.search(stripped) and len(stripped) > 40)
+        or mentions_accessible(stripped)
+        or (len(stripped) > 40 and mentions_source(stripped))
     )
 
 

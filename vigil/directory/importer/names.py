@@ -12,7 +12,7 @@ import functools
 import re
 
 from .addresses import is_known_city
-from .patterns import LINE_CACHE, ROLE_WORDS
+from .patterns import DIGIT, LINE_CACHE, ROLE_WORDS, folded
 
 TITLE = r"(?:(?:Mr|Mrs|Ms|Dr|Prof)\.?\s+)"
 CAPITALISED = r"[A-ZА-ЯЁ][a-zа-яё'’-]+"
@@ -24,13 +24,19 @@ SURNAME_ENDING = re.compile(
     r"дзе|швили|ук|юк|ич|ец)$",
     re.I,
 )
-COVERING = re.compile(
-    r"^(?:[\w .]{0,40}\breceived\s+the\s+following\b|dear\s|to\s*:|from\s*:|subject\s*:|"
+_COVERING_REST = (
+    r"dear\s|to\s*:|from\s*:|subject\s*:|"
     r"date\s*:|sent\s*:|cc\s*:|(?:how\s+to\s+)?contact\s+us\s*:?$|sincerely|yours\s+(?:sincerely|"
     r"faithfully|truly)|best\s+(?:regards|wishes)|with\s+(?:best|kind)\s+regards|"
-    r"уважаемые?\s|с\s+уважением)",
-    re.I,
+    r"уважаемые?\s|с\s+уважением"
 )
+COVERING = re.compile(
+    r"^(?:[\w .]{0,40}\breceived\s+the\s+following\b|" + _COVERING_REST + ")", re.I
+)
+#: COVERING without its first branch, which backtracks over the first 40 characters of every
+#: line: that branch is tried only on lines with the word (see patterns.folded).
+COVERING_START = re.compile(r"^(?:" + _COVERING_REST + ")", re.I)
+COVERING_RECEIVED = "received"
 KIND = (
     r"organi[sz]ation|fund|foundation|cent(?:er|re)|association|society|union|committee|club|"
     r"movement|league|network|institute|council|alliance|coalition|"
@@ -105,6 +111,8 @@ CONNECTORS = frozenset(
 )
 #: How much of a paragraph is searched for a name.
 NAME_SEARCH_CHARS = 3000
+#: A digit, a colon or an at sign: a line with one is a field or an address, not a role.
+FIELD_MARK = re.compile(r"[\d:@]")
 LETTERHEAD = re.compile(r"^[A-ZА-ЯЁ0-9\"«»'’ ,.&()-]{8,120}$")
 
 
@@ -120,7 +128,10 @@ def is_person(text: str) -> bool:
 
 
 def is_covering(text: str) -> bool:
-    return bool(COVERING.match(text.strip()))
+    stripped = text.strip()
+    if COVERING_RECEIVED in folded(stripped):
+        return bool(COVERING.match(stripped))
+    return bool(COVERING_START.match(stripped))
 
 
 def _role_words(role: str) -> bool:
@@ -135,7 +146,7 @@ def person_with_role(text: str) -> tuple[str, str] | None:
     if not comma or not is_person(name) or not role.strip():
         return None
     role = role.strip().rstrip(".")
-    if any(ch.isdigit() for ch in role) or not _role_words(role):
+    if DIGIT.search(role) or not _role_words(role):
         return None
     return role, name.strip()
 
@@ -143,11 +154,7 @@ def person_with_role(text: str) -> tuple[str, str] | None:
 def bare_role(text: str) -> bool:
     """A line that is only a role ("Programme coordinator"), the person's name below it."""
     stripped = text.strip()
-    return (
-        not any(ch.isdigit() or ch in ":@" for ch in stripped)
-        and len(stripped.split()) <= 5
-        and _role_words(stripped)
-    )
+    return not FIELD_MARK.search(stripped) and len(stripped.split()) <= 5 and _role_words(stripped)
 
 
 def _name_of(match: re.Match[str]) -> str:
@@ -176,7 +183,7 @@ def is_letterhead(text: str) -> bool:
     return (
         bool(LETTERHEAD.match(stripped))
         and len(stripped.split()) >= 2
-        and not any(ch.isdigit() for ch in stripped)
+        and not DIGIT.search(stripped)
     )
 
 
@@ -184,7 +191,7 @@ def wraps(first: str, second: str) -> bool:
     """Does the name on ``first`` go on to ``second``?"""
     last_word = first.split()[-1].casefold() if first.split() else ""
     words = second.split()
-    if not words or second.endswith(":") or any(ch.isdigit() for ch in second):
+    if not words or second.endswith(":") or DIGIT.search(second):
         return False
     if is_person(second) or is_known_city(second):
         return False

@@ -22,10 +22,11 @@ from .lines import (
     _postal_match,
     _role_match,
 )
-from .names import bare_role, is_person
+from .names import FIELD_MARK, bare_role, is_person
 from .patterns import (
     ADDRESS_LABEL,
     BRANCH,
+    DIGIT,
     LINE_CACHE,
     OFFICE_WORDS,
     PO_BOX,
@@ -45,7 +46,7 @@ STREETISH = re.compile(
 def contact_like(text: str) -> bool:
     """A line of an address or contact block (for blocks after the description)."""
     stripped = text.strip()
-    if len(stripped) > 60 and not any(ch.isdigit() or ch in "@:" for ch in stripped):
+    if len(stripped) > 60 and not FIELD_MARK.search(stripped):
         return False  # a line of prose
     if stripped.endswith(".") and len(stripped.split()) >= 6 and not _channel_match(stripped):
         return False  # a sentence
@@ -211,7 +212,7 @@ class OfficeReader:
                 else:
                     self.map(number, f"offices[{office_index}].country")
                 continue
-            streetish = bool(STREETISH.search(text)) and any(ch.isdigit() for ch in text)
+            streetish = bool(STREETISH.search(text)) and bool(DIGIT.search(text))
             if (
                 ((not seen_channel and contact is None) or streetish)
                 and len(text) <= 80

@@ -25,7 +25,6 @@ from .lines import (
 from .names import bare_role, is_covering, is_person, name_in_text, trailing_city, wraps
 from .offices import OfficeReader
 from .patterns import (
-    ACCESSIBLE,
     ATTRIBUTION,
     CYRILLIC,
     LAST_UPDATED,
@@ -36,17 +35,19 @@ from .patterns import (
     RUSSIAN_CITIES,
     RUSSIAN_REGION_SLUGS,
     SECTION_LABELS,
-    SOURCE,
     SPONSORED,
+    mentions_accessible,
+    mentions_source,
 )
 from .records import MalformedEntry, ParsedEntry, ParsedPublication
 
-#: Why an entry goes to review (kept in English in the data; the review page translates).
-REASON_FIRST_LINE = "the first line is not the organisation's name"
-REASON_COVERING = "a covering letter or mail header surrounds the entry"
-REASON_NAME_IN_TEXT = "the name was found in the text"
-REASON_NO_NAME = "no name found"
-REASON_UNPARSED = "many lines were left unparsed"
+#: Why an entry goes to review, as codes: the entry stores them and the review queue shows
+#: their labels (vigil.directory.import_reasons.REVIEW_REASONS).
+REASON_FIRST_LINE = "first_line"
+REASON_COVERING = "covering"
+REASON_NAME_IN_TEXT = "name_in_text"
+REASON_NO_NAME = "no_name"
+REASON_UNPARSED = "unparsed"
 UNNAMED = "Unnamed entry (line %(line)d)"
 
 
@@ -113,8 +114,8 @@ class _Parser(OfficeReader):
                 stripped
                 and is_boilerplate(stripped)
                 and not RETURN_TO.match(stripped)
-                and not ACCESSIBLE.search(stripped)
-                and not SOURCE.search(stripped)
+                and not mentions_accessible(stripped)
+                and not mentions_source(stripped)
             ):
                 self.map(number, "boilerplate")
                 kept.append((number, ""))
@@ -366,7 +367,7 @@ class _Parser(OfficeReader):
                 entry.last_updated = date
                 self.map(number, "last_updated")
             return False
-        if match := ACCESSIBLE.search(text):
+        if match := mentions_accessible(text):
             entry.source_url = match.group("url").rstrip(".,;")
             self.map(number, "source_url")
             return False

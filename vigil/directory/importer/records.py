@@ -79,7 +79,8 @@ class ParsedEntry:
     first_line: int = 1
     #: How sure the importer is of the whole entry, 0-100 (see :attr:`needs_review`).
     confidence: int = 100
-    #: Why staff should look at the entry ("the name was found in the text", ...).
+    #: Why staff should look at the entry, as codes ("first_line", "name_in_text", ...: the
+    #: parser's REASON_* constants; their labels are in vigil.directory.import_reasons).
     review_reasons: list[str] = field(default_factory=list)
 
     @property

@@ -12,6 +12,7 @@ from django.utils.safestring import SafeString, mark_safe
 
 from vigil.directory import selectors
 from vigil.directory.contact_roles import role_label
+from vigil.directory.import_reasons import reason_labels
 
 register = template.Library()
 
@@ -56,3 +57,9 @@ def page_url(context: Any, number: int) -> str:
     query = context["request"].GET.copy()
     query["page"] = number
     return "?" + query.urlencode()
+
+
+@register.filter
+def import_reason_labels(reasons: list[dict[str, Any]] | None) -> list[str]:
+    """Why the importer made an entry a draft, in the active language."""
+    return reason_labels(reasons or [])
