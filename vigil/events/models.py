@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField
+from vigil.core.i18n import in_language
 from vigil.core.timezones import validate_time_zone
 
 
@@ -45,8 +46,16 @@ class Event(models.Model):
     #: Stable across edits, so a calendar app updates the entry instead of adding a second one.
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(
+        _("title in English"), max_length=200, blank=True,
+        help_text=_("For the English pages, mail and calendars; empty: the title above."),
+    )  # fmt: skip
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(
+        _("description in English"), blank=True,
+        help_text=_("Empty: the English page shows the Russian description."),
+    )  # fmt: skip
     organisers = models.ManyToManyField(
         "groups.Group", related_name="events", verbose_name=_("organiser groups")
     )
@@ -97,10 +106,19 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """The title in the viewer's language (``title`` is the Russian one)."""
+        return in_language(self.title, self.title_en)
+
+    @property
+    def display_description(self) -> str:
+        return in_language(self.description, self.description_en)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

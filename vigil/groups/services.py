@@ -180,8 +180,8 @@ def validate_schedule(
 
 
 GROUP_FIELDS = (
-    "name", "city", "region", "country", "status", "email", "postal_address", "meeting_rule",
-    "meeting_time", "meeting_timezone", "meeting_place",
+    "name", "name_en", "city", "region", "country", "status", "email", "postal_address",
+    "meeting_rule", "meeting_time", "meeting_timezone", "meeting_place",
 )  # fmt: skip
 
 
@@ -321,7 +321,8 @@ def apply_to_join(
         return _applied_again(waiting, base_url)
     existing = User.objects.get_by_email(email)
     if existing is not None and selectors.groups_of(existing).exists():
-        groups = [str(group.name) for group in selectors.groups_of(existing)]
+        with translation.override(existing.language):  # the names in the mail's language
+            groups = [group.display_name for group in selectors.groups_of(existing)]
         _tell_applicant(
             application, "already_member", base_url, groups=groups, language=existing.language
         )
