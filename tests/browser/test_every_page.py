@@ -3,8 +3,8 @@
 One browser page walks the site by its links (tests/browser/walk.py), one view once per
 language.  On each page it measures the horizontal overflow at 1280 and 390 px; on the public
 pages it runs axe-core (vendored from npm in tests/browser/vendor/axe-core, never from a CDN);
-on the Russian pages outside the back office (whose labels are the models' field names) it
-looks for English words left in the interface.  The tests below read what the walk found, so
+on every Russian page, the back office included, it looks for English words left in the
+interface.  The tests below read what the walk found, so
 the site is loaded once for all of them.
 """
 
@@ -129,7 +129,7 @@ def _looker(found: Found, who: str, language: str) -> Callable[[Page, Visit], No
                 ".join(', ')))"
             )
             found.axe.extend(f"{where}: {line}" for line in result)
-        if language == "ru" and not visit.view.startswith("admin:"):
+        if language == "ru":
             text = CODE.sub(" ", page.evaluate(INTERFACE_TEXT))
             words = set(LATIN_WORD.findall(text)) - NAMES - found.data_words
             words = {word for word in words if not word.isupper()}  # ISO, ID: abbreviations
