@@ -61,13 +61,17 @@ INTERFACE_TEXT = """() => {
   return parts.join(' ');
 }"""
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z'’]*[A-Za-z]")
-#: Codes rather than words: addresses, links, time zones (Europe/Moscow), rules (FREQ=MONTHLY).
-CODE = re.compile(r"\S*[/=@]\S*")
+#: Codes rather than words: addresses, links, time zones (Europe/Moscow), rules (FREQ=MONTHLY),
+#: identifiers (an event's calendar UID).
+CODE = re.compile(r"\S*[/=@]\S*|\b[0-9a-f]{8}(?:-[0-9a-f]{4}){3}-[0-9a-f]{12}\b")
 #: Latin words that are names, not interface: the product, formats, apps, keys.
 NAMES = {
     "Vigil", "RSS", "Atom", "PDF", "CSV", "JSON", "HTML", "JPEG", "PNG", "XLIFF", "CAT", "API",
     "iCal", "vCard", "UTC", "GMT", "FreeOTP", "Aegis", "Google", "Authenticator", "Apple",
     "Calendar", "Thunderbird", "Outlook", "Telegram", "WhatsApp", "Ctrl", "Mac", "Cmd", "zip",
+    "Control", "Command", "WebP",
+    # A language's own name, as language lists write it.
+    "English",
 }  # fmt: skip
 
 

@@ -44,7 +44,9 @@ class Event(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     #: Stable across edits, so a calendar app updates the entry instead of adding a second one.
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("calendar identifier")
+    )
     title = models.CharField(_("title"), max_length=200)
     title_en = models.CharField(
         _("title in English"), max_length=200, blank=True,
@@ -87,10 +89,10 @@ class Event(models.Model):
     )
     cancellation_note = models.TextField(_("why it is cancelled"), blank=True)
     #: RFC 5545 SEQUENCE: raised on every change, so calendar apps take the newer version.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("version"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("created by"),
     )  # fmt: skip
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -163,10 +165,12 @@ class Rsvp(models.Model):
         #: lapses after ``services.REPLY_HOLD``.
         PENDING = "pending", _("not confirmed yet")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("event")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="event_rsvps",
+        related_name="event_rsvps", verbose_name=_("person"),
     )  # fmt: skip
     name = EncryptedCharField(_("name"), max_length=150, blank=True)
     email = EncryptedEmailField(_("e-mail address"), blank=True)

@@ -225,10 +225,17 @@ class MeetingLetters(models.Model):
 class MeetingReminder(models.Model):
     """A reminder sent: at most one per planned meeting and person, however often cron runs."""
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
-    starts_at = models.DateTimeField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="+", verbose_name=_("group")
+    )
+    starts_at = models.DateTimeField(verbose_name=_("meeting starts"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    sent_at = models.DateTimeField(default=timezone.now, verbose_name=_("sent"))
 
     class Meta:
         verbose_name = _("meeting reminder")
