@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
@@ -57,8 +57,7 @@ class VigilAdminSite(admin.AdminSite):
         Django's Russian leaves some of them empty, such as the time-zone note of the date
         fields."""
         catalog = JavaScriptCatalog.as_view(packages=["django.contrib.admin", "vigil.core"])
-        response: HttpResponse = catalog(request)
-        return response
+        return cast("HttpResponse", catalog(request))
 
     # Django's own view, guarded by admin_view like every back-office view: say so.
     setattr(i18n_javascript, ACCESS_ATTR, BACK_OFFICE_ACCESS)

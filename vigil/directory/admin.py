@@ -209,8 +209,8 @@ class RevisionAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["organisation", "created_at", "author", "summary"]
     list_select_related = ["organisation", "author"]
-    fields = ["organisation", "author", "created_at", "summary", "snapshot_as_saved"]
-    readonly_fields = fields
+    readonly_fields = ("organisation", "author", "created_at", "summary", "snapshot_as_saved")
+    fields = readonly_fields
 
     @admin.display(description=_("entry as saved"))
     def snapshot_as_saved(self, revision: Revision) -> str:
