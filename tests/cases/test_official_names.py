@@ -1,6 +1,6 @@
 """The official's English name and title: an English letter addresses them so, and the
 English case page shows them; the Russian letter and page keep the Russian ones, and so does
-everything when no English name is entered."""
+everything when no English name is entered. The letter counts name the group likewise."""
 
 from __future__ import annotations
 
@@ -52,3 +52,15 @@ def test_the_english_case_page_shows_the_english_name(client: Any, abroad: Case)
     assert "Dear Prosecutor General" in english
     russian = client.get("/cases/abroad/").content.decode()
     assert "Генеральный прокурор" in russian and "Igor Krasnov" not in russian
+
+
+def test_the_letter_counts_name_the_group_in_the_pages_language(
+    client: Any, signed_in_staff: Any, russian_member: User, abroad: Case, kazan: Any
+) -> None:
+    client.force_login(russian_member)
+    _letter(client, abroad, "ru")
+    kazan.name_en = "Kazan group"
+    kazan.save(update_fields=["name_en"])
+    english = signed_in_staff.get("/en/cases/letters/").content.decode()
+    assert "Kazan group" in english and kazan.name not in english
+    assert kazan.name in signed_in_staff.get("/cases/letters/").content.decode()
