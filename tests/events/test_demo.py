@@ -17,9 +17,10 @@ from vigil.events.models import Event
 @pytest.mark.django_db
 def test_load_demo_adds_three_events_once(settings: Any, tmp_path: Any) -> None:
     call_command("load_demo", stdout=StringIO())
-    titles = [row[4] for row in demo.DEMO_EVENTS]
+    titles = dict(row[4] for row in demo.DEMO_EVENTS)
     events = Event.objects.filter(title__in=titles)
     assert events.count() == 3
+    assert {e.title_en for e in events} == set(titles.values())  # the English demo shows them
     kinds = set(events.values_list("kind", flat=True))
     assert kinds == {Event.Kind.VIGIL, Event.Kind.CONCERT, Event.Kind.ROUNDTABLE}
     roundtable = events.get(kind=Event.Kind.ROUNDTABLE)

@@ -143,7 +143,9 @@ class User(AbstractBaseUser):
 class RoleAssignment(models.Model):
     """A role held by a user, network-wide or for one object (a group, a region)."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments")
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("person")
+    )
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     scope_type = models.ForeignKey(
         ContentType, on_delete=models.CASCADE, null=True, blank=True, verbose_name=_("scope type")
@@ -152,7 +154,12 @@ class RoleAssignment(models.Model):
     scope = GenericForeignKey("scope_type", "scope_id")
     granted_at = models.DateTimeField(_("granted"), default=timezone.now)
     granted_by = models.ForeignKey(
-        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        User,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("granted by"),
     )
 
     class Meta:
@@ -187,7 +194,11 @@ class TOTPSecret(models.Model):
     it with the rest).  django-otp's own ``key`` column stays empty."""
 
     device = models.OneToOneField(
-        TOTPDevice, on_delete=models.CASCADE, primary_key=True, related_name="sealed_key"
+        TOTPDevice,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="sealed_key",
+        verbose_name=_("device"),
     )
     key = EncryptedCharField(_("key"), max_length=80)
 

@@ -89,7 +89,7 @@ class ActionPoint(models.Model):
     )  # fmt: skip
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("created by"),
     )  # fmt: skip
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -130,7 +130,9 @@ class ActionPoint(models.Model):
 class Owner(models.Model):
     """One owner of a point: a staff member, a group, or a partner organisation."""
 
-    point = models.ForeignKey(ActionPoint, on_delete=models.CASCADE, related_name="owners")
+    point = models.ForeignKey(
+        ActionPoint, on_delete=models.CASCADE, related_name="owners", verbose_name=_("action point")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
         related_name="action_points_owned", verbose_name=_("staff member"),
@@ -179,7 +181,12 @@ class Owner(models.Model):
 class ProgressUpdate(models.Model):
     """A dated step: the status and progress it set, and what happened, in both languages."""
 
-    point = models.ForeignKey(ActionPoint, on_delete=models.CASCADE, related_name="updates")
+    point = models.ForeignKey(
+        ActionPoint,
+        on_delete=models.CASCADE,
+        related_name="updates",
+        verbose_name=_("action point"),
+    )
     at = models.DateTimeField(_("when"), default=timezone.now)
     status = models.CharField(_("status"), max_length=12, choices=ActionPoint.Status.choices)
     progress = models.PositiveSmallIntegerField(
@@ -214,13 +221,20 @@ class Reminder(models.Model):
         SOON = "soon", _("due soon")
         OVERDUE = "overdue", _("overdue")
 
-    point = models.ForeignKey(ActionPoint, on_delete=models.CASCADE, related_name="reminders")
-    stage = models.CharField(max_length=8, choices=Stage.choices)
-    due_on = models.DateField()
-    recipient = models.CharField(max_length=64)
-    sent_at = models.DateTimeField(default=timezone.now)
+    point = models.ForeignKey(
+        ActionPoint,
+        on_delete=models.CASCADE,
+        related_name="reminders",
+        verbose_name=_("action point"),
+    )
+    stage = models.CharField(max_length=8, choices=Stage.choices, verbose_name=_("stage"))
+    due_on = models.DateField(verbose_name=_("due"))
+    recipient = models.CharField(max_length=64, verbose_name=_("recipient"))
+    sent_at = models.DateTimeField(default=timezone.now, verbose_name=_("sent"))
 
     class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
         constraints = [
             models.UniqueConstraint(
                 fields=["point", "stage", "due_on", "recipient"],

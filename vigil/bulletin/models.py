@@ -42,7 +42,7 @@ class Issue(models.Model):
         related_name="bulletin_reviews",
         verbose_name=_("reviewers"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         ordering = ["-year", "-month"]
@@ -69,9 +69,11 @@ class Issue(models.Model):
 
 
 class Article(models.Model):
-    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="articles")
+    issue = models.ForeignKey(
+        Issue, on_delete=models.CASCADE, related_name="articles", verbose_name=_("issue")
+    )
     position = models.PositiveIntegerField(_("position"), default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         ordering = ["issue", "position", "pk"]
@@ -93,10 +95,12 @@ class Segment(models.Model):
         REVIEWED = "reviewed", _("Reviewed")
         APPROVED = "approved", _("Approved")
 
-    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="segments")
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="segments", verbose_name=_("article")
+    )
     #: 0 is the article's title; 1, 2, … its paragraphs, so the Russian text keeps their breaks.
-    paragraph = models.PositiveIntegerField()
-    position = models.PositiveIntegerField()
+    paragraph = models.PositiveIntegerField(verbose_name=_("paragraph"))
+    position = models.PositiveIntegerField(verbose_name=_("position"))
     source = models.TextField(_("English"))
     target = models.TextField(_("Russian"), blank=True)
     status = models.CharField(
@@ -108,6 +112,7 @@ class Segment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("translated by"),
     )
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -115,6 +120,7 @@ class Segment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("reviewed by"),
     )
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -122,8 +128,9 @@ class Segment(models.Model):
         null=True,
         blank=True,
         related_name="+",
+        verbose_name=_("approved by"),
     )
-    updated_at = models.DateTimeField(auto_now=True)
+    updated_at = models.DateTimeField(auto_now=True, verbose_name=_("updated"))
 
     class Meta:
         ordering = ["article", "position"]
@@ -148,14 +155,19 @@ class Segment(models.Model):
 class MemoryEntry(models.Model):
     """One approved English → Russian pair, offered again in later issues."""
 
-    source = models.TextField()
-    target = models.TextField()
+    source = models.TextField(verbose_name=_("English"))
+    target = models.TextField(verbose_name=_("Russian"))
     #: SHA-256 of the normalised source: a pair remembered again is found, not stored twice.
-    source_hash = models.CharField(max_length=64, db_index=True)
+    source_hash = models.CharField(max_length=64, db_index=True, verbose_name=_("source checksum"))
     segment = models.ForeignKey(
-        Segment, on_delete=models.SET_NULL, null=True, blank=True, related_name="memory"
+        Segment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="memory",
+        verbose_name=_("segment"),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(auto_now_add=True, verbose_name=_("created"))
 
     class Meta:
         verbose_name = _("translation memory entry")

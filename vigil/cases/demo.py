@@ -54,10 +54,11 @@ CASES: list[dict[str, Any]] = [
 ]  # fmt: skip
 
 OFFICIAL = {
-    "AZ": ("Prosecutor General", "Prosecutor General of the Republic of Azerbaijan",
+    "AZ": ("Prosecutor General", "Prosecutor General of the Republic of Azerbaijan", "", "",
            "7 Nizami Street\nBaku AZ1001\nAzerbaijan", "prosecutor@example.org",
            "Dear Prosecutor General", "en,ru"),
     "RU": ("Генеральный прокурор", "Генеральный прокурор Российской Федерации",
+           "Prosecutor General", "Prosecutor General of the Russian Federation",
            "ул. Большая Дмитровка, 15а\nМосква, 125993\nРоссия", "",
            "Уважаемый господин Генеральный прокурор!", "ru"),
 }  # fmt: skip
@@ -97,9 +98,12 @@ def load() -> Iterator[str]:
                 )
             if document:
                 CaseDocument.objects.create(case=case, index_number=document)
-            name, title, address, email, salutation, languages = OFFICIAL[case.country]
+            name, title, name_en, title_en, address, email, salutation, languages = OFFICIAL[
+                case.country
+            ]
             Official.objects.create(
-                case=case, name=name, title=title, postal_address=address, email=email,
+                case=case, name=name, title=title, name_en=name_en, title_en=title_en,
+                postal_address=address, email=email,
                 salutation=salutation, salutation_en="Dear Prosecutor General",
                 languages=languages,
             )  # fmt: skip

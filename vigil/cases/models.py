@@ -17,10 +17,10 @@ from django.core.validators import RegexValidator
 from django.db import models
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.fields import EncryptedTextField
+from vigil.core.i18n import in_language
 
 from .countries import country_name, validate_country
 
@@ -40,10 +40,6 @@ validate_index_number = RegexValidator(
       "two digits, a slash, three digits, a slash and the year."),
     code="index_number",
 )  # fmt: skip
-
-
-def _viewer_wants_english() -> bool:
-    return (get_language() or "ru").startswith("en")
 
 
 class Case(models.Model):
@@ -102,15 +98,11 @@ class Case(models.Model):
 
     @property
     def title(self) -> str:
-        if _viewer_wants_english():
-            return self.title_en or self.title_ru
-        return self.title_ru or self.title_en
+        return in_language(self.title_ru, self.title_en)
 
     @property
     def summary(self) -> str:
-        if _viewer_wants_english():
-            return self.summary_en or self.summary_ru
-        return self.summary_ru or self.summary_en
+        return in_language(self.summary_ru, self.summary_en)
 
     @property
     def country_name(self) -> str:
@@ -175,9 +167,7 @@ class Outcome(models.Model):
 
     @property
     def note(self) -> str:
-        if _viewer_wants_english():
-            return self.note_en or self.note_ru
-        return self.note_ru or self.note_en
+        return in_language(self.note_ru, self.note_en)
 
 
 class CaseDocument(models.Model):
@@ -210,7 +200,15 @@ class Official(models.Model):
         Case, on_delete=models.CASCADE, related_name="officials", verbose_name=_("case")
     )
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("name in English"), max_length=200, blank=True,
+        help_text=_("For English letters and pages; empty: the name above."),
+    )  # fmt: skip
     title = models.CharField(_("title"), max_length=300)
+    title_en = models.CharField(
+        _("title in English"), max_length=300, blank=True,
+        help_text=_("For English letters and pages, for example “Prosecutor General”."),
+    )  # fmt: skip
     postal_address = models.TextField(_("postal address"), max_length=1000)
     email = models.EmailField(_("e-mail address"), blank=True)
     salutation = models.CharField(_("salutation"), max_length=200)
@@ -230,7 +228,27 @@ class Official(models.Model):
         ordering = ["position", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.name}, {self.title}"
+        return f"{self.display_name}, {self.display_title}"
+
+    @property
+    def display_name(self) -> str:
+        """The name in the viewer's language (``name`` is the one the case material gives)."""
+        return in_language(self.name, self.name_en)
+
+    @property
+    def display_title(self) -> str:
+        return in_language(self.title, self.title_en)
+
+    @property
+    def display_salutation(self) -> str:
+        return in_language(self.salutation, self.salutation_en)
+
+    def name_in(self, language: str) -> str:
+        """The name a letter in ``language`` addresses: English letters use ``name_en``."""
+        return self.name_en if language == "en" and self.name_en else self.name
+
+    def title_in(self, language: str) -> str:
+        return self.title_en if language == "en" and self.title_en else self.title
 
     def salutation_in(self, language: str) -> str:
         """The salutation a letter in ``language`` opens with."""

@@ -182,6 +182,7 @@ def letter_counts(
             "group_id",
             "group__number",
             "group__name",
+            "group__name_en",
         )
         .annotate(letters=Count("pk"), emailed=Count("pk", filter=Q(channel=Letter.Channel.EMAIL)))
         .order_by("-month", "case__slug", "group__number")

@@ -146,7 +146,11 @@ def print_letter(
     content = LetterContent(
         addressee="\n".join(
             part
-            for part in (official.name, official.title, official.postal_address.strip())
+            for part in (
+                official.name_in(draft.language),
+                official.title_in(draft.language),
+                official.postal_address.strip(),
+            )
             if part
         ),
         salutation=official.salutation_in(draft.language),

@@ -199,7 +199,8 @@ def _send(request: HttpRequest, case: Case, form: LetterForm) -> HttpResponse:
         services.email_letter(request.user, case, draft, subject=form.cleaned_data["subject"])
         messages.success(
             request,
-            _("Your letter is on its way to %(name)s. Thank you.") % {"name": draft.official.name},
+            _("Your letter is on its way to %(name)s. Thank you.")
+            % {"name": draft.official.display_name},
         )
         return redirect(case.get_absolute_url())
     _letter, pdf = services.print_letter(request.user, case, draft)

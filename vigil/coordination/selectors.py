@@ -327,7 +327,7 @@ def export_csv(board: Dashboard) -> Iterator[str]:
     rows = [
         [
             row.group.number,
-            row.group.name,
+            row.group.display_name,
             row.group.city,
             row.group.region.name,
             row.members,

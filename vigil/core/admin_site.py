@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.urls import URLPattern, reverse
 from django.utils.translation import gettext_lazy as _
+from django.views.i18n import JavaScriptCatalog
 
 from .permissions import ACCESS_ATTR, public
 from .throttle import throttled
@@ -50,6 +51,16 @@ class VigilAdminSite(admin.AdminSite):
                 # The back office's own sign-in page only redirects to Vigil's.
                 pattern.callback = public(throttled("sign-in")(_as_function(pattern.callback)))
         return urls
+
+    def i18n_javascript(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
+        """Django's catalog for the admin scripts, completed by Vigil's (vigil/core/locale):
+        Django's Russian leaves some of them empty, such as the time-zone note of the date
+        fields."""
+        catalog = JavaScriptCatalog.as_view(packages=["django.contrib.admin", "vigil.core"])
+        return cast("HttpResponse", catalog(request))
+
+    # Django's own view, guarded by admin_view like every back-office view: say so.
+    setattr(i18n_javascript, ACCESS_ATTR, BACK_OFFICE_ACCESS)
 
     def login(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
         return redirect_to_login(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from django.contrib import admin, messages
 from django.http import HttpRequest
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from vigil.audit.admin import AuditedAdminMixin
@@ -206,4 +209,11 @@ class RevisionAdmin(AppendOnlyAdminMixin, admin.ModelAdmin):
 
     list_display = ["organisation", "created_at", "author", "summary"]
     list_select_related = ["organisation", "author"]
-    readonly_fields = ["organisation", "author", "created_at", "summary", "snapshot"]
+    readonly_fields = ("organisation", "author", "created_at", "summary", "snapshot_as_saved")
+    fields = readonly_fields
+
+    @admin.display(description=_("entry as saved"))
+    def snapshot_as_saved(self, revision: Revision) -> str:
+        """The stored JSON as code: its keys are the fields' names, not words to translate."""
+        text = json.dumps(revision.snapshot, ensure_ascii=False, indent=2, sort_keys=True)
+        return format_html("<pre>{}</pre>", text)

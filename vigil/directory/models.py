@@ -92,8 +92,12 @@ class Organisation(Bilingual):
     activities = models.TextField(_("how it works"), blank=True)
     membership = models.TextField(_("membership and structure"), blank=True)
 
-    regions = models.ManyToManyField(Region, related_name="organisations", blank=True)
-    topics = models.ManyToManyField(Topic, related_name="organisations", blank=True)
+    regions = models.ManyToManyField(
+        Region, related_name="organisations", blank=True, verbose_name=_("regions")
+    )
+    topics = models.ManyToManyField(
+        Topic, related_name="organisations", blank=True, verbose_name=_("topics")
+    )
 
     attribution = models.TextField(_("who sent the description"), blank=True)
     source = models.TextField(_("source"), blank=True, help_text=_("e.g. the printed handbook"))
@@ -118,7 +122,9 @@ class Organisation(Bilingual):
     #: vigil.directory.import_reasons); empty for hand-made entries.
     import_reasons = models.JSONField(_("import review reasons"), default=list, blank=True)
     #: Identifies the entry across re-imports (normalised name); empty for hand-made entries.
-    import_key = models.CharField(max_length=300, blank=True, db_index=True)
+    import_key = models.CharField(
+        max_length=300, blank=True, db_index=True, verbose_name=_("import key")
+    )
 
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -140,7 +146,12 @@ class Organisation(Bilingual):
 
 
 class Office(models.Model):
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="offices")
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="offices",
+        verbose_name=_("organisation"),
+    )
     label = models.CharField(
         _("name"), max_length=200, blank=True,
         help_text=_("e.g. “In St. Petersburg” or “Moscow Information Office”; empty for the main"),
@@ -149,7 +160,7 @@ class Office(models.Model):
     postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
     street_lines = models.JSONField(_("street address lines"), default=list, blank=True)
     po_box = models.CharField(_("PO box"), max_length=60, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         verbose_name = _("office")
@@ -164,15 +175,23 @@ class Contact(models.Model):
     """A named person of the published entry, with their role as the source writes it."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="contacts"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="contacts",
+        verbose_name=_("organisation"),
     )
     office = models.ForeignKey(
-        Office, on_delete=models.SET_NULL, null=True, blank=True, related_name="contacts"
+        Office,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="contacts",
+        verbose_name=_("office"),
     )
     name = models.CharField(_("name"), max_length=200)
     role = models.CharField(_("role"), max_length=120, blank=True)
     is_published = models.BooleanField(_("published"), default=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         verbose_name = _("contact")
@@ -195,22 +214,34 @@ class Channel(models.Model):
         WEB = "web", _("web")
 
     office = models.ForeignKey(
-        Office, on_delete=models.CASCADE, null=True, blank=True, related_name="channels"
+        Office,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="channels",
+        verbose_name=_("office"),
     )
     contact = models.ForeignKey(
-        Contact, on_delete=models.CASCADE, null=True, blank=True, related_name="channels"
+        Contact,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="channels",
+        verbose_name=_("contact"),
     )
     kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
     value = models.CharField(_("as written"), max_length=300, blank=True)
     #: Phones: international digits (+70952912904); e-mails: lower case.
-    normalised = models.CharField(max_length=300, blank=True, db_index=True)
+    normalised = models.CharField(
+        max_length=300, blank=True, db_index=True, verbose_name=_("normalised value")
+    )
     withheld = models.BooleanField(
         _("withheld in the source"), default=False,
         help_text=_("The source hides this address (for example “[email protected]”)."),
     )  # fmt: skip
     #: What the source says about the number: "hotline, Mon-Fri 9:00-21:00".
     note = models.CharField(_("note"), max_length=200, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         verbose_name = _("phone, fax, e-mail or web address")
@@ -229,14 +260,17 @@ class Channel(models.Model):
 
 class Publication(models.Model):
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="publications"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="publications",
+        verbose_name=_("organisation"),
     )
     title = models.CharField(_("title"), max_length=300)
     frequency = models.CharField(_("frequency"), max_length=60, blank=True)
     language = models.CharField(_("language"), max_length=60, blank=True)
     description = models.TextField(_("description"), blank=True)
     prepared_by = models.CharField(_("prepared by"), max_length=300, blank=True)
-    position = models.PositiveSmallIntegerField(default=0)
+    position = models.PositiveSmallIntegerField(default=0, verbose_name=_("order"))
 
     class Meta:
         verbose_name = _("publication")
@@ -256,7 +290,10 @@ class Suggestion(models.Model):
         DECLINED = "declined", _("declined")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="suggestions"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="suggestions",
+        verbose_name=_("organisation"),
     )
     text = models.TextField(_("what should change"), max_length=5000)
     #: Optional, so the editor can ask back; encrypted like all people's data.
@@ -269,7 +306,7 @@ class Suggestion(models.Model):
     created_at = models.DateTimeField(_("sent"), default=timezone.now)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("reviewed by"),
     )  # fmt: skip
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
     review_note = models.TextField(_("editor's note"), blank=True)
@@ -287,11 +324,14 @@ class Revision(models.Model):
     """A snapshot of an entry after each edit or import: who changed what, and when."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="revisions"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="revisions",
+        verbose_name=_("organisation"),
     )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("author"),
     )  # fmt: skip
     created_at = models.DateTimeField(_("when"), default=timezone.now)
     summary = models.CharField(_("summary"), max_length=300, blank=True)
@@ -316,7 +356,10 @@ class ImportProposal(models.Model):
         DECLINED = "declined", _("declined")
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="import_proposals"
+        Organisation,
+        on_delete=models.CASCADE,
+        related_name="import_proposals",
+        verbose_name=_("organisation"),
     )
     #: The entry as it would be (the shape of ``snapshots.snapshot``): the two editions merged.
     proposed = models.JSONField(_("proposed entry"), default=dict)
@@ -330,7 +373,7 @@ class ImportProposal(models.Model):
     created_at = models.DateTimeField(_("imported"), default=timezone.now)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("reviewed by"),
     )  # fmt: skip
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 

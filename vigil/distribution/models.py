@@ -35,8 +35,8 @@ class Distribution(models.Model):
     created_at = models.DateTimeField(_("planned"), default=timezone.now)
     finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
     #: "host:pid" of the one process sending now, and when it last said it was alive.
-    sender = models.CharField(max_length=200, blank=True)
-    sender_seen_at = models.DateTimeField(null=True, blank=True)
+    sender = models.CharField(max_length=200, blank=True, verbose_name=_("sender"))
+    sender_seen_at = models.DateTimeField(null=True, blank=True, verbose_name=_("sender seen"))
 
     class Meta:
         verbose_name = _("distribution")

@@ -19,7 +19,7 @@ class EventAdmin(admin.ModelAdmin):
 
     list_display = ["title", "kind", "starts_at", "time_zone", "visibility", "status", "capacity"]
     list_filter = ["kind", "visibility", "status"]
-    search_fields = ["title", "venue"]
+    search_fields = ["title", "title_en", "venue"]
     date_hierarchy = "starts_at"
     filter_horizontal = ["organisers", "partners"]
     readonly_fields = ["uid", "sequence", "status", "cancellation_note", "created_by",

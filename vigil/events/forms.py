@@ -57,9 +57,21 @@ class WallClockField(forms.DateTimeField):
 
 class EventForm(TextFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
+    title_en = forms.CharField(
+        label=_("Title in English"),
+        max_length=200,
+        required=False,
+        help_text=_("For the English pages, mail and calendars; empty: the title above."),
+    )
     kind = forms.ChoiceField(label=_("Kind of event"), choices=Event.Kind.choices)
     description = forms.CharField(
         label=_("Description"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    description_en = forms.CharField(
+        label=_("Description in English"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 5}),
+        help_text=_("Empty: the English page shows the description above."),
     )
     organisers = forms.ModelMultipleChoiceField(
         label=_("Organiser groups"),

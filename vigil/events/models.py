@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import BlindIndexField, EncryptedCharField, EncryptedEmailField
+from vigil.core.i18n import in_language
 from vigil.core.timezones import validate_time_zone
 
 
@@ -43,10 +44,20 @@ class Event(models.Model):
         CANCELLED = "cancelled", _("cancelled")
 
     #: Stable across edits, so a calendar app updates the entry instead of adding a second one.
-    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    uid = models.UUIDField(
+        default=uuid.uuid4, unique=True, editable=False, verbose_name=_("calendar identifier")
+    )
     title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(
+        _("title in English"), max_length=200, blank=True,
+        help_text=_("For the English pages, mail and calendars; empty: the title above."),
+    )  # fmt: skip
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(
+        _("description in English"), blank=True,
+        help_text=_("Empty: the English page shows the Russian description."),
+    )  # fmt: skip
     organisers = models.ManyToManyField(
         "groups.Group", related_name="events", verbose_name=_("organiser groups")
     )
@@ -78,10 +89,10 @@ class Event(models.Model):
     )
     cancellation_note = models.TextField(_("why it is cancelled"), blank=True)
     #: RFC 5545 SEQUENCE: raised on every change, so calendar apps take the newer version.
-    sequence = models.PositiveIntegerField(default=0, editable=False)
+    sequence = models.PositiveIntegerField(default=0, editable=False, verbose_name=_("version"))
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("created by"),
     )  # fmt: skip
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
@@ -97,10 +108,19 @@ class Event(models.Model):
         ]
 
     def __str__(self) -> str:
-        return self.title
+        return self.display_title
 
     def get_absolute_url(self) -> str:
         return reverse("events:detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        """The title in the viewer's language (``title`` is the Russian one)."""
+        return in_language(self.title, self.title_en)
+
+    @property
+    def display_description(self) -> str:
+        return in_language(self.description, self.description_en)
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -145,10 +165,12 @@ class Rsvp(models.Model):
         #: lapses after ``services.REPLY_HOLD``.
         PENDING = "pending", _("not confirmed yet")
 
-    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="rsvps")
+    event = models.ForeignKey(
+        Event, on_delete=models.CASCADE, related_name="rsvps", verbose_name=_("event")
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True,
-        related_name="event_rsvps",
+        related_name="event_rsvps", verbose_name=_("person"),
     )  # fmt: skip
     name = EncryptedCharField(_("name"), max_length=150, blank=True)
     email = EncryptedEmailField(_("e-mail address"), blank=True)

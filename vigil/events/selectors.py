@@ -221,13 +221,13 @@ def _event_component(event: Event, base_url: str, stamp: datetime.datetime) -> I
         # Wall-clock time at the venue with its TZID; the VTIMEZONE is added below.
         start=event.local_starts_at,
         end=event.local_ends_at,
-        summary=event.title,
+        summary=event.display_title,
         location=_location(event) or None,
         url=base_url + event.get_absolute_url(),
         sequence=event.sequence,
         status=STATUS.CANCELLED if event.is_cancelled else STATUS.CONFIRMED,
         last_modified=event.updated_at,
-        description=event.description or None,
+        description=event.display_description or None,
         classification=CLASS.PUBLIC if event.is_public else CLASS.PRIVATE,
     )
 
@@ -242,7 +242,7 @@ def _meeting_component(
         stamp=stamp,
         start=utc,
         end=utc + MEETING_LENGTH,
-        summary=_("Meeting of %(group)s") % {"group": group.name},
+        summary=_("Meeting of %(group)s") % {"group": group.display_name},
         location=group.meeting_place or None,
         url=base_url + group.get_absolute_url(),
         status=STATUS.CONFIRMED,
@@ -287,7 +287,7 @@ def group_feed(
     Meetings are members' business (the public sees a group's name and city only).
     """
     now = now or timezone.now()
-    calendar = _calendar(group.name)
+    calendar = _calendar(group.display_name)
     events = Event.objects.filter(organisers=group)
     if member is None:
         events = events.filter(visibility=Event.Visibility.PUBLIC)
@@ -312,7 +312,7 @@ def data_of(user: Any) -> dict[str, Any]:
     return {
         "replies": [
             {
-                "event": rsvp.event.title,
+                "event": rsvp.event.display_title,
                 "starts_at": rsvp.event.starts_at.isoformat(),
                 "status": rsvp.status,
                 "replied_at": rsvp.created_at.isoformat(),

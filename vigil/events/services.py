@@ -39,8 +39,8 @@ from .models import Event, Rsvp
 
 #: The fields of an event a coordinator edits (the rest is kept by the services).
 EDITABLE = (
-    "title", "kind", "description", "venue", "address", "starts_at", "ends_at", "time_zone",
-    "visibility", "capacity",
+    "title", "title_en", "kind", "description", "description_en", "venue", "address",
+    "starts_at", "ends_at", "time_zone", "visibility", "capacity",
 )  # fmt: skip
 
 

@@ -20,7 +20,7 @@ class GroupAdminForm(forms.ModelForm):
     class Meta:
         model = Group
         fields = [
-            "number", "name", "slug", "city", "region", "country", "status", "email",
+            "number", "name", "name_en", "slug", "city", "region", "country", "status", "email",
             "postal_address", "meeting_rule", "meeting_time", "meeting_timezone", "meeting_place",
             "created_at",
         ]  # fmt: skip
@@ -57,7 +57,7 @@ class GroupAdmin(AuditedAdminMixin, admin.ModelAdmin):
     form = GroupAdminForm
     list_display = ["number", "name", "city", "region", "status"]
     list_filter = ["status"]
-    search_fields = ["name", "city", "slug"]
+    search_fields = ["name", "name_en", "city", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     list_select_related = ["region"]
     inlines = [MembershipInline]

@@ -21,24 +21,27 @@ from .models import Group, Meeting, Membership
 
 KAZAN_COORDINATOR = "kazan@vigil.example"
 
-# number, slug, name, city, region slug, status, months old, members (e-mail, name, role)
+# number, slug, name, English name, city, region slug, status, months old,
+# members (e-mail, name, role)
 GROUPS = [
-    (1, "moscow-1", "Москва-1", "Москва", "moscow", Group.Status.ACTIVE, 30, [
+    (1, "moscow-1", "Москва-1", "Moscow-1", "Москва", "moscow", Group.Status.ACTIVE, 30, [
         ("moscow@vigil.example", "Елена Миронова", Membership.Role.COORDINATOR),
         ("moscow-treasurer@vigil.example", "Андрей Белов", Membership.Role.TREASURER),
         ("member@vigil.example", "Павел Орлов", Membership.Role.MEMBER),
     ]),
-    (2, "st-petersburg-1", "Санкт-Петербург-1", "Санкт-Петербург", "st-petersburg",
+    (2, "st-petersburg-1", "Санкт-Петербург-1", "St Petersburg-1",
+     "Санкт-Петербург", "st-petersburg",
      Group.Status.ACTIVE, 24, [
         ("spb@vigil.example", "Мария Кузнецова", Membership.Role.COORDINATOR),
         ("spb-member@vigil.example", "Игорь Смирнов", Membership.Role.MEMBER),
     ]),
-    (3, "kazan-1", "Казань-1", "Казань", "kazan", Group.Status.ACTIVE, 18, [
+    (3, "kazan-1", "Казань-1", "Kazan-1", "Казань", "kazan", Group.Status.ACTIVE, 18, [
         (KAZAN_COORDINATOR, "Рустам Хайруллин", Membership.Role.COORDINATOR),
         ("kazan-treasurer@vigil.example", "Гульнара Сафина", Membership.Role.TREASURER),
         ("kazan-member@vigil.example", "Алексей Петров", Membership.Role.MEMBER),
     ]),
-    (4, "nizhny-novgorod-1", "Нижний Новгород-1", "Нижний Новгород", "nizhny-novgorod",
+    (4, "nizhny-novgorod-1", "Нижний Новгород-1", "Nizhny Novgorod-1",
+     "Нижний Новгород", "nizhny-novgorod",
      Group.Status.DORMANT, 20, [
         ("nn@vigil.example", "Ольга Васильева", Membership.Role.COORDINATOR),
     ]),
@@ -52,7 +55,7 @@ def _person(email: str, name: str) -> User:
 
 def load() -> Iterator[str]:
     today = timezone.localdate()
-    for number, slug, name, city, region_slug, status, months, people in GROUPS:
+    for number, slug, name, name_en, city, region_slug, status, months, people in GROUPS:
         region = Region.objects.filter(slug=region_slug).first()
         if region is None:
             yield f"Groups: region {region_slug} not found, group {name} skipped"
@@ -60,13 +63,17 @@ def load() -> Iterator[str]:
         group = Group.objects.filter(number=number).first()
         if group is None:
             group = services.create_group(
-                number=number, name=name, slug=slug, city=city, region=region, status=status,
+                number=number, name=name, name_en=name_en, slug=slug, city=city, region=region,
+                status=status,
                 meeting_rule="FREQ=MONTHLY;BYDAY=1TU", meeting_time=datetime.time(19, 0),
                 meeting_timezone="Europe/Moscow", email=f"group{number}@vigil.example",
                 meeting_place="Библиотека, читальный зал",
             )  # fmt: skip
             group.created_at = timezone.now() - relativedelta(months=months)
             group.save(update_fields=["created_at"])
+        elif not group.name_en:  # a demo loaded before groups had English names
+            group.name_en = name_en
+            group.save(update_fields=["name_en"])
         coordinator = None
         for email, person_name, role in people:
             user = _person(email, person_name)

@@ -88,8 +88,8 @@ class GroupForm(TextFormMixin, forms.ModelForm):
     class Meta:
         model = Group
         fields = [
-            "name", "city", "region", "status", "email", "postal_address", "meeting_rule",
-            "meeting_time", "meeting_timezone", "meeting_place",
+            "name", "name_en", "city", "region", "status", "email", "postal_address",
+            "meeting_rule", "meeting_time", "meeting_timezone", "meeting_place",
         ]  # fmt: skip
         widgets = {
             "postal_address": forms.Textarea(attrs={"rows": 3}),

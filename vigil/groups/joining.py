@@ -81,7 +81,8 @@ def apply_to_join(
         return _applied_again(waiting, base_url)
     existing = User.objects.get_by_email(email)
     if existing is not None and selectors.groups_of(existing).exists():
-        groups = [str(group.name) for group in selectors.groups_of(existing)]
+        with translation.override(existing.language):  # the names in the mail's language
+            groups = [group.display_name for group in selectors.groups_of(existing)]
         _tell_applicant(
             application, "already_member", base_url, groups=groups, language=existing.language
         )

@@ -23,6 +23,7 @@ from vigil.core.fields import (
     EncryptedEmailField,
     EncryptedTextField,
 )
+from vigil.core.i18n import in_language
 from vigil.core.timezones import validate_time_zone
 
 
@@ -35,6 +36,10 @@ class Group(models.Model):
 
     number = models.PositiveIntegerField(_("number"), unique=True)
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(
+        _("name in English"), max_length=200, blank=True,
+        help_text=_("For the English pages and mail; empty: the name above."),
+    )  # fmt: skip
     slug = models.SlugField(_("address name"), max_length=100, unique=True)
     city = models.CharField(_("city"), max_length=100)
     region = models.ForeignKey(
@@ -66,10 +71,15 @@ class Group(models.Model):
         ordering = ["number"]
 
     def __str__(self) -> str:
-        return f"{self.number}. {self.name}"
+        return f"{self.number}. {self.display_name}"
 
     def get_absolute_url(self) -> str:
         return reverse("groups:detail", args=[self.slug])
+
+    @property
+    def display_name(self) -> str:
+        """The name in the viewer's language (``name`` is the Russian one)."""
+        return in_language(self.name, self.name_en)
 
 
 class Membership(models.Model):
@@ -215,10 +225,17 @@ class MeetingLetters(models.Model):
 class MeetingReminder(models.Model):
     """A reminder sent: at most one per planned meeting and person, however often cron runs."""
 
-    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
-    starts_at = models.DateTimeField()
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(default=timezone.now)
+    group = models.ForeignKey(
+        Group, on_delete=models.CASCADE, related_name="+", verbose_name=_("group")
+    )
+    starts_at = models.DateTimeField(verbose_name=_("meeting starts"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("person"),
+    )
+    sent_at = models.DateTimeField(default=timezone.now, verbose_name=_("sent"))
 
     class Meta:
         verbose_name = _("meeting reminder")

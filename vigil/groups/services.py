@@ -150,8 +150,8 @@ def validate_schedule(
 
 
 GROUP_FIELDS = (
-    "name", "city", "region", "country", "status", "email", "postal_address", "meeting_rule",
-    "meeting_time", "meeting_timezone", "meeting_place",
+    "name", "name_en", "city", "region", "country", "status", "email", "postal_address",
+    "meeting_rule", "meeting_time", "meeting_timezone", "meeting_place",
 )  # fmt: skip
 
 

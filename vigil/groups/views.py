@@ -103,7 +103,7 @@ def _join_thanks(group: Group | None) -> dict[str, Any]:
         text = _(
             "Thank you. Your application is with the coordinator of the group "
             "“%(group)s” in %(city)s, who will answer you by e-mail."
-        ) % {"group": group.name, "city": group.city}
+        ) % {"group": group.display_name, "city": group.city}
     else:
         text = _(
             "Thank you. There is no group in your region yet, so your application went "
@@ -301,7 +301,8 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
         messages.error(request, _("You are not a member of this group."))
         return redirect(group)
     services.leave_group(membership)
-    messages.success(request, _("You have left the group “%(group)s”.") % {"group": group.name})
+    left = _("You have left the group “%(group)s”.") % {"group": group.display_name}
+    messages.success(request, left)
     return redirect("groups:index")
 
 

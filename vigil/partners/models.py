@@ -62,7 +62,9 @@ class Roundtable(models.Model):
 
 
 class AgendaItem(models.Model):
-    roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="agenda")
+    roundtable = models.ForeignKey(
+        Roundtable, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("roundtable")
+    )
     position = models.PositiveSmallIntegerField(_("order"), default=0)
     title_ru = models.CharField(_("item in Russian"), max_length=300)
     title_en = models.CharField(_("item in English"), max_length=300, blank=True)
@@ -88,7 +90,12 @@ class Invitation(models.Model):
         ACCEPTED = "accepted", _("will come")
         DECLINED = "declined", _("cannot come")
 
-    roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="invitations")
+    roundtable = models.ForeignKey(
+        Roundtable,
+        on_delete=models.CASCADE,
+        related_name="invitations",
+        verbose_name=_("roundtable"),
+    )
     organisation = models.ForeignKey(
         "directory.Organisation",
         on_delete=models.SET_NULL,
@@ -119,7 +126,7 @@ class Invitation(models.Model):
     invited_at = models.DateTimeField(_("invited"), default=timezone.now)
     invited_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
-        related_name="+",
+        related_name="+", verbose_name=_("invited by"),
     )  # fmt: skip
 
     class Meta:
@@ -141,7 +148,9 @@ class Invitation(models.Model):
 class Attendance(models.Model):
     """Someone who came without an invitation, recorded by staff after the meeting."""
 
-    roundtable = models.ForeignKey(Roundtable, on_delete=models.CASCADE, related_name="walk_ins")
+    roundtable = models.ForeignKey(
+        Roundtable, on_delete=models.CASCADE, related_name="walk_ins", verbose_name=_("roundtable")
+    )
     name = EncryptedCharField(_("name"), max_length=200)
     organisation = models.ForeignKey(
         "directory.Organisation",

@@ -258,7 +258,7 @@ class ImportJob(models.Model):
         verbose_name=_("uploaded by"),
     )
     file_names = models.JSONField(_("files"), default=list)
-    upload_dir = models.CharField(max_length=500, editable=False)
+    upload_dir = models.CharField(max_length=500, editable=False, verbose_name=_("upload folder"))
     total = models.PositiveIntegerField(_("files to read"), default=0)
     done = models.PositiveIntegerField(_("files read"), default=0)
     published = models.PositiveIntegerField(_("published"), default=0)
