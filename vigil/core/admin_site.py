@@ -53,10 +53,10 @@ class VigilAdminSite(admin.AdminSite):
         return urls
 
     def i18n_javascript(self, request: HttpRequest, extra_context: Any = None) -> HttpResponse:
-        """Django's catalog for the admin scripts, completed by Vigil's (vigil/core/locale):
+        """Django's catalog for the admin scripts, completed by Vigil's (vigil/locale, djangojs):
         Django's Russian leaves some of them empty, such as the time-zone note of the date
         fields."""
-        catalog = JavaScriptCatalog.as_view(packages=["django.contrib.admin", "vigil.core"])
+        catalog = JavaScriptCatalog.as_view(packages=["django.contrib.admin"])
         return cast("HttpResponse", catalog(request))
 
     # Django's own view, guarded by admin_view like every back-office view: say so.
