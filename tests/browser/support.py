@@ -7,12 +7,13 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
+from typing import Any
 
 from django.utils import translation
 from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
-from tests.conftest import PASSWORD, run_queued_tasks
+from tests.conftest import PASSWORD, current_totp, run_queued_tasks
 
 _ROOT = Path(__file__).resolve().parents[2]
 #: The user guide's pictures are refreshed only on request (VIGIL_UPDATE_SCREENSHOTS=1), so
@@ -40,3 +41,23 @@ def sign_in(page: Page, base: str, email: str, password: str = PASSWORD) -> None
     page.get_by_label(ru("Password")).fill(password)
     page.get_by_role("button", name=ru("Sign in")).click()
     expect(page).not_to_have_url(re.compile(r"/account/login/"))
+
+
+def upload_for_import(page: Page, base: str, staff: Any, upload: Path, kind: str) -> None:
+    """Staff sign in with their code, upload ``upload`` as ``kind`` (the import page's label)
+    and wait until the worker has imported it."""
+    sign_in(page, base, staff.email)
+    page.get_by_label(ru("Six-digit code from your authenticator app")).fill(current_totp(staff))
+    page.get_by_role("button", name=ru("Confirm")).click()
+    expect(page).not_to_have_url(re.compile(r"/account/two-factor/"))
+
+    page.goto(f"{base}/documents/imports/")
+    expect(page.get_by_role("heading", level=1)).to_have_text(ru("Import files"))
+    page.get_by_label(ru(kind)).check()
+    page.get_by_label(ru("Files")).set_input_files(upload)
+    page.get_by_role("button", name=ru("Upload and import")).click()
+    expect(page.get_by_role("status")).to_contain_text(ru("Waiting for the worker"))
+
+    run_tasks()
+    page.reload()
+    expect(page.get_by_role("status")).to_contain_text(ru("Finished"))

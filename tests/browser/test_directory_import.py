@@ -6,7 +6,6 @@ Screenshots of the queue at 390 and 1280 px go to test-results/."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -16,13 +15,12 @@ from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import Page, expect
 
-from tests.conftest import current_totp
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.directory.models import Organisation
 
 from .conftest import RequestLog
-from .support import IMG, ru, run_tasks, sign_in
+from .support import IMG, ru, upload_for_import
 
 pytestmark = pytest.mark.browser
 
@@ -56,21 +54,7 @@ def test_staff_upload_a_directory_page_fix_the_draft_and_publish_it_in_russian(
         search = reverse("directory:search")
         queue = reverse("directory:import_review")
 
-    sign_in(page, base, staff.email)
-    page.get_by_label(ru("Six-digit code from your authenticator app")).fill(current_totp(staff))
-    page.get_by_role("button", name=ru("Confirm")).click()
-    expect(page).not_to_have_url(re.compile(r"/account/two-factor/"))
-
-    page.goto(f"{base}/documents/imports/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(ru("Import files"))
-    page.get_by_label(ru("Directory (handbook pages)")).check()
-    page.get_by_label(ru("Files")).set_input_files(upload)
-    page.get_by_role("button", name=ru("Upload and import")).click()
-    expect(page.get_by_role("status")).to_contain_text(ru("Waiting for the worker"))
-
-    run_tasks()
-    page.reload()
-    expect(page.get_by_role("status")).to_contain_text(ru("Finished"))
+    upload_for_import(page, base, staff, upload, "Directory (handbook pages)")
     summary = page.locator("#import-summary")
     expect(summary).to_contain_text(ru("To review"))
     expect(summary.locator("dd").nth(1)).to_have_text("1")

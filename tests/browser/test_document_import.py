@@ -12,13 +12,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.conftest import current_totp
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.publications.models import Document
 
 from .conftest import RequestLog
-from .support import ru, run_tasks, sign_in
+from .support import ru, upload_for_import
 
 pytestmark = pytest.mark.browser
 
@@ -45,21 +44,7 @@ def test_staff_upload_a_page_and_publish_the_draft_in_russian(
     upload.write_bytes(PAGE.encode("cp1251"))
     page.set_default_navigation_timeout(30_000)
 
-    sign_in(page, base, staff.email)
-    page.get_by_label(ru("Six-digit code from your authenticator app")).fill(current_totp(staff))
-    page.get_by_role("button", name=ru("Confirm")).click()
-    expect(page).not_to_have_url(re.compile(r"/account/two-factor/"))
-
-    page.goto(f"{base}/documents/imports/")
-    expect(page.get_by_role("heading", level=1)).to_have_text(ru("Import files"))
-    page.get_by_label(ru("Documents (press releases, reports)")).check()
-    page.get_by_label(ru("Files")).set_input_files(upload)
-    page.get_by_role("button", name=ru("Upload and import")).click()
-    expect(page.get_by_role("status")).to_contain_text(ru("Waiting for the worker"))
-
-    run_tasks()
-    page.reload()
-    expect(page.get_by_role("status")).to_contain_text(ru("Finished"))
+    upload_for_import(page, base, staff, upload, "Documents (press releases, reports)")
     expect(page.locator("#import-summary")).to_contain_text(ru("To review"))
     page.get_by_role("link", name=re.compile("Перейти к очереди проверки")).click()
 
