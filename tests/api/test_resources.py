@@ -175,3 +175,18 @@ def test_content_scope_publishes_a_campaign(
     )
     assert done.status_code == 200 and done.json()["status"] == "active"
     assert client.get("/api/v1/campaigns/c1").status_code == 200
+
+
+def test_groups_and_events_carry_their_english_names(
+    client: Any, coordinator: User, group: Any, bearer: Callable[..., dict[str, str]]
+) -> None:
+    group.name_en = "Moscow group 1"
+    group.save(update_fields=["name_en"])
+    event = make_event(coordinator, [group], title="Пикет", title_en="Picket",
+                       description="У памятника", description_en="At the monument")  # fmt: skip
+    headers = bearer(Scope.READ_PUBLIC)
+    listed = client.get("/api/v1/groups/", **headers).json()["_embedded"]["osdi:groups"]
+    assert [(g["name"], g["name_en"]) for g in listed] == [(group.name, "Moscow group 1")]
+    one = client.get(f"/api/v1/events/{event.pk}", **headers).json()
+    assert (one["title"], one["title_en"]) == ("Пикет", "Picket")
+    assert (one["description"], one["description_en"]) == ("У памятника", "At the monument")

@@ -40,7 +40,9 @@ class Location(Schema):
 
 class EventOut(osdi.Dated):
     title: str
+    title_en: str
     description: str
+    description_en: str
     type: str
     start_date: datetime.datetime
     end_date: datetime.datetime
@@ -80,7 +82,9 @@ def event_out(request: HttpRequest, event: Event) -> dict[str, Any]:
         "created_date": event.created_at,
         "modified_date": event.updated_at,
         "title": event.title,
+        "title_en": event.title_en,
         "description": event.description,
+        "description_en": event.description_en,
         "type": event.kind,
         "start_date": event.starts_at,
         "end_date": event.ends_at,

@@ -22,6 +22,7 @@ router = Router(tags=["groups"])
 
 class GroupOut(osdi.Dated):
     name: str
+    name_en: str
     number: int
     slug: str
     city: str
@@ -37,6 +38,7 @@ def group_out(request: HttpRequest, group: Group) -> dict[str, Any]:
         "created_date": group.created_at,
         "modified_date": group.created_at,
         "name": group.name,
+        "name_en": group.name_en,
         "number": group.number,
         "slug": group.slug,
         "city": group.city,
