@@ -66,3 +66,10 @@ def test_the_letter_counts_name_the_group_in_the_pages_language(
     english = signed_in_staff.get("/en/cases/letters/").content.decode()
     assert "Kazan group" in english and kazan.name not in english
     assert kazan.name in signed_in_staff.get("/cases/letters/").content.decode()
+
+
+def test_the_case_page_names_the_languages_an_official_reads(client: Any, abroad: Case) -> None:
+    english = client.get(f"/en/cases/{abroad.slug}/").content.decode()
+    assert "Reads: Russian, English" in english and "ru,en" not in english
+    russian = client.get(f"/cases/{abroad.slug}/").content.decode()
+    assert "Русский, Английский" in russian and "ru,en" not in russian

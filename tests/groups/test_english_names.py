@@ -83,3 +83,18 @@ def test_the_english_mail_names_the_group_in_english(
     [russian] = _mails_to(smtp_server, "vera@example.org")
     russian_body = russian.get_payload(decode=True).decode()
     assert "Казань-1" in russian_body and "Kazan-1 group" not in russian_body
+
+
+def test_a_group_in_its_regions_city_shows_the_city_in_the_viewers_language(
+    client: Any, kazan: Group, make_group: Callable[..., Group]
+) -> None:
+    elsewhere = make_group(region_slug="kazan", city="Набережные Челны")
+    with translation.override("en"):
+        assert (kazan.display_city, kazan.city_is_region) == ("Kazan", True)
+        assert (elsewhere.display_city, elsewhere.city_is_region) == ("Набережные Челны", False)
+    english = _page(client, "/en/groups/")
+    assert "Kazan" in english and "Казань<" not in english.replace("</td>", "<")
+    lead = _page(client, "/en/groups/kazan-1/").split('class="lead">')[1].split("</p>")[0]
+    assert lead.endswith("· Kazan") and "Казань" not in lead
+    russian = _page(client, "/groups/kazan-1/")
+    assert "Казань" in russian

@@ -260,6 +260,12 @@ class Official(models.Model):
     def language_codes(self) -> list[str]:
         return [code.strip() for code in self.languages.split(",") if code.strip()]
 
+    @property
+    def language_names(self) -> str:
+        """"English, Russian": the codes staff enter, as a reader of the page says them."""
+        names = dict(LANGUAGE_CHOICES)
+        return ", ".join(str(names.get(code, code)) for code in self.language_codes)
+
     def clean(self) -> None:
         unknown = [code for code in self.language_codes if code not in LANGUAGE_CODES]
         if unknown or not self.language_codes:

@@ -328,7 +328,7 @@ def export_csv(board: Dashboard) -> Iterator[str]:
         [
             row.group.number,
             row.group.display_name,
-            row.group.city,
+            row.group.display_city,
             row.group.region.name,
             row.members,
             row.last_meeting.isoformat() if row.last_meeting else "",

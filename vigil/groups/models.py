@@ -81,6 +81,19 @@ class Group(models.Model):
         """The name in the viewer's language (``name`` is the Russian one)."""
         return in_language(self.name, self.name_en)
 
+    @property
+    def display_city(self) -> str:
+        """The city in the viewer's language: a group in its region's own city (Moscow in
+        Moscow) has the region's names in both languages; any other city only as written."""
+        region = self.region
+        if self.city.strip().casefold() == region.name_ru.strip().casefold():
+            return region.name
+        return self.city
+
+    @property
+    def city_is_region(self) -> bool:
+        return self.display_city == self.region.name
+
 
 class Membership(models.Model):
     """One stretch of membership; leaving sets ``left_at`` so the history stays."""

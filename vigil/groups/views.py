@@ -103,7 +103,7 @@ def _join_thanks(group: Group | None) -> dict[str, Any]:
         text = _(
             "Thank you. Your application is with the coordinator of the group "
             "“%(group)s” in %(city)s, who will answer you by e-mail."
-        ) % {"group": group.display_name, "city": group.city}
+        ) % {"group": group.display_name, "city": group.display_city}
     else:
         text = _(
             "Thank you. There is no group in your region yet, so your application went "
