@@ -262,7 +262,7 @@ class Official(models.Model):
 
     @property
     def language_names(self) -> str:
-        """"English, Russian": the codes staff enter, as a reader of the page says them."""
+        """The languages as a reader of the page names them ("English, Russian"), not codes."""
         names = dict(LANGUAGE_CHOICES)
         return ", ".join(str(names.get(code, code)) for code in self.language_codes)
 
