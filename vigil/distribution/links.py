@@ -6,11 +6,11 @@ carries the link in its footers and in ``List-Unsubscribe`` (``mime.Composer``).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 from django.utils import translation
 
+from vigil.core.links import absolute_url
 from vigil.groups.models import Group
 
 UNSUBSCRIBE_SALT = "vigil.distribution.unsubscribe"
@@ -40,4 +40,4 @@ def group_from_token(token: str) -> Group | None:
 def unsubscribe_url(group: Group) -> str:
     with translation.override("ru"):
         path = reverse("distribution:unsubscribe", args=[unsubscribe_token(group)])
-    return str(settings.VIGIL_BASE_URL).rstrip("/") + path
+    return absolute_url(path)

@@ -21,6 +21,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from vigil.core.links import absolute_url
+
 from .links import UNSUBSCRIBE_PLACEHOLDER, group_token
 from .models import Delivery, Distribution
 
@@ -104,7 +106,7 @@ class Composer:
         )  # fmt: skip
         with translation.override("ru"):
             placeholder = reverse("distribution:unsubscribe", args=["TOKEN"])
-        self.link = str(settings.VIGIL_BASE_URL).rstrip("/") + placeholder
+        self.link = absolute_url(placeholder)
 
     def link_for(self, group_id: int) -> str:
         return self.link.replace("TOKEN", group_token(group_id))

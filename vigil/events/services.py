@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from vigil.core.crypto import normalise_email
 from vigil.core.dates import format_datetime
 from vigil.core.fields import blind_index_for
+from vigil.core.links import site_root
 from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
 from vigil.core.timezones import is_valid_zone
@@ -394,16 +395,10 @@ def _fill_places(event: Event, base_url: str | None) -> list[Rsvp]:
 
 
 # --- mail ----------------------------------------------------------------------------------
-def site_url(base_url: str | None = None) -> str:
-    """The request's address when there is one, else the site's public address
-    (``VIGIL_BASE_URL``), for links in mail sent without a request (erasure, commands)."""
-    return (base_url or str(settings.VIGIL_BASE_URL)).rstrip("/")
-
-
 def _mail(rsvp: Rsvp, kind: str, base_url: str | None, **extra: Any) -> None:
     """Queue one message, in the person's language, once the transaction commits."""
     event = rsvp.event
-    base_url = site_url(base_url)
+    base_url = site_root(base_url)
     with translation.override(rsvp.language):
         context = {
             "event": event,
