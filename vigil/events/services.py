@@ -29,6 +29,7 @@ from vigil.core.crypto import normalise_email
 from vigil.core.dates import format_datetime
 from vigil.core.fields import blind_index_for
 from vigil.core.links import site_root
+from vigil.core.memo import ProcessMemo
 from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
 from vigil.core.timezones import is_valid_zone
@@ -294,7 +295,11 @@ def rsvp_visitor(
 
 
 #: When the newest lapse task this process queued will run (``time.monotonic()``).
-_forgetting: dict[str, float] = {"at": 0.0}
+_forgetting: ProcessMemo[str, float] = ProcessMemo(
+    "events.forgetting",
+    keeps="when the newest lapse task this process queued will run",
+    bound=1,
+)
 
 
 def _schedule_forgetting() -> None:
@@ -303,7 +308,7 @@ def _schedule_forgetting() -> None:
     meanwhile (each run deletes all that have lapsed by then)."""
     from .tasks import forget_lapsed_replies as forget
 
-    if not forget.get_backend().supports_defer or _forgetting["at"] > time.monotonic():
+    if not forget.get_backend().supports_defer or (_forgetting.get("at") or 0.0) > time.monotonic():
         return
     late = REPLY_HOLD + datetime.timedelta(minutes=1)
     forget.using(run_after=timezone.now() + late).enqueue()
