@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
 from typing import Any
 
 from django.test import override_settings
@@ -52,3 +54,29 @@ def test_every_memo_says_what_it_keeps_and_its_bound(settings: Any) -> None:
     assert {"core.reversing", "core.message_storage.cookies", "bulletin.memory_index"} <= names
     for each in memo.registered():
         assert each.keeps and (each.bound is None or each.bound > 0), each.name
+
+
+#: Process-wide caches that are not memos of ``core.memo``, each for a reason.
+NOT_MEMOS = {
+    "core/memo.py": "the mechanism itself",
+    "core/personal_data.py": "_sources: a registry filled at start-up, not answers",
+    "api/osdi.py": "collection(): the schema needs each class once; clearing would break it",
+    "directory/import_workers.py": "the importer's (another change): malloc_trim found once",
+    "directory/translit.py": "the directory search's (another change)",
+}
+OTHER_CHANGES = ("directory/search/", "directory/importer/", "petitions/")
+
+
+def test_no_process_wide_cache_outside_core_memo() -> None:
+    """A rule lives in one place: a new ``lru_cache`` or module-level dict of answers goes
+    through ``core.memo``, named, bounded and cleared with the others."""
+    root = Path(__file__).resolve().parents[2] / "vigil"
+    found = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative in NOT_MEMOS or relative.startswith(OTHER_CHANGES):
+            continue
+        text = path.read_text()
+        for pattern in (r"\blru_cache\b", r"^@(functools\.)?cache\b", r"^_\w+: dict\[.*\] = \{\}"):
+            found += [f"{relative}: {m.group(0)}" for m in re.finditer(pattern, text, re.M)]
+    assert found == []
