@@ -130,8 +130,8 @@ def bare(issue: int, port: int) -> None:
     django.setup()
     import smtplib
 
+    from vigil.distribution.mime import Composer
     from vigil.distribution.models import Delivery, Distribution
-    from vigil.distribution.services import Composer
 
     distribution = Distribution.objects.select_related("issue").get(issue_id=issue)
     composer = Composer(distribution)
@@ -244,7 +244,7 @@ def measure(work: Path, extra: dict[str, str], opts: argparse.Namespace) -> dict
         run([VIGIL, "distribute", str(second), "--plan-only"], env, timeout=600)
         in_doubt: list[int] = []
         for kill in range(1, opts.kills + 1):
-            # Off the batch boundaries (services.BATCH = 100), so a batch is cut in flight.
+            # Off the batch boundaries (outbox.BATCH = 100), so a batch is cut in flight.
             target = opts.recipients * kill // (opts.kills + 1) + 37
             say(f"$ vigil distribute {second} --resume   (SIGKILL at {target} received)")
             sender = subprocess.Popen(

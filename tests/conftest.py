@@ -219,14 +219,15 @@ def region_tree(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(autouse=True)
-def _fresh_translation_memory() -> Iterator[None]:
-    """Each test reads the translation memory afresh: rolled-back tests reuse entry ids, which
-    a running site never does (see vigil/bulletin/memory_index.py)."""
-    from vigil.bulletin.memory_index import memory_index
+def _fresh_memos() -> Iterator[None]:
+    """Each test starts with every per-process memo empty (``vigil.core.memo``), so none sees
+    what an earlier one left: among them the translation memory, since rolled-back tests
+    reuse entry ids, which a running site never does (see vigil/bulletin/memory_index.py)."""
+    from vigil.core import memo
 
-    memory_index.invalidate()
+    memo.clear_all()
     yield
-    memory_index.invalidate()
+    memo.clear_all()
 
 
 @pytest.fixture(autouse=True)

@@ -18,7 +18,7 @@ from django.core.exceptions import ValidationError
 
 from tests.conftest import SmtpSink
 from tests.distribution.conftest import StrictSink, make_issue
-from vigil.distribution import services
+from vigil.distribution import links, mime, outbox, services, smtp
 from vigil.distribution.models import Delivery, Distribution, OptOut
 from vigil.groups.models import Group
 
@@ -78,7 +78,7 @@ def test_send_html_mail_with_pdf_and_one_click_unsubscribe(
     issue: Any, groups: list[Group], smtp_server: SmtpSink
 ) -> None:
     distribution = services.plan(issue)
-    report = services.send(distribution)
+    report = outbox.send(distribution)
     assert report.sent == 3
     assert sorted(rcpt[0] for _f, rcpt in smtp_server.envelopes) == [
         "g1@example.org",
@@ -94,7 +94,7 @@ def test_send_html_mail_with_pdf_and_one_click_unsubscribe(
         assert str(message["List-Unsubscribe-Post"]) == "List-Unsubscribe=One-Click"
         assert str(message["From"]) == "Vigil <vigil@localhost>"
         token = unsubscribe.rstrip("/>").rsplit("/", 1)[1]
-        assert services.group_from_token(token) == delivery.group
+        assert links.group_from_token(token) == delivery.group
         html = message.get_body(("html",))
         assert html is not None and "Журналист задержан" in html.get_content()
         assert unsubscribe.strip("<>") in html.get_content()
@@ -105,13 +105,13 @@ def test_send_html_mail_with_pdf_and_one_click_unsubscribe(
     distribution.refresh_from_db()
     assert distribution.finished_at is not None and distribution.sender == ""
     # A second run finds nothing to send.
-    assert services.send(distribution).sent == 0
+    assert outbox.send(distribution).sent == 0
     assert len(smtp_server.messages) == 3
 
 
 def _power_cut_at_settle(monkeypatch: pytest.MonkeyPatch, call: int = 1) -> None:
     """The process dies just before the ``call``-th batch commits its outcome (as kill -9)."""
-    real = services._settle
+    real = outbox._settle
     calls = {"n": 0}
 
     def settle(*args: Any, **kwargs: Any) -> None:
@@ -120,12 +120,12 @@ def _power_cut_at_settle(monkeypatch: pytest.MonkeyPatch, call: int = 1) -> None
             raise KeyboardInterrupt("power cut")
         real(*args, **kwargs)
 
-    monkeypatch.setattr(services, "_settle", settle)
+    monkeypatch.setattr(outbox, "_settle", settle)
 
 
 def _connection_lost_at(monkeypatch: pytest.MonkeyPatch, message: int) -> None:
     """The SMTP connection drops while the ``message``-th message is in flight."""
-    real = services._Post.send
+    real = smtp.Post.send
     calls = {"n": 0}
 
     def send(self: Any, delivery: Delivery) -> None:
@@ -134,7 +134,7 @@ def _connection_lost_at(monkeypatch: pytest.MonkeyPatch, message: int) -> None:
             raise smtplib.SMTPServerDisconnected("connection lost")
         real(self, delivery)
 
-    monkeypatch.setattr(services._Post, "send", send)
+    monkeypatch.setattr(smtp.Post, "send", send)
 
 
 def test_a_whole_batch_in_doubt_after_a_crash_is_confirmed_not_resent(
@@ -143,12 +143,12 @@ def test_a_whole_batch_in_doubt_after_a_crash_is_confirmed_not_resent(
     distribution = services.plan(issue)
     _power_cut_at_settle(monkeypatch)  # all three went out; the process dies before recording it
     with pytest.raises(KeyboardInterrupt):
-        services.send(distribution)
+        outbox.send(distribution)
     monkeypatch.undo()
     assert len(smtp_server.messages) == 3
     assert distribution.deliveries.filter(status=Status.SENDING).count() == 3
     seen = received_ids(smtp_server)
-    report = services.send(distribution, accepted=lambda mid: mid in seen)
+    report = outbox.send(distribution, accepted=lambda mid: mid in seen)
     assert (report.recovery.confirmed, report.recovery.requeued, report.sent) == (3, 0, 0)
     counts = received_ids(smtp_server)
     expected = {d.message_id for d in distribution.deliveries.filter(status=Status.SENT)}
@@ -163,12 +163,12 @@ def test_a_batch_half_sent_when_the_process_died_is_settled_row_by_row(
     _connection_lost_at(monkeypatch, 2)  # message 1 accepted, 2 cut off, 3 never tried...
     _power_cut_at_settle(monkeypatch)  # ...and the process dies before writing any of it
     with pytest.raises(KeyboardInterrupt):
-        services.send(distribution)
+        outbox.send(distribution)
     monkeypatch.undo()
     assert len(smtp_server.messages) == 1
     assert distribution.deliveries.filter(status=Status.SENDING).count() == 3
     seen = received_ids(smtp_server)
-    report = services.send(distribution, accepted=lambda mid: mid in seen)
+    report = outbox.send(distribution, accepted=lambda mid: mid in seen)
     assert (report.recovery.confirmed, report.recovery.requeued, report.sent) == (1, 2, 2)
     counts = received_ids(smtp_server)
     assert len(counts) == 3 and max(counts.values()) == 1
@@ -181,13 +181,13 @@ def test_a_lost_connection_leaves_only_the_message_in_flight_in_doubt(
     distribution = services.plan(issue)
     _connection_lost_at(monkeypatch, 2)
     with pytest.raises(smtplib.SMTPServerDisconnected):
-        services.send(distribution)
+        outbox.send(distribution)
     monkeypatch.undo()
     rows = list(distribution.deliveries.exclude(status=Status.PRINT).order_by("pk"))
     assert [d.status for d in rows] == [Status.SENT, Status.SENDING, Status.PLANNED]
     assert [d.attempts for d in rows] == [1, 1, 0]  # the third was never tried
     seen = received_ids(smtp_server)
-    report = services.send(distribution, accepted=lambda mid: mid in seen)
+    report = outbox.send(distribution, accepted=lambda mid: mid in seen)
     assert report.recovery.requeued == 1 and report.sent == 2
     counts = received_ids(smtp_server)
     assert len(counts) == 3 and max(counts.values()) == 1
@@ -199,13 +199,13 @@ def test_without_proof_a_stuck_batch_is_uncertain_until_staff_resend(
     distribution = services.plan(issue)
     _power_cut_at_settle(monkeypatch, 2)  # batches of two: the first is recorded, not the second
     with pytest.raises(KeyboardInterrupt):
-        services.send(distribution, batch=2)
+        outbox.send(distribution, batch=2)
     monkeypatch.undo()
-    report = services.send(distribution)  # no way to ask the server: at most once
+    report = outbox.send(distribution)  # no way to ask the server: at most once
     assert report.recovery.uncertain == 1 and report.sent == 0
     assert distribution.deliveries.filter(status=Status.UNCERTAIN).count() == 1
     assert len(smtp_server.messages) == 3
-    report = services.send(distribution, resend_uncertain=True)  # staff chose at least once
+    report = outbox.send(distribution, resend_uncertain=True)  # staff chose at least once
     assert report.recovery.requeued == 1 and report.sent == 1
     assert len(smtp_server.messages) == 4
 
@@ -214,22 +214,22 @@ def test_a_try_later_answer_stops_the_run_and_keeps_the_rest_planned(
     issue: Any, groups: list[Group], smtp_server: SmtpSink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     distribution = services.plan(issue)
-    real = services._Post.send
+    real = smtp.Post.send
 
     def busy(self: Any, delivery: Delivery) -> None:
         if delivery.address == "g2@example.org":
             raise smtplib.SMTPDataError(451, b"4.3.0 Try again later")
         real(self, delivery)
 
-    monkeypatch.setattr(services._Post, "send", busy)
+    monkeypatch.setattr(smtp.Post, "send", busy)
     with pytest.raises(smtplib.SMTPDataError):
-        services.send(distribution)
+        outbox.send(distribution)
     monkeypatch.undo()
     # The server said no for now: certainly not delivered, so nothing is in doubt.
     assert statuses(distribution)["g2@example.org"] == Status.PLANNED
     assert statuses(distribution)["g3@example.org"] == Status.PLANNED
-    report = services.send(distribution)
-    assert report.sent == 2 and report.recovery == services.Recovery()
+    report = outbox.send(distribution)
+    assert report.sent == 2 and report.recovery == outbox.Recovery()
     assert len(received_ids(smtp_server)) == 3
 
 
@@ -239,7 +239,7 @@ def test_every_message_over_one_connection_pipelined_or_not(
     """A refused recipient is recorded and the others still go, over the same connection."""
     strict_server.refuse = {"g2@example.org"}
     distribution = services.plan(issue)
-    report = services.send(distribution, batch=2)
+    report = outbox.send(distribution, batch=2)
     assert (report.sent, report.failed) == (2, 1)
     assert strict_server.commands.count("EHLO") == 1
     by_status = statuses(distribution)
@@ -273,7 +273,7 @@ def test_a_message_and_the_next_ones_envelope_share_one_write(
 
     monkeypatch.setattr(smtplib.SMTP, "send", send)
     distribution = services.plan(issue)
-    report = services.send(distribution)
+    report = outbox.send(distribution)
     assert (report.sent, report.failed) == (2, 1)
     assert statuses(distribution)["g2@example.org"] == Status.FAILED
     assert "Content refused" in distribution.deliveries.get(address="g2@example.org").note
@@ -293,10 +293,10 @@ def test_a_message_and_the_next_ones_envelope_share_one_write(
 @pytest.mark.parametrize("extra", [0, 1, 56, 57, 58, 200])
 def test_a_body_encoded_once_up_to_its_footer_is_the_same_as_encoded_whole(extra: int) -> None:
     link = "https://vigil.example.org/distribution/unsubscribe/abc:def/"
-    template = "Ж" * 30 + "x" * extra + f'<a href="{services.UNSUBSCRIBE_PLACEHOLDER}">'
-    template += f"</a> {services.UNSUBSCRIBE_PLACEHOLDER}\n"
-    body = services._Body("html", template)
-    whole = template.replace(services.UNSUBSCRIBE_PLACEHOLDER, link).encode()
+    template = "Ж" * 30 + "x" * extra + f'<a href="{links.UNSUBSCRIBE_PLACEHOLDER}">'
+    template += f"</a> {links.UNSUBSCRIBE_PLACEHOLDER}\n"
+    body = mime._Body("html", template)
+    whole = template.replace(links.UNSUBSCRIBE_PLACEHOLDER, link).encode()
     expected = base64.encodebytes(whole).replace(b"\n", b"\r\n")
     assert body.render(link.encode()).split(b"\r\n\r\n", 1)[1] == expected
 
@@ -304,7 +304,7 @@ def test_a_body_encoded_once_up_to_its_footer_is_the_same_as_encoded_whole(extra
 def test_accepted_in_log_reads_an_mta_log(tmp_path: Path) -> None:
     log = tmp_path / "mail.log"
     log.write_text("postfix/cleanup[1]: 4F2: message-id=<bulletin.202611.abc@example.org>\n")
-    accepted = services.accepted_in_log(log)
+    accepted = outbox.accepted_in_log(log)
     assert accepted("<bulletin.202611.abc@example.org>")
     assert not accepted("<bulletin.202611.def@example.org>")
 
@@ -314,16 +314,16 @@ def test_unsubscribing_meanwhile_stops_a_planned_message(
 ) -> None:
     distribution = services.plan(issue)
     services.opt_out(groups[0])
-    services.send(distribution)
+    outbox.send(distribution)
     assert statuses(distribution)["g1@example.org"] == Status.UNSUBSCRIBED
     assert len(smtp_server.messages) == 2
 
 
 def test_one_sender_at_a_time(issue: Any, groups: list[Group], smtp_server: SmtpSink) -> None:
     distribution = services.plan(issue)
-    assert services.acquire(distribution, "elsewhere.example:1")
-    with pytest.raises(services.SenderBusy):
-        services.send(distribution)
+    assert outbox.acquire(distribution, "elsewhere.example:1")
+    with pytest.raises(outbox.SenderBusy):
+        outbox.send(distribution)
     assert smtp_server.messages == []
     # A holder on this machine whose process is gone is taken over at once.
     gone = subprocess.Popen(["true"])
@@ -331,7 +331,7 @@ def test_one_sender_at_a_time(issue: Any, groups: list[Group], smtp_server: Smtp
     Distribution.objects.filter(pk=distribution.pk).update(
         sender=f"{os.uname().nodename}:{gone.pid}"
     )
-    assert services.send(distribution).sent == 3
+    assert outbox.send(distribution).sent == 3
 
 
 def test_an_address_unfit_for_a_header_is_refused_not_sent(
@@ -340,7 +340,7 @@ def test_an_address_unfit_for_a_header_is_refused_not_sent(
     distribution = services.plan(issue)
     bad = distribution.deliveries.get(address="g2@example.org")
     Delivery.objects.filter(pk=bad.pk).update(address="g2@example.org\r\nBcc: x@example.org")
-    report = services.send(distribution)
+    report = outbox.send(distribution)
     assert (report.sent, report.failed) == (2, 1)
     bad.refresh_from_db()
     assert bad.status == Status.FAILED and "mail header" in bad.note

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from tests.conftest import SmtpSink
-from vigil.distribution import services
+from vigil.distribution import links, outbox, services
 from vigil.distribution.models import Delivery, Distribution, OptOut
 from vigil.groups.models import Group
 
@@ -62,7 +62,7 @@ def test_members_and_visitors_are_kept_out(client: Client, member: Any, issue: A
 
 def test_one_click_unsubscribe_without_login_or_csrf(issue: Any, groups: list[Group]) -> None:
     distribution = services.plan(issue)
-    link = services.unsubscribe_url(groups[0]).removeprefix("https://vigil.example.org")
+    link = links.unsubscribe_url(groups[0]).removeprefix("https://vigil.example.org")
     client = Client(enforce_csrf_checks=True)
     page = client.get(link)
     assert page.status_code == 200 and not OptOut.objects.exists()  # GET only asks
@@ -123,7 +123,7 @@ def test_record_bounce_from_a_dsn_file(
     issue: Any, groups: list[Group], smtp_server: SmtpSink, tmp_path: Path
 ) -> None:
     distribution = services.plan(issue)
-    services.send(distribution)
+    outbox.send(distribution)
     delivery = distribution.deliveries.get(group=groups[1])
     delay = tmp_path / "delay.eml"
     delay.write_text(DSN.format(action="delayed", status="4.4.1", message_id=delivery.message_id))

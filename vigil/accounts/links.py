@@ -8,12 +8,13 @@ invitation to choose a password are both made here, and checked by :func:`user_f
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils import translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
+
+from vigil.core.links import absolute_url
 
 from .models import User
 
@@ -30,7 +31,7 @@ def account_link(user: User, url_name: str, *, language: str, base_url: str | No
                 "token": default_token_generator.make_token(user),
             },
         )
-    return (base_url or str(settings.VIGIL_BASE_URL)).rstrip("/") + path
+    return absolute_url(path, base_url)
 
 
 def user_from_link(uidb64: str, token: str) -> User | None:

@@ -22,6 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.core.crypto import blind_index, normalise_email
+from vigil.core.links import absolute_url
 from vigil.core.permissions import can, ensure
 from vigil.core.tasks import queue_email
 from vigil.groups.selectors import coordinators
@@ -248,7 +249,6 @@ def _remind(
 
 
 def _mail(point: ActionPoint, stage: str, person: Recipient, base_url: str | None) -> None:
-    root = (base_url or str(settings.VIGIL_BASE_URL)).rstrip("/")
     language = person.language if person.language in ("ru", "en") else "ru"
     with translation.override(language):
         context = {
@@ -256,7 +256,7 @@ def _mail(point: ActionPoint, stage: str, person: Recipient, base_url: str | Non
             "name": person.name,
             "overdue": stage == Reminder.Stage.OVERDUE,
             "partner": person.partner,
-            "url": root + reverse("actionpoints:detail", args=[point.pk]),
+            "url": absolute_url(reverse("actionpoints:detail", args=[point.pk]), base_url),
             "site_name": settings.VIGIL_SITE_NAME,
         }
         subject = " ".join(

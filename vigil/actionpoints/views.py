@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vigil.campaigns.models import Campaign
+from vigil.core.links import absolute_url, request_root
 from vigil.core.permissions import can, public, require
 
 from . import selectors, services
@@ -20,10 +21,6 @@ from .forms import ActionPointForm, BoardFilterForm, ProgressForm
 from .models import ActionPoint
 
 PAGE_SIZE = 50
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _point(request: HttpRequest, pk: int, **kwargs: Any) -> ActionPoint:
@@ -57,7 +54,9 @@ def board(request: HttpRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "can_manage": can(request.user, services.MANAGE),
-            "feed_url": _base_url(request) + selectors.feed_path(services.feed_token(request.user)),
+            "feed_url": absolute_url(
+                selectors.feed_path(services.feed_token(request.user)), request_root(request)
+            ),
         },
     )
 
@@ -155,7 +154,7 @@ def feed(request: HttpRequest, token: str) -> HttpResponse:
     user = services.user_for_feed_token(token)
     if user is None:
         raise Http404("feed")
-    content = selectors.feed(user, _base_url(request), _("Action points"))
+    content = selectors.feed(user, request_root(request), _("Action points"))
     response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="action-points.ics"'
     response["Cache-Control"] = "private, no-store"

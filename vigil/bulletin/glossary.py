@@ -10,16 +10,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cache
 
 import Stemmer
+
+from vigil.core.memo import memoised
 
 from .models import GlossaryTerm
 
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
-@cache
+@memoised("bulletin.glossary.stemmers", keeps="the Snowball stemmer of each language", bound=2)
 def _stemmer(language: str) -> Stemmer.Stemmer:
     return Stemmer.Stemmer({"en": "english", "ru": "russian"}[language])
 

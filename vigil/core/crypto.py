@@ -19,12 +19,13 @@ import hmac
 import os
 import unicodedata
 from dataclasses import dataclass
-from functools import cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+
+from .memo import memoised
 
 PREFIX = "v1"
 NONCE_BYTES = 12
@@ -96,7 +97,7 @@ class Keyring:
         return parts[1] if len(parts) == 3 and parts[0] == PREFIX else None
 
 
-@cache
+@memoised("core.crypto.keyring", keeps="the keyring parsed from each key setting", bound=8)
 def _keyring(spec: str) -> Keyring:
     return Keyring.parse(spec)
 
@@ -105,7 +106,7 @@ def keyring() -> Keyring:
     return _keyring(settings.VIGIL_ENCRYPTION_KEYS)
 
 
-@cache
+@memoised("core.crypto.blind_key", keeps="the blind-index key decoded from its setting", bound=8)
 def parse_blind_key(encoded: str) -> bytes:
     try:
         raw = base64.urlsafe_b64decode(encoded.encode())

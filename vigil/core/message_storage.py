@@ -9,29 +9,33 @@ signing key alone, so remembering it changes nothing a visitor can see or forge.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar
+from typing import Any
 
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.contrib.messages.storage.fallback import FallbackStorage
 from django.contrib.messages.storage.session import SessionStorage
 
+from .memo import ProcessMemo
+
 #: How many distinct cookie values a process keeps: every message of the site fits easily.
 REMEMBERED = 256
+
+_encoded: ProcessMemo[tuple[Any, ...], str | None] = ProcessMemo(
+    "core.message_storage.cookies",
+    keeps="the signed cookie value of each list of messages, per signing key",
+    bound=REMEMBERED,
+)
 
 
 class RememberingCookieStorage(CookieStorage):
     """Django's cookie storage, computing each distinct cookie value once per process."""
 
-    _encoded: ClassVar[dict[tuple[Any, ...], str | None]] = {}
-
     def _encode_parts(self, messages: Any, encode_empty: bool = False) -> str | None:
         key = (self.signer.key, encode_empty, *messages)  # type: ignore[attr-defined]
-        value = self._encoded.get(key)
+        value = _encoded.get(key)
         if value is None:
             value = super()._encode_parts(messages, encode_empty)  # type: ignore[misc]
-            if len(self._encoded) >= REMEMBERED:
-                self._encoded.clear()
-            self._encoded[key] = value
+            _encoded[key] = value
         return value
 
 

@@ -7,13 +7,11 @@ and on what is part of the key here, so it is kept."""
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from django.conf import settings
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import get_language
+
+from .memo import memoised
 
 
 def cached_reverse(viewname: str, *args: str | int) -> str:
@@ -22,15 +20,13 @@ def cached_reverse(viewname: str, *args: str | int) -> str:
     return _reverse(viewname, args, get_language(), get_script_prefix(), urlconf)
 
 
-@lru_cache(maxsize=4096)
+@memoised(
+    "core.reversing",
+    keeps="the address of each named page, language, script prefix and URLconf",
+    bound=4096,
+)
 def _reverse(
     viewname: str, args: tuple[str | int, ...], language: str | None, prefix: str, urlconf: str
 ) -> str:
     # The language and prefix in the key are the active ones: reverse() reads them itself.
     return reverse(viewname, urlconf=urlconf, args=args)
-
-
-@receiver(setting_changed)
-def _forget(**kwargs: object) -> None:
-    """A test that changes a setting (a URLconf, the languages) gets fresh addresses."""
-    _reverse.cache_clear()

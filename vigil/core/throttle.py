@@ -38,6 +38,7 @@ from redis.exceptions import RedisError
 
 from .clients import client_ip, network_of
 from .crypto import blind_index, normalise_email
+from .memo import ProcessMemo
 
 logger = logging.getLogger(__name__)
 
@@ -117,7 +118,9 @@ def window(seconds: int) -> int:
 
 #: The Redis client of each connection pool, made once per process: building one (Django's
 #: cache builds one per call) costs more CPU than the round trip that counts.
-_clients: dict[int, tuple[Any, Any]] = {}
+_clients: ProcessMemo[int, tuple[Any, Any]] = ProcessMemo(
+    "core.throttle.redis_clients", keeps="the Redis client of each connection pool", bound=16
+)
 
 
 def _redis_keys(names: dict[str, str], seconds: int) -> tuple[Any, dict[str, str]]:
@@ -148,7 +151,11 @@ def _count_in_redis(names: dict[str, str], seconds: int) -> dict[str, int]:
 
 
 #: The window whose old rows this process last removed, per window length.
-_swept: dict[int, int] = {}
+_swept: ProcessMemo[int, int] = ProcessMemo(
+    "core.throttle.swept",
+    keeps="the window whose old counters this process last removed, per window length",
+    bound=64,
+)
 
 
 def _count_in_database(names: dict[str, str], seconds: int) -> dict[str, int]:

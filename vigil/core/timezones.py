@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import zoneinfo
-from functools import cache
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+
+from .memo import memoised
 
 #: The cookie the browser's script sets from Intl.DateTimeFormat().resolvedOptions().timeZone.
 TZ_COOKIE = "vigil_tz"
 
 
-@cache
+@memoised("core.timezones.zones", keeps="the system's IANA zone names", bound=1, settings=False)
 def available_zones() -> frozenset[str]:
     return frozenset(zoneinfo.available_timezones())
 

@@ -8,6 +8,8 @@ from typing import Any
 
 from django.forms.models import model_to_dict
 
+from vigil.core.memo import memoised
+
 from .models import Channel, Contact, Office, Organisation, Publication, Region, Revision, Topic
 
 #: The importer's bookkeeping and the source: not part of an entry's history or diffs.
@@ -104,15 +106,14 @@ def empty_snapshot() -> dict[str, Any]:
     return data
 
 
-_empty_template: dict[str, Any] | None = None
+@memoised("directory.snapshots.empty", keeps="the snapshot of a new, empty entry", bound=1)
+def _empty_template() -> dict[str, Any]:
+    return empty_snapshot()
 
 
 def empty_new_snapshot() -> dict[str, Any]:
     """:func:`empty_snapshot`, without building a model instance for every entry."""
-    global _empty_template
-    if _empty_template is None:
-        _empty_template = empty_snapshot()
-    return {k: list(v) if isinstance(v, list) else v for k, v in _empty_template.items()}
+    return {k: list(v) if isinstance(v, list) else v for k, v in _empty_template().items()}
 
 
 SCALAR_FIELDS = (

@@ -6,7 +6,7 @@ group that is not closed (dormant ones included), all written in one transaction
 the Message-ID it will carry.  The outbox is recipients' state, not a queue: a row is
 ``sending`` from just before the SMTP DATA until the server's answer is recorded, which is
 what lets a restart tell a message that may have left from one that certainly did not (see
-``services.recover``).
+``outbox.recover``).
 """
 
 from __future__ import annotations

@@ -16,7 +16,7 @@ from vigil.bulletin.models import Issue
 from vigil.core.permissions import public, require
 from vigil.core.throttle import throttled
 
-from . import pdf, selectors, services
+from . import links, pdf, selectors, services
 from .models import Delivery
 
 
@@ -107,7 +107,7 @@ def print_pack(request: HttpRequest, issue: int, obj: Issue) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (link scanners only GET); POST unsubscribes, from the page or in one click."""
-    group = services.group_from_token(token)
+    group = links.group_from_token(token)
     if group is None:
         return render(request, "distribution/unsubscribe.html", {"invalid": True}, status=400)
     if request.method == "POST":

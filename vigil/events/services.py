@@ -28,6 +28,8 @@ from django.utils.translation import gettext as _
 from vigil.core.crypto import normalise_email
 from vigil.core.dates import format_datetime
 from vigil.core.fields import blind_index_for
+from vigil.core.links import site_root
+from vigil.core.memo import ProcessMemo
 from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
 from vigil.core.timezones import is_valid_zone
@@ -293,7 +295,11 @@ def rsvp_visitor(
 
 
 #: When the newest lapse task this process queued will run (``time.monotonic()``).
-_forgetting: dict[str, float] = {"at": 0.0}
+_forgetting: ProcessMemo[str, float] = ProcessMemo(
+    "events.forgetting",
+    keeps="when the newest lapse task this process queued will run",
+    bound=1,
+)
 
 
 def _schedule_forgetting() -> None:
@@ -302,7 +308,7 @@ def _schedule_forgetting() -> None:
     meanwhile (each run deletes all that have lapsed by then)."""
     from .tasks import forget_lapsed_replies as forget
 
-    if not forget.get_backend().supports_defer or _forgetting["at"] > time.monotonic():
+    if not forget.get_backend().supports_defer or (_forgetting.get("at") or 0.0) > time.monotonic():
         return
     late = REPLY_HOLD + datetime.timedelta(minutes=1)
     forget.using(run_after=timezone.now() + late).enqueue()
@@ -394,16 +400,10 @@ def _fill_places(event: Event, base_url: str | None) -> list[Rsvp]:
 
 
 # --- mail ----------------------------------------------------------------------------------
-def site_url(base_url: str | None = None) -> str:
-    """The request's address when there is one, else the site's public address
-    (``VIGIL_BASE_URL``), for links in mail sent without a request (erasure, commands)."""
-    return (base_url or str(settings.VIGIL_BASE_URL)).rstrip("/")
-
-
 def _mail(rsvp: Rsvp, kind: str, base_url: str | None, **extra: Any) -> None:
     """Queue one message, in the person's language, once the transaction commits."""
     event = rsvp.event
-    base_url = site_url(base_url)
+    base_url = site_root(base_url)
     with translation.override(rsvp.language):
         context = {
             "event": event,

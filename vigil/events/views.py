@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vigil.audit.services import record
+from vigil.core.links import request_root
 from vigil.core.permissions import can, public, require
 from vigil.core.throttle import throttled
 from vigil.directory.models import Region
@@ -24,11 +25,6 @@ from .forms import CancelEventForm, EventForm, VisitorRsvpForm
 from .models import Event
 
 PAGE_SIZE = 30
-
-
-def _base_url(request: HttpRequest) -> str:
-    """Scheme and host of this request, for the links in mails and feeds."""
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _event(request: HttpRequest, pk: int, **kwargs: Any) -> Event:
@@ -139,7 +135,7 @@ def _organiser_form(request: HttpRequest, event: Event | None) -> HttpResponse:
                         organisers=data["organisers"],
                         partners=data["partners"],
                         region=data["region"],
-                        base_url=_base_url(request),
+                        base_url=request_root(request),
                         **form.event_fields(),
                     )
                     messages.success(request, _("The event is saved."))
@@ -183,7 +179,7 @@ def cancel(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             told = services.cancel_event(
-                obj, by=request.user, note=form.cleaned_data["note"], base_url=_base_url(request)
+                obj, by=request.user, note=form.cleaned_data["note"], base_url=request_root(request)
             )
         except ValidationError as error:
             for message in _errors(error):
@@ -220,7 +216,7 @@ def attendees(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
 @require_POST
 def rsvp(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
     """One click for a signed-in person; name and e-mail for a visitor (public events)."""
-    base_url = _base_url(request)
+    base_url = request_root(request)
     if request.user.is_authenticated:
         try:
             reply = services.rsvp_member(obj, request.user, base_url=base_url)
@@ -289,7 +285,7 @@ def withdraw(request: HttpRequest, pk: int, obj: Event) -> HttpResponse:
     if mine is None:
         messages.error(request, _("You had not replied to this event."))
     else:
-        services.cancel_rsvp(mine, base_url=_base_url(request))
+        services.cancel_rsvp(mine, base_url=request_root(request))
         messages.success(request, _("Your reply is cancelled."))
     return redirect(obj)
 
@@ -305,7 +301,7 @@ def rsvp_confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "events/rsvp_gone.html", {"expired": True}, status=404)
     if request.method == "POST":
         try:
-            reply = services.confirm_reply(found, base_url=_base_url(request))
+            reply = services.confirm_reply(found, base_url=request_root(request))
         except ValidationError as error:
             for message in _errors(error):
                 messages.error(request, message)
@@ -327,7 +323,7 @@ def rsvp_cancel_link(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         return render(request, "events/rsvp_gone.html", status=404)
     if request.method == "POST":
-        services.cancel_rsvp(found, base_url=_base_url(request))
+        services.cancel_rsvp(found, base_url=request_root(request))
         messages.success(request, _("Your reply is cancelled. Thank you for telling us."))
         return redirect("events:index")
     return render(request, "events/rsvp_cancel.html", {"rsvp": found, "event": found.event})
@@ -346,7 +342,7 @@ def _calendar_response(content: bytes, filename: str, *, private: bool = False) 
 @public
 @require_safe
 def feed_all(request: HttpRequest) -> HttpResponse:
-    return _calendar_response(selectors.public_feed(_base_url(request)), "vigil-events.ics")
+    return _calendar_response(selectors.public_feed(request_root(request)), "vigil-events.ics")
 
 
 @public
@@ -354,7 +350,7 @@ def feed_all(request: HttpRequest) -> HttpResponse:
 def feed_region(request: HttpRequest, slug: str) -> HttpResponse:
     place = get_object_or_404(Region, slug=slug)
     return _calendar_response(
-        selectors.region_feed(place, _base_url(request)), f"vigil-events-{place.slug}.ics"
+        selectors.region_feed(place, request_root(request)), f"vigil-events-{place.slug}.ics"
     )
 
 
@@ -363,7 +359,7 @@ def feed_region(request: HttpRequest, slug: str) -> HttpResponse:
 def feed_group(request: HttpRequest, slug: str) -> HttpResponse:
     organiser = get_object_or_404(Group, slug=slug)
     return _calendar_response(
-        selectors.group_feed(organiser, _base_url(request)), f"vigil-{organiser.slug}.ics"
+        selectors.group_feed(organiser, request_root(request)), f"vigil-{organiser.slug}.ics"
     )
 
 
@@ -377,7 +373,7 @@ def feed_group_private(request: HttpRequest, slug: str, token: str) -> HttpRespo
     organiser = get_object_or_404(Group, slug=slug)
     member = selectors.member_for_token(token, organiser)
     return _calendar_response(
-        selectors.group_feed(organiser, _base_url(request), member=member),
+        selectors.group_feed(organiser, request_root(request), member=member),
         f"vigil-{organiser.slug}.ics",
         private=True,
     )

@@ -21,6 +21,7 @@ from vigil.accounts import links
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import create_user
+from vigil.core.links import absolute_url
 from vigil.directory.models import Region
 
 from . import mail, selectors
@@ -114,7 +115,7 @@ def _tell_applicant(
         return
     language = context.pop("language", None) or application.language
     with translation.override(language):
-        sign_in = mail.absolute_url(reverse("accounts:login"), base_url)
+        sign_in = absolute_url(reverse("accounts:login"), base_url)
     send = partial(
         mail.send,
         None,
@@ -151,7 +152,7 @@ def _notify_deciders(application: Application, base_url: str | None) -> None:
             {
                 "application": application,
                 "group": application.group,
-                "url": mail.absolute_url(path, base_url),
+                "url": absolute_url(path, base_url),
             },
         )
 
@@ -207,7 +208,7 @@ def decide_application(
     application.decided_at = timezone.now()
     application.save()
     with translation.override(application.language):
-        sign_in = mail.absolute_url(reverse("accounts:login"), base_url)
+        sign_in = absolute_url(reverse("accounts:login"), base_url)
     mail.send(
         None,
         "application_accepted" if accept else "application_declined",

@@ -1,6 +1,6 @@
-"""Group mail's delivery: absolute links for mail sent without a request, and one message
-rendered in its reader's language and queued (``core.tasks.queue_email``, sealed, sent by the
-worker)."""
+"""Group mail's delivery: one message rendered in its reader's language and queued
+(``core.tasks.queue_email``, sealed, sent by the worker); its links are made absolute by
+``core.links``."""
 
 from __future__ import annotations
 
@@ -11,15 +11,6 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from vigil.core.tasks import queue_email
-
-
-def site_url() -> str:
-    """Where the site is, for links in mail sent without a request (the reminders command)."""
-    return str(settings.VIGIL_BASE_URL).rstrip("/")
-
-
-def absolute_url(path: str, base_url: str | None) -> str:
-    return (base_url or site_url()).rstrip("/") + path
 
 
 def send(user: Any, template: str, context: dict[str, Any], *, to: str | None = None) -> None:

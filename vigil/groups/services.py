@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import assign_role, revoke_role
+from vigil.core.links import absolute_url
 from vigil.core.timezones import is_valid_zone
 from vigil.directory.models import Region
 
@@ -72,7 +73,7 @@ def resubscribe(membership: Membership) -> Membership:
 def _unsubscribe_url(membership: Membership, base_url: str | None, language: str) -> str:
     with translation.override(language):
         path = reverse("groups:unsubscribe", args=[unsubscribe_token(membership)])
-    return mail.absolute_url(path, base_url)
+    return absolute_url(path, base_url)
 
 
 # --- the schedule --------------------------------------------------------------------------
@@ -348,7 +349,7 @@ def _remind(
             MeetingReminder.objects.create(group=group, starts_at=starts_at, user=user)
             zone = zoneinfo.ZoneInfo(user.time_zone if is_valid_zone(user.time_zone) else "UTC")
             with translation.override(user.language):
-                page = mail.absolute_url(reverse("groups:detail", args=[group.slug]), base_url)
+                page = absolute_url(reverse("groups:detail", args=[group.slug]), base_url)
             with timezone.override(zone):
                 mail.send(
                     user,

@@ -19,6 +19,7 @@ from vigil.audit.models import Action
 from vigil.audit.services import record
 from vigil.core import personal_data
 from vigil.core.forms import add_service_errors
+from vigil.core.links import request_root
 from vigil.core.permissions import can, public, require
 from vigil.core.throttle import throttled
 
@@ -46,10 +47,6 @@ def _application(request: HttpRequest, pk: int, **kwargs: Any) -> Application:
 def _posted(request: HttpRequest) -> Any:
     """The submitted data, even when empty (an empty form must still show its errors)."""
     return request.POST if request.method == "POST" else None
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/")
 
 
 # --- public --------------------------------------------------------------------------------
@@ -89,7 +86,7 @@ def join(request: HttpRequest) -> HttpResponse:
                 languages=data["languages"],
                 consent=data["consent"],
                 language=get_language() or "ru",
-                base_url=_base_url(request),
+                base_url=request_root(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -223,7 +220,7 @@ def write(request: HttpRequest, slug: str, obj: Group) -> HttpResponse:
                 by=request.user,  # type: ignore[arg-type]
                 subject=form.cleaned_data["subject"],
                 body=form.cleaned_data["body"],
-                base_url=_base_url(request),
+                base_url=request_root(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)
@@ -267,7 +264,7 @@ def application(request: HttpRequest, pk: int, obj: Application) -> HttpResponse
                     accept=accept,
                     answer=form.cleaned_data["answer"],
                     group=chosen,
-                    base_url=_base_url(request),
+                    base_url=request_root(request),
                 )
             except ValidationError as error:
                 add_service_errors(form, error)

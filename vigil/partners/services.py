@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import blind_index_for
+from vigil.core.links import site_root
 from vigil.core.permissions import ensure
 from vigil.core.tasks import queue_email
 from vigil.events import services as event_services
@@ -296,7 +297,7 @@ def _mail(invitation: Invitation, kind: str, base_url: str | None) -> None:
     """Queue one message in the invitee's language once the transaction commits."""
     roundtable = invitation.roundtable
     event = roundtable.event
-    root = event_services.site_url(base_url)
+    root = site_root(base_url)
     with translation.override(invitation.language):
         context = {
             "invitation": invitation,

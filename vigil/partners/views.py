@@ -13,11 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from vigil.actionpoints import selectors as point_selectors
 from vigil.audit.services import record
+from vigil.core.links import request_root
 from vigil.core.permissions import public, require
 from vigil.core.throttle import throttled
 from vigil.directory.models import Organisation
 from vigil.events import selectors as event_selectors
-from vigil.events.services import site_url
 from vigil.groups.models import Group
 
 from . import pdf, selectors, services
@@ -25,10 +25,6 @@ from .forms import AgendaForm, AttendanceForm, InviteForm, MinutesForm, Roundtab
 from .models import Invitation, Roundtable
 
 MANAGE = services.MANAGE
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _roundtable(request: HttpRequest, pk: int, **kwargs: Any) -> Roundtable:
@@ -130,7 +126,7 @@ def invite(request: HttpRequest, pk: int, obj: Roundtable) -> HttpResponse:
                 language=data["language"],
                 organisation=organisation,
                 contact=data.get("contact"),
-                base_url=_base_url(request),
+                base_url=request_root(request),
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -251,7 +247,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         accepted = request.POST.get("answer") == "yes"
         try:
             services.answer_invitation(
-                invitation, accepted=accepted, base_url=site_url(_base_url(request))
+                invitation, accepted=accepted, base_url=request_root(request)
             )
         except ValidationError as error:
             _say(request, error)

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
+from vigil.core.links import absolute_url
 from vigil.core.tasks import queue_email
 
 from .importer import ParsedDocument
@@ -200,7 +201,6 @@ def announce_due(now: datetime.datetime | None = None) -> list[Document]:
     now = now or timezone.now()
     announced: list[Document] = []
     due = Document.objects.public(now).filter(announced_at__isnull=True).values_list("pk")
-    base = str(settings.VIGIL_BASE_URL).rstrip("/")
     for (pk,) in list(due):
         with transaction.atomic():
             document = (
@@ -225,7 +225,7 @@ def announce_due(now: datetime.datetime | None = None) -> list[Document]:
                     ) % {
                         "index": document.index_number,
                         "title": document.title,
-                        "url": base + document.get_absolute_url(),
+                        "url": absolute_url(document.get_absolute_url()),
                     }
                 transaction.on_commit(
                     partial(queue_email, to=[person.email], subject=subject, body=body)

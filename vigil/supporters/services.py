@@ -25,15 +25,12 @@ from vigil.accounts.roles import Role
 from vigil.accounts.services import assign_role, create_user
 from vigil.cases.countries import validate_country
 from vigil.core.crypto import blind_index, normalise_email
+from vigil.core.links import absolute_url
 from vigil.core.tasks import queue_email
 
 
 def _language(language: str) -> str:
     return language if language in dict(settings.LANGUAGES) else "ru"
-
-
-def _absolute(path: str, base_url: str | None) -> str:
-    return (base_url or str(settings.VIGIL_BASE_URL)).rstrip("/") + path
 
 
 def is_pending(user: User) -> bool:
@@ -99,8 +96,8 @@ def sign_up(
         user.save(update_fields=["name", "country", "language", "email_index"])
     else:
         with translation.override(user.language):
-            sign_in = _absolute(reverse("accounts:login"), base_url)
-            reset = _absolute(reverse("accounts:password_reset"), base_url)
+            sign_in = absolute_url(reverse("accounts:login"), base_url)
+            reset = absolute_url(reverse("accounts:password_reset"), base_url)
         _mail(user, "already", {"sign_in": sign_in, "reset": reset})
         return
     days = max(1, settings.PASSWORD_RESET_TIMEOUT // 86400)

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from vigil.core.forms import add_service_errors
+from vigil.core.links import request_root
 from vigil.core.permissions import public, require
 from vigil.core.throttle import throttled
 
@@ -41,7 +42,7 @@ def sign_up(request: HttpRequest) -> HttpResponse:
                 email=data["email"],
                 country=data["country"],
                 language=data["language"],
-                base_url=request.build_absolute_uri("/"),
+                base_url=request_root(request),
             )
         except ValidationError as error:
             add_service_errors(form, error)

@@ -18,6 +18,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Path, Router, Schema, Status
 
+from vigil.core.links import request_root
 from vigil.core.permissions import can, ensure
 from vigil.events import selectors, services
 from vigil.events.forms import VisitorRsvpForm
@@ -170,7 +171,7 @@ def create_attendance(
             name=form.cleaned_data["name"],
             email=form.cleaned_data["email"],
             language=body.language,
-            base_url=request.build_absolute_uri("/").rstrip("/"),
+            base_url=request_root(request),
         )
     except PermissionDenied:
         raise Problem(404) from None

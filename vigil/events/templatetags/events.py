@@ -9,9 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
-from django.conf import settings
 from django.utils import formats, timezone
 
+from vigil.core.links import absolute_url, request_root
 from vigil.events import selectors
 
 register = template.Library()
@@ -21,9 +21,7 @@ register = template.Library()
 def group_feed_url(context: Any, group: Any) -> str:
     request = context.get("request")
     path = selectors.group_feed_url(group, getattr(request, "user", None))
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return str(settings.VIGIL_BASE_URL).rstrip("/") + path
+    return absolute_url(path, request_root(request) if request is not None else None)
 
 
 @register.filter

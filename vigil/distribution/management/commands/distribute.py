@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from vigil.bulletin.models import Issue
-from vigil.distribution import services
+from vigil.distribution import outbox, services
 from vigil.distribution.models import Distribution
 
 
@@ -55,13 +55,13 @@ class Command(BaseCommand):
         if options["mail_log"]:
             if not options["mail_log"].is_file():
                 raise CommandError(f"{options['mail_log']} is not a file.")
-            accepted = services.accepted_in_log(options["mail_log"])
+            accepted = outbox.accepted_in_log(options["mail_log"])
         started, cpu = time.monotonic(), time.process_time()
         try:
-            report = services.send(
+            report = outbox.send(
                 distribution, accepted=accepted, resend_uncertain=options["resend_uncertain"]
             )
-        except services.SenderBusy as error:
+        except outbox.SenderBusy as error:
             raise CommandError(str(error)) from error
         elapsed, cpu = time.monotonic() - started, time.process_time() - cpu
         recovery = report.recovery
