@@ -157,6 +157,13 @@ OFFICE_WORDS = re.compile(
 PUBLICATIONS = re.compile(
     r"^(?:publications?|periodicals?|публикации|издания)\s*:\s*(?P<v>.*)$", re.I
 )
+#: Every labelled pattern (PUBLICATIONS, SECTION_LABELS, ROLE_LINE, ADDRESS_LABEL, SPONSORED,
+#: LAST_UPDATED) needs this after its label: a line without it is not tried against them (most
+#: lines of an entry: prose, names, addresses), which saves a pattern call per line and label.
+LABEL_MARK = ":"
+#: Every CHANNEL_LABELS pattern needs one of these after its label, a bare e-mail a dot, a bare
+#: web address "://" or "www.": a line with neither is no channel.
+CHANNEL_MARKS = (".", ":")
 SECTION_LABELS: list[tuple[str, re.Pattern[str]]] = [
     (
         "mission",
