@@ -1,4 +1,5 @@
-"""The cheap paths of reading a file: block decoding, the one-scan section classifier, phones.
+"""The cheap paths of reading a file: block decoding, the one-scan section classifier, phones,
+the label marks a line needs before its patterns are tried.
 
 Each must give exactly what the plain way gives (a line decoded alone, one ``findall`` per
 keyword pattern, ``normalise_phone``).
@@ -6,13 +7,14 @@ keyword pattern, ``normalise_phone``).
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
 from vigil.core.crypto import normalise_phone
 from vigil.directory import importer
-from vigil.directory.importer import SECTION_KEYWORDS, HandbookFile, reading
+from vigil.directory.importer import SECTION_KEYWORDS, HandbookFile, lines, patterns, reading
 
 
 def _lines_one_at_a_time(source: HandbookFile, encoding: str) -> list[tuple[int, str | None]]:
@@ -88,3 +90,36 @@ def test_one_scan_classifier_matches_one_findall_per_pattern(paragraph: str) -> 
 )
 def test_phone_digits_as_normalise_phone(value: str) -> None:
     assert importer._normalise_phone(value) == normalise_phone(value)
+
+
+_LABELLED = [
+    (patterns.PUBLICATIONS, "Publications: Bulletin"),
+    (patterns.ROLE_LINE, "Director: Olga Vinogradov"),
+    (patterns.ADDRESS_LABEL, "Postal address: 690434 Vladivostok"),
+    (patterns.SPONSORED, "Sponsored by: CCSI"),
+    (patterns.LAST_UPDATED, "Last updated: March 1996"),
+    *[(pattern, f"{section}: text") for section, pattern in patterns.SECTION_LABELS],
+]
+
+
+@pytest.mark.parametrize(("pattern", "line"), _LABELLED)
+def test_labelled_patterns_need_the_label_mark(pattern: re.Pattern[str], line: str) -> None:
+    """The parser tries these patterns only on lines with LABEL_MARK: without it they fail."""
+    assert pattern.match(line)
+    for other in (" ", " - ", "：", ";", "."):
+        assert not pattern.match(line.replace(patterns.LABEL_MARK, other))
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["Tel: 123-45-67", "Fax. 123", "E-mail: a@b.org", "a@b.org", "www.memo.ru", "http://x"],
+)
+def test_channels_need_a_channel_mark(line: str) -> None:
+    """_channel_match leaves lines without a dot or a colon early: none of them is a channel."""
+    assert lines._channel_match(line)
+    bare = line
+    for mark in patterns.CHANNEL_MARKS:
+        bare = bare.replace(mark, " ")
+    assert not any(p.match(bare) for _kinds, p in patterns.CHANNEL_LABELS)
+    assert not patterns.BARE_EMAIL.match(bare)
+    assert not patterns.BARE_WEB.match(bare)

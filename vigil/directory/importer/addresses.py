@@ -147,6 +147,7 @@ def parse_address(text: str) -> Address | None:
     return None
 
 
+@functools.lru_cache(maxsize=LINE_CACHE)
 def city_line(text: str) -> tuple[str, str] | None:
     """(city, country) of a line that is only a city, maybe with its country."""
     parts = [p.strip() for p in text.strip().rstrip(".").split(",")]

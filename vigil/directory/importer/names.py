@@ -151,6 +151,7 @@ def person_with_role(text: str) -> tuple[str, str] | None:
     return role, name.strip()
 
 
+@functools.lru_cache(maxsize=LINE_CACHE)
 def bare_role(text: str) -> bool:
     """A line that is only a role ("Programme coordinator"), the person's name below it."""
     stripped = text.strip()

@@ -27,6 +27,7 @@ from .offices import OfficeReader
 from .patterns import (
     ATTRIBUTION,
     CYRILLIC,
+    LABEL_MARK,
     LAST_UPDATED,
     PHONE_PART,
     PUBLICATIONS,
@@ -216,18 +217,24 @@ class _Parser(OfficeReader):
         pending_section = ""
         awaiting_sponsor = False
         for block in blocks:
+            first = block[0][1]
+            first_labelled = LABEL_MARK in first
             if phase == "head" and (
                 any(_is_prose(t) for _n, t in block)
-                or any(p.match(block[0][1]) for _s, p in SECTION_LABELS)
+                or (first_labelled and any(p.match(first) for _s, p in SECTION_LABELS))
                 or (
                     not self.is_contact_block([x for x in block if not _is_tail(x[1])] or block)
-                    and not PUBLICATIONS.match(block[0][1])
+                    and not (first_labelled and PUBLICATIONS.match(first))
                 )
             ):
                 phase = "body"
             if phase == "head":
                 cut = next(
-                    (i for i, (_n, t) in enumerate(block) if PUBLICATIONS.match(t) or _is_tail(t)),
+                    (
+                        i
+                        for i, (_n, t) in enumerate(block)
+                        if (LABEL_MARK in t and PUBLICATIONS.match(t)) or _is_tail(t)
+                    ),
                     None,
                 )
                 if cut is None:
@@ -257,7 +264,8 @@ class _Parser(OfficeReader):
                     phase = "tail"
                     awaiting_sponsor = self.tail_line(number, text)
                     continue
-                publications = PUBLICATIONS.match(text)
+                labelled_line = LABEL_MARK in text
+                publications = PUBLICATIONS.match(text) if labelled_line else None
                 if publications:
                     self.flush(paragraph, phase, pending_section)
                     paragraph = []
@@ -269,7 +277,7 @@ class _Parser(OfficeReader):
                         )
                         self.map(number, f"publications[{len(self.entry.publications) - 1}]")
                     continue
-                labelled = self.section_label(text)
+                labelled = self.section_label(text) if labelled_line else None
                 if labelled and phase != "tail":
                     self.flush(paragraph, phase, pending_section)
                     paragraph = []
@@ -343,7 +351,7 @@ class _Parser(OfficeReader):
     def tail_line(self, number: int, text: str) -> bool:
         """Map one tail line; True when the next line is the sponsor's name."""
         entry = self.entry
-        if match := SPONSORED.match(text):
+        if LABEL_MARK in text and (match := SPONSORED.match(text)):
             if match.group("v").strip():
                 entry.sponsor = match.group("v").strip()
                 self.map(number, "sponsor")
@@ -359,7 +367,7 @@ class _Parser(OfficeReader):
                     entry.regions.append(slug)
                 self.map(number, "regions")
             return False
-        if match := LAST_UPDATED.match(text):
+        if LABEL_MARK in text and (match := LAST_UPDATED.match(text)):
             date = parse_date(match.group("v"))
             if date is None:
                 self.keep(number, text)

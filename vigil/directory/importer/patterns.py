@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 
 from ..regions import REGION_TREE
@@ -11,6 +12,9 @@ SAMPLE_BYTES = 64 * 1024
 READ_BLOCK = 32 * 1024
 #: Lines longer than this are not an address line but prose.
 PROSE_LENGTH = 100
+#: The line tests below run several times on the same line of an entry (a block is tested for
+#: a cut, then its lines one by one): their answers for the last lines are kept.
+LINE_CACHE = 256
 
 # --- regions and Russia ---------------------------------------------------------------------
 _PARENT = {slug: parent for slug, parent, *_rest in REGION_TREE}
@@ -157,6 +161,13 @@ OFFICE_WORDS = re.compile(
 PUBLICATIONS = re.compile(
     r"^(?:publications?|periodicals?|публикации|издания)\s*:\s*(?P<v>.*)$", re.I
 )
+#: Every labelled pattern (PUBLICATIONS, SECTION_LABELS, ROLE_LINE, ADDRESS_LABEL, SPONSORED,
+#: LAST_UPDATED) needs this after its label: a line without it is not tried against them (most
+#: lines of an entry: prose, names, addresses), which saves a pattern call per line and label.
+LABEL_MARK = ":"
+#: Every CHANNEL_LABELS pattern needs one of these after its label, a bare e-mail a dot, a bare
+#: web address "://" or "www.": a line with neither is no channel.
+CHANNEL_MARKS = (".", ":")
 SECTION_LABELS: list[tuple[str, re.Pattern[str]]] = [
     (
         "mission",
@@ -196,8 +207,10 @@ RETURN_TO = re.compile(r"^return\s+to\s+the\s+(?P<name>.+?)\s+page\.?\s*$", re.I
 ACCESSIBLE = re.compile(r"accessible\s+from\b.*?(?P<url>(?:https?://|www\.)\S+)", re.I)
 
 
+@functools.lru_cache(maxsize=LINE_CACHE)
 def folded(text: str) -> str:
-    """The line case-folded as IGNORECASE compares it (for the substring tests above)."""
+    """The line case-folded as IGNORECASE compares it (for the substring tests above); kept
+    for the last lines, as the covering, boilerplate and tail tests each fold the same line."""
     result = text.casefold()
     return result.replace("ı", "i") if "ı" in result else result
 
@@ -316,9 +329,6 @@ CYRILLIC = re.compile(r"[а-яё]", re.I)
 DIGIT = re.compile(r"\d")
 COMMON_LOWER = "оеаинтср"
 
-#: The line tests below run several times on the same line of an entry (a block is tested for
-#: a cut, then its lines one by one): their answers for the last lines are kept.
-LINE_CACHE = 256
 RUSSIAN_CITY_NAMES = [ru for _s, _p, kind, _i, ru, _e, _n in REGION_TREE if kind == "city"]
 LANGUAGE_NOMINATIVE = {
     "русском": "русский", "английском": "английский", "украинском": "украинский",
