@@ -96,10 +96,14 @@ def _read(cursor: Any, query: str, blocks: list[int], limit: int) -> list[int]:
 PROBE = 256
 
 
-def first(cursor: Any, match: Match, limit: int) -> tuple[list[int], int | None]:
-    """The first ``limit`` matches in rank id order, and how many match when all were read."""
+def first(cursor: Any, match: Match, limit: int, *, cap: int = 0) -> tuple[list[int], int | None]:
+    """The first ``limit`` matches in rank id order, and how many match when all were read;
+    with ``cap``, how many match counted up to ``cap`` (as :func:`count`) in any case.
+
+    The probe is the GIN scan the count would repeat: its cost is decoding every posting of
+    the query's tokens, the same for a LIMIT of 256 or of ``cap``, so one scan does both."""
     query = expression(match)
-    probe = max(PROBE, limit + 1)
+    probe = max(PROBE, limit + 1, cap)
     cursor.execute(
         f"SELECT rank_id FROM {TABLE} WHERE {BLOCKED} @@ %s::tsquery LIMIT %s",  # noqa: S608
         [query, probe],
@@ -107,7 +111,7 @@ def first(cursor: Any, match: Match, limit: int) -> tuple[list[int], int | None]
     rows = sorted(int(row[0]) for row in cursor.fetchall())
     if len(rows) < probe:
         return rows[:limit], len(rows)
-    return _by_blocks(cursor, query, limit), None
+    return _by_blocks(cursor, query, limit), (cap if cap else None)
 
 
 def _by_blocks(cursor: Any, query: str, limit: int) -> list[int]:
