@@ -52,14 +52,17 @@ def expression(match: Match) -> str:
 
 @contextlib.contextmanager
 def reading() -> Iterator[None]:
+    outer = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('enable_seqscan', 'off', true), "
             "set_config('max_parallel_workers_per_gather', '0', true)"
         )
         yield
-        # Back to the server's settings, should an outer transaction go on after the search.
-        cursor.execute("RESET enable_seqscan; RESET max_parallel_workers_per_gather")
+        if outer:
+            # Back to the server's settings, as the outer transaction goes on after the
+            # search (its own transaction's end resets them, a round trip less).
+            cursor.execute("RESET enable_seqscan; RESET max_parallel_workers_per_gather")
 
 
 _NEXT_BLOCKS = f"""
