@@ -94,8 +94,9 @@ def _read(cursor: Any, query: str, blocks: list[int], limit: int) -> list[int]:
     return [int(row[0]) for row in cursor.fetchall()]
 
 
-#: A level is first read without blocks, up to this many matches: when it has fewer, they are
-#: all there is (sorted here); when more, it is read again block by block.
+#: A level is first read without blocks, up to this many matches (or the ``cap`` a search
+#: counts to, as many for the same cost): when it has fewer, they are all there is (sorted
+#: here); when more, it is read again block by block.
 PROBE = 256
 
 
