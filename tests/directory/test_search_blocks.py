@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from vigil.directory import search
 from vigil.directory.search import backends, documents, ranking
@@ -65,6 +66,31 @@ def test_a_large_level_is_read_block_by_block(monkeypatch: Any) -> None:
     assert ids("common", limit=5, offset=10)[0] == expected[10:15]
     rare = [pk for pk in expected if "rare" in rows[pk][1]]
     assert ids("rare common", limit=None)[0] == rare
+    # The searches above counted in their first read; the backend's own read, by blocks:
+    sets = search.parse("common", typos=False).levels()[-1][1]
+    with postgresql.reading(), connection.cursor() as cursor:
+        first, total = postgresql.first(cursor, (sets, ()), 7)
+        assert ([documents.organisation_of(r) for r in first], total) == (expected[:7], None)
+        # Its first read saw more than ``cap``: the count is told without one of its own.
+        first, total = postgresql.first(cursor, (sets, ()), 7, cap=10)
+        assert ([documents.organisation_of(r) for r in first], total) == (expected[:7], 10)
+
+
+def test_a_level_of_more_than_counted_matches_is_the_count(monkeypatch: Any) -> None:
+    """Every level's matches are among the last level's: a level read that found more than
+    COUNTED tells the total, on both databases."""
+    monkeypatch.setattr(ranking, "COUNTED", 3)
+    # "Common" in the names (the first level: its strong token) of five entries, in the
+    # prose of two more.
+    search.write_documents(
+        [(pk, search.Document(tokens="1common", rank_base=BASES[1])) for pk in range(1, 6)]
+    )
+    index({6: (BASES[0], "common"), 7: (BASES[0], "common")})
+    with CaptureQueriesContext(connection) as queries:
+        assert ids("common", limit=2) == ([1, 2], 4)
+    if connection.vendor == "postgresql":  # the first level's read counted
+        assert not [q for q in queries.captured_queries if "count(*)" in q["sql"]]
+    assert ids("common", limit=None) == ([1, 2, 3], 4)
 
 
 def test_phone_numbers_are_found_in_any_form() -> None:

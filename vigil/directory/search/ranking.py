@@ -48,16 +48,20 @@ def ranked(query: Query, *, offset: int = 0, limit: int = 20) -> tuple[list[int]
             # The first ``want`` of this level not found above are among its first
             # ``want + len(found)``: every entry found above matches here too.
             asked = want + len(found)
-            ids, matches = backend.first(cursor, (sets, query.facets), asked)
+            # A read may count its level's matches too (see each backend's first()): a level
+            # with more than COUNTED says the whole query has, its matches being among those.
+            ids, matches = backend.first(cursor, (sets, query.facets), asked, cap=COUNTED + 1)
             for rank in ids:
                 if rank not in seen and len(found) < want:
                     seen.add(rank)
                     found.append(rank)
             if index == len(levels) - 1:
                 total = matches  # known when every match of the whole query was read
+            elif matches is not None and matches > COUNTED:
+                total = COUNTED + 1
         if total is None:
             total = backend.count(cursor, (levels[-1][1], query.facets), COUNTED + 1)
-    return found[offset : offset + limit], total
+    return found[offset : offset + limit], min(total, COUNTED + 1)
 
 
 def matching_ids(query: Query, *, offset: int = 0, limit: int | None = 20) -> tuple[list[int], int]:

@@ -4,9 +4,9 @@ Each backend module (``sqlite``: an FTS5 table; ``postgresql``: a tsvector colum
 index) stores the same documents under the same rank ids, and provides:
 
 * ``reading()``: the context a search reads in;
-* ``first(cursor, match, limit)``: the rank ids of the first ``limit`` documents matching, in
-  rank id order (the static order, see :mod:`..documents`), and how many match if it read
-  them all (else None);
+* ``first(cursor, match, limit, cap=0)``: the rank ids of the first ``limit`` documents
+  matching, in rank id order (the static order, see :mod:`..documents`), and how many match
+  if it read them all, or counted up to ``cap`` if it counted them anyway (else None);
 * ``count(cursor, match, cap)``: how many match, counted up to ``cap``;
 * ``write(cursor, rows, new)``, ``remove(cursor, rank_ids)``, ``rebuild(cursor, build)`` and
   ``settle(vacuum)`` for the index's upkeep.

@@ -52,14 +52,17 @@ def expression(match: Match) -> str:
 
 @contextlib.contextmanager
 def reading() -> Iterator[None]:
+    outer = connection.in_atomic_block
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute(
             "SELECT set_config('enable_seqscan', 'off', true), "
             "set_config('max_parallel_workers_per_gather', '0', true)"
         )
         yield
-        # Back to the server's settings, should an outer transaction go on after the search.
-        cursor.execute("RESET enable_seqscan; RESET max_parallel_workers_per_gather")
+        if outer:
+            # Back to the server's settings, as the outer transaction goes on after the
+            # search (its own transaction's end resets them, a round trip less).
+            cursor.execute("RESET enable_seqscan; RESET max_parallel_workers_per_gather")
 
 
 _NEXT_BLOCKS = f"""
@@ -91,15 +94,20 @@ def _read(cursor: Any, query: str, blocks: list[int], limit: int) -> list[int]:
     return [int(row[0]) for row in cursor.fetchall()]
 
 
-#: A level is first read without blocks, up to this many matches: when it has fewer, they are
-#: all there is (sorted here); when more, it is read again block by block.
+#: A level is first read without blocks, up to this many matches (or the ``cap`` a search
+#: counts to, as many for the same cost): when it has fewer, they are all there is (sorted
+#: here); when more, it is read again block by block.
 PROBE = 256
 
 
-def first(cursor: Any, match: Match, limit: int) -> tuple[list[int], int | None]:
-    """The first ``limit`` matches in rank id order, and how many match when all were read."""
+def first(cursor: Any, match: Match, limit: int, *, cap: int = 0) -> tuple[list[int], int | None]:
+    """The first ``limit`` matches in rank id order, and how many match when all were read;
+    with ``cap``, how many match counted up to ``cap`` (as :func:`count`) in any case.
+
+    The probe is the GIN scan the count would repeat: its cost is decoding every posting of
+    the query's tokens, the same for a LIMIT of 256 or of ``cap``, so one scan does both."""
     query = expression(match)
-    probe = max(PROBE, limit + 1)
+    probe = max(PROBE, limit + 1, cap)
     cursor.execute(
         f"SELECT rank_id FROM {TABLE} WHERE {BLOCKED} @@ %s::tsquery LIMIT %s",  # noqa: S608
         [query, probe],
@@ -107,7 +115,7 @@ def first(cursor: Any, match: Match, limit: int) -> tuple[list[int], int | None]
     rows = sorted(int(row[0]) for row in cursor.fetchall())
     if len(rows) < probe:
         return rows[:limit], len(rows)
-    return _by_blocks(cursor, query, limit), None
+    return _by_blocks(cursor, query, limit), (cap if cap else None)
 
 
 def _by_blocks(cursor: Any, query: str, limit: int) -> list[int]:

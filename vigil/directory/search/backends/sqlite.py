@@ -33,8 +33,9 @@ def reading() -> Iterator[None]:
     yield
 
 
-def first(cursor: Any, match: Match, limit: int) -> tuple[list[int], int | None]:
-    """The first ``limit`` matches in rank id order, and how many match when all were read."""
+def first(cursor: Any, match: Match, limit: int, *, cap: int = 0) -> tuple[list[int], int | None]:
+    """The first ``limit`` matches in rank id order, and how many match when all were read.
+    ``cap`` is not used: FTS5 counts apart (:func:`count`) for the cost of the matches."""
     # One row, not a thousand: reading rows into Python costs more than FTS5's work here.
     cursor.execute(
         f"SELECT group_concat(id, ' ') FROM (SELECT rowid AS id FROM {TABLE} "  # noqa: S608
