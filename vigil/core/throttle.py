@@ -208,7 +208,13 @@ def _judge(scope: str, counts: dict[str, int], key_limit: int | None = None) -> 
 
 
 def hit(
-    scope: str, *, ip: str, address: str = "", key: str = "", key_limit: int | None = None
+    scope: str,
+    *,
+    ip: str,
+    address: str = "",
+    key: str = "",
+    key_limit: int | None = None,
+    names: dict[str, str] | None = None,
 ) -> Verdict:
     """Count an attempt of ``scope`` from ``ip`` (and for ``address``, where the form takes
     one, and ``key``, a caller's own key such as an API token's); raise :class:`Throttled`
@@ -216,8 +222,11 @@ def hit(
     requests per window), in place of the setting's.
 
     In the embedded mode the count joins the caller's transaction when there is one: a
-    refused attempt that rolls it back leaves no count behind."""
-    names = counters(scope, ip, address, key)
+    refused attempt that rolls it back leaves no count behind.  ``names``, the counters of
+    :func:`counters` worked out beforehand, keeps their keyed hashes out of a caller's write
+    transaction (on SQLite every other writer waits while it is open)."""
+    if names is None:
+        names = counters(scope, ip, address, key)
     if not names:
         return Verdict()
     seconds = window_seconds(scope)

@@ -155,8 +155,11 @@ def sign(
     email = normalise_email(email)
     index = blind_index_for(Signature, "email_index", email)
     # Redis counts before the transaction; the database counts inside it, so that a refused
-    # or failed signature leaves no count behind.
-    rate = throttle.hit(THROTTLE_SCOPE, ip=ip) if throttle.uses_redis() else None
+    # or failed signature leaves no count behind.  Everything that is only CPU (the counters'
+    # keyed hashes, the sealed columns) is worked out first: on SQLite the write transaction
+    # holds the database's one write lock, and every other worker's signature waits for it.
+    names = throttle.counters(THROTTLE_SCOPE, ip)
+    rate = throttle.hit(THROTTLE_SCOPE, ip=ip, names=names) if throttle.uses_redis() else None
     now = timezone.now()
     values: dict[str, Any] = {
         "name": name.strip(),
@@ -168,13 +171,15 @@ def sign(
         "language": language if language in LANGUAGES else "ru",
         "created_at": now,
         "mail_due_at": now,
+        "flagged": False,
+        "flag_reason": "",
     }
+    params = _insert_params(values)
     if rate is not None and _batch_pending():
         # Redis counted, and a batch of this process already starts after this signature:
         # the insert is the only write, one statement that commits before it returns
         # (autocommit), one round trip fewer than a transaction around it.
-        values["flagged"], values["flag_reason"] = rate.flagged, rate.reason
-        signature_id = _insert(petition, values, consent_version)
+        signature_id = _insert(petition, _flag(params, rate), now, consent_version)
         if signature_id is not None:
             _schedule_confirmations()
             return Signed(signature_id, "new")
@@ -182,22 +187,36 @@ def sign(
             return _not_inserted(petition, index, consent_version)
     with transaction.atomic():
         if rate is None:
-            rate = throttle.hit(THROTTLE_SCOPE, ip=ip)
-        values["flagged"], values["flag_reason"] = rate.flagged, rate.reason
-        signature_id = _insert(petition, values, consent_version)
+            rate = throttle.hit(THROTTLE_SCOPE, ip=ip, names=names)
+        signature_id = _insert(petition, _flag(params, rate), now, consent_version)
         if signature_id is not None:
             _schedule_confirmations()
             return Signed(signature_id, "new")
         return _not_inserted(petition, index, consent_version)
 
 
-def _insert(petition: Petition, values: dict[str, Any], consent_version: int) -> int | None:
+def _insert_params(values: dict[str, Any]) -> list[Any]:
+    """The insert's column values as the database takes them: the personal ones sealed."""
+    return [field.get_db_prep_save(values[field.name], connection) for field in _signature_fields()]
+
+
+#: Where the rate verdict goes among :func:`_insert_params`: known only inside the transaction.
+_FLAGGED, _FLAG_REASON = SIGNATURE_COLUMNS.index("flagged"), SIGNATURE_COLUMNS.index("flag_reason")
+
+
+def _flag(params: list[Any], rate: throttle.Verdict) -> list[Any]:
+    """``params`` with the rate limit's verdict (plain columns, nothing to seal)."""
+    flagged = list(params)
+    flagged[_FLAGGED], flagged[_FLAG_REASON] = rate.flagged, rate.reason
+    return flagged
+
+
+def _insert(
+    petition: Petition, params: list[Any], created_at: datetime.datetime, consent_version: int
+) -> int | None:
     """The signature's id, or None when nothing was inserted (see :func:`_insert_sql`)."""
-    params = [
-        field.get_db_prep_save(values[field.name], connection) for field in _signature_fields()
-    ]
     sql = _INSERT.get(connection.vendor) or _INSERT.setdefault(connection.vendor, _insert_sql())
-    created = connection.ops.adapt_datetimefield_value(values["created_at"])
+    created = connection.ops.adapt_datetimefield_value(created_at)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, petition.pk, created, consent_version])
         row = cursor.fetchone()
