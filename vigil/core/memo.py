@@ -27,6 +27,7 @@ once), which clearing would break.
 
 from __future__ import annotations
 
+import abc
 import functools
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -34,7 +35,7 @@ from typing import Any
 from django.core.signals import setting_changed
 
 
-class Memo:
+class Memo(abc.ABC):
     """What the registry knows of each memo."""
 
     name: str
@@ -43,11 +44,11 @@ class Memo:
     #: False: kept through setting changes and ``clear_all`` (see the module's docstring).
     settings: bool = True
 
-    def clear(self) -> None:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def clear(self) -> None: ...
 
-    def __len__(self) -> int:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def __len__(self) -> int: ...
 
 
 _memos: dict[str, Memo] = {}
@@ -62,8 +63,10 @@ def register(memo: Memo) -> None:
 class ProcessMemo[K, V](Memo):
     """A named dictionary kept for the life of the process, at most ``bound`` entries."""
 
+    bound: int
+
     def __init__(self, name: str, *, keeps: str, bound: int) -> None:
-        self.name, self.keeps, self.bound, self._limit = name, keeps, bound, bound
+        self.name, self.keeps, self.bound = name, keeps, bound
         self._data: dict[K, V] = {}
         register(self)
 
@@ -75,7 +78,7 @@ class ProcessMemo[K, V](Memo):
 
     def __setitem__(self, key: K, value: V) -> None:
         data = self._data
-        if key not in data and len(data) >= self._limit:
+        if key not in data and len(data) >= self.bound:
             data.clear()
         data[key] = value
 
