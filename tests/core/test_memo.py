@@ -64,7 +64,7 @@ NOT_MEMOS = {
     "directory/import_workers.py": "the importer's (another change): malloc_trim found once",
     "directory/translit.py": "the directory search's (another change)",
 }
-OTHER_CHANGES = ("directory/search/", "directory/importer/", "petitions/")
+OTHER_CHANGES = ("directory/search/", "directory/importer/")
 
 
 def test_no_process_wide_cache_outside_core_memo() -> None:

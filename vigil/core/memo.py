@@ -82,6 +82,10 @@ class ProcessMemo[K, V](Memo):
             data.clear()
         data[key] = value
 
+    def pop(self, key: K, default: V | None = None) -> V | None:
+        """Forget ``key`` (its source changed in this process)."""
+        return self._data.pop(key, default)
+
     def __contains__(self, key: object) -> bool:
         return key in self._data
 

@@ -13,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from vigil.accounts.roles import Role
+from vigil.core.memo import ProcessMemo
 from vigil.groups.models import Group
 
 from .models import ConsentText, PaperBatch, Petition, Signature
@@ -61,7 +62,9 @@ def petition_for_page(slug: str) -> Petition | None:
 #: petition is remembered, and the insert checks again that it is open, so a stale entry
 #: can neither let a signature into a closed petition nor refuse one for long.
 PETITION_MEMO_SECONDS = 5.0
-_to_sign: dict[str, tuple[float, Petition]] = {}
+_to_sign: ProcessMemo[str, tuple[float, Petition]] = ProcessMemo(
+    "petitions.selectors.to_sign", keeps="open petitions by slug, for signing", bound=1000
+)
 
 
 def petition_to_sign(slug: str) -> Petition | None:
@@ -73,8 +76,6 @@ def petition_to_sign(slug: str) -> Petition | None:
         return memo[1]
     petition = Petition.objects.filter(slug=slug, is_published=True).first()
     if petition is not None and petition.is_open():
-        if len(_to_sign) > 1000:
-            _to_sign.clear()
         _to_sign[slug] = (now + PETITION_MEMO_SECONDS, petition)
     else:
         _to_sign.pop(slug, None)

@@ -33,6 +33,8 @@ from django.utils.translation import gettext as _
 from vigil.core import throttle
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import blind_index_for
+from vigil.core.links import absolute_url
+from vigil.core.memo import ProcessMemo
 from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
 
@@ -119,7 +121,9 @@ SIGNATURE_COLUMNS = (
     "name", "email", "email_index", "country", "city", "phone", "language", "created_at",
     "flagged", "flag_reason", "mail_due_at",
 )  # fmt: skip
-_INSERT: dict[str, str] = {}
+_INSERT: ProcessMemo[str, str] = ProcessMemo(
+    "petitions.services.insert_sql", keeps="the signature's INSERT per database vendor", bound=4
+)
 
 
 def _signature_fields() -> list[models.Field[Any, Any]]:
@@ -215,7 +219,9 @@ def _insert(
     petition: Petition, params: list[Any], created_at: datetime.datetime, consent_version: int
 ) -> int | None:
     """The signature's id, or None when nothing was inserted (see :func:`_insert_sql`)."""
-    sql = _INSERT.get(connection.vendor) or _INSERT.setdefault(connection.vendor, _insert_sql())
+    sql = _INSERT.get(connection.vendor)
+    if sql is None:
+        sql = _INSERT[connection.vendor] = _insert_sql()
     created = connection.ops.adapt_datetimefield_value(created_at)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, petition.pk, created, consent_version])
@@ -256,7 +262,7 @@ def _mail_already_counted(signature: Signature, petition: Petition) -> None:
         context = {
             "petition": petition,
             "name": signature.name,
-            "url": _absolute(settings.VIGIL_BASE_URL, petition.get_absolute_url()),
+            "url": absolute_url(petition.get_absolute_url()),
             "site_name": settings.VIGIL_SITE_NAME,
         }
         subject = " ".join(
@@ -443,21 +449,16 @@ def confirm(signature: Signature) -> bool:
     return bool(updated)
 
 
-def _absolute(base_url: str, path: str) -> str:
-    return base_url.rstrip("/") + path
-
-
 def confirmation_mail(signature: Signature, base_url: str = "") -> tuple[str, str]:
     """Subject and body of the confirmation mail, in the language the person signed in.
 
     Written by the worker, outside any request: the link uses ``VIGIL_BASE_URL``."""
-    base_url = base_url or settings.VIGIL_BASE_URL
     with translation.override(signature.language):
         context = {
             "petition": signature.petition,
             "name": signature.name,
-            "confirm_url": _absolute(
-                base_url, reverse("petitions:confirm", args=[confirmation_token(signature)])
+            "confirm_url": absolute_url(
+                reverse("petitions:confirm", args=[confirmation_token(signature)]), base_url
             ),
             "days": LINK_MAX_AGE.days,
             "site_name": settings.VIGIL_SITE_NAME,
@@ -496,7 +497,7 @@ def request_my_data(*, email: str, language: str, base_url: str) -> None:
     language = language if language in LANGUAGES else "ru"
     with translation.override(language):
         context = {
-            "url": _absolute(base_url, reverse("petitions:my_data", args=[data_token(index)])),
+            "url": absolute_url(reverse("petitions:my_data", args=[data_token(index)]), base_url),
             "days": LINK_MAX_AGE.days,
             "site_name": settings.VIGIL_SITE_NAME,
         }

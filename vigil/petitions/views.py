@@ -14,16 +14,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from vigil.audit.services import record
+from vigil.core.links import request_root
 from vigil.core.permissions import can, public, require
 from vigil.core.throttle import client_ip, throttled
 
 from . import export, selectors, services
 from .forms import MyDataForm, PaperBatchForm, SignForm
 from .models import PaperBatch, Petition
-
-
-def _base_url(request: HttpRequest) -> str:
-    return request.build_absolute_uri("/").rstrip("/")
 
 
 def _language() -> str:
@@ -214,7 +211,7 @@ def my_data_request(request: HttpRequest) -> HttpResponse:
     form = MyDataForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         services.request_my_data(
-            email=form.cleaned_data["email"], language=_language(), base_url=_base_url(request)
+            email=form.cleaned_data["email"], language=_language(), base_url=request_root(request)
         )
         messages.success(
             request,
