@@ -12,11 +12,11 @@ import datetime
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from vigil.core.links import absolute_url
+from vigil.core.mail import render_mail
 
 from .links import LINK_MAX_AGE, confirmation_token
 from .models import Signature
@@ -90,6 +90,5 @@ def confirmation_mail(signature: Signature, base_url: str = "") -> tuple[str, st
             "days": LINK_MAX_AGE.days,
             "site_name": settings.VIGIL_SITE_NAME,
         }
-        subject = " ".join(render_to_string("petitions/mail/confirm_subject.txt", context).split())
-        body = render_to_string("petitions/mail/confirm.txt", context)
+        subject, body = render_mail("petitions/mail/confirm", context)
     return subject, body

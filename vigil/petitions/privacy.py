@@ -10,13 +10,13 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import blind_index_for
 from vigil.core.links import absolute_url
+from vigil.core.mail import render_mail
 from vigil.core.tasks import queue_email
 
 from .links import LANGUAGES, LINK_MAX_AGE, data_token
@@ -39,8 +39,7 @@ def request_my_data(*, email: str, language: str, base_url: str) -> None:
             "days": LINK_MAX_AGE.days,
             "site_name": settings.VIGIL_SITE_NAME,
         }
-        subject = " ".join(render_to_string("petitions/mail/data_subject.txt", context).split())
-        body = render_to_string("petitions/mail/data.txt", context)
+        subject, body = render_mail("petitions/mail/data", context)
     queue_email(to=[normalise_email(email)], subject=subject, body=body)
 
 

@@ -27,7 +27,6 @@ from typing import Any, cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -35,6 +34,7 @@ from vigil.core import throttle
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import blind_index_for
 from vigil.core.links import absolute_url
+from vigil.core.mail import render_mail
 from vigil.core.memo import ProcessMemo
 from vigil.core.tasks import queue_email
 
@@ -288,10 +288,7 @@ def _mail_already_counted(signature: Signature, petition: Petition) -> None:
             "url": absolute_url(petition.get_absolute_url()),
             "site_name": settings.VIGIL_SITE_NAME,
         }
-        subject = " ".join(
-            render_to_string("petitions/mail/already_signed_subject.txt", context).split()
-        )
-        body = render_to_string("petitions/mail/already_signed.txt", context)
+        subject, body = render_mail("petitions/mail/already_signed", context)
     to = [str(signature.email)]
     transaction.on_commit(lambda: queue_email(to=to, subject=subject, body=body))
 
