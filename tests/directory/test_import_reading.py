@@ -7,7 +7,6 @@ keyword pattern, ``normalise_phone``).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -98,16 +97,28 @@ _LABELLED = [
     (patterns.ADDRESS_LABEL, "Postal address: 690434 Vladivostok"),
     (patterns.SPONSORED, "Sponsored by: CCSI"),
     (patterns.LAST_UPDATED, "Last updated: March 1996"),
-    *[(pattern, f"{section}: text") for section, pattern in patterns.SECTION_LABELS],
+    (patterns.BRANCH, "In Yekaterinburg:"),
 ]
 
 
-@pytest.mark.parametrize(("pattern", "line"), _LABELLED)
-def test_labelled_patterns_need_the_label_mark(pattern: re.Pattern[str], line: str) -> None:
-    """The parser tries these patterns only on lines with LABEL_MARK: without it they fail."""
-    assert pattern.match(line)
+@pytest.mark.parametrize(("labelled", "line"), _LABELLED)
+def test_labelled_patterns_need_their_mark(labelled: patterns.Labelled, line: str) -> None:
+    """A Labelled pattern is tried only on lines with its mark: without it the pattern fails."""
+    assert labelled.match(line)
     for other in (" ", " - ", "：", ";", "."):
-        assert not pattern.match(line.replace(patterns.LABEL_MARK, other))
+        without = line.replace(labelled.mark, other)
+        assert not labelled.pattern.match(without)
+        assert labelled.match(without) is None
+
+
+@pytest.mark.parametrize("section", ["mission", "history", "activities", "membership"])
+def test_section_labels_need_the_colon(section: str) -> None:
+    line = f"{section}: text"
+    assert patterns.SECTION_LABELS.match(line)[0] == section  # type: ignore[index]
+    for other in (" ", " - ", "：", ";", "."):
+        without = line.replace(":", other)
+        assert not any(pattern.match(without) for _s, pattern in patterns.SECTION_LABELS)
+        assert patterns.SECTION_LABELS.match(without) is None
 
 
 @pytest.mark.parametrize(
@@ -118,8 +129,7 @@ def test_channels_need_a_channel_mark(line: str) -> None:
     """_channel_match leaves lines without a dot or a colon early: none of them is a channel."""
     assert lines._channel_match(line)
     bare = line
-    for mark in patterns.CHANNEL_MARKS:
+    for mark in patterns.CHANNEL_LABELS.marks:
         bare = bare.replace(mark, " ")
     assert not any(p.match(bare) for _kinds, p in patterns.CHANNEL_LABELS)
-    assert not patterns.BARE_EMAIL.match(bare)
-    assert not patterns.BARE_WEB.match(bare)
+    assert not patterns.CHANNEL_LABELS.marked(bare)

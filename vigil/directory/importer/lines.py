@@ -13,14 +13,10 @@ from .names import person_with_role
 from .patterns import (
     ADDRESS_LABEL,
     ATTRIBUTION,
-    BARE_EMAIL,
-    BARE_WEB,
     CHANNEL_LABELS,
-    CHANNEL_MARKS,
     DIGIT,
     EMAIL_IN_TEXT,
     FREQUENCY,
-    LABEL_MARK,
     LANGUAGE,
     LANGUAGE_NOMINATIVE,
     LANGUAGE_RU,
@@ -69,23 +65,16 @@ def _is_prose(line: str) -> bool:
 @functools.lru_cache(maxsize=LINE_CACHE)
 def _channel_match(line: str) -> tuple[tuple[str, ...], str, str] | None:
     """(kinds, label, value) for "Tel: ...", "Факс: ...", bare e-mails and web addresses."""
-    stripped = line.strip()
-    if CHANNEL_MARKS[0] not in stripped and CHANNEL_MARKS[1] not in stripped:
+    found = CHANNEL_LABELS.match(line.strip())
+    if found is None:
         return None
-    for kinds, pattern in CHANNEL_LABELS:
-        match = pattern.match(stripped)
-        if match:
-            return kinds, match.group("label"), match.group("v").strip()
-    if BARE_EMAIL.match(stripped):
-        return ("email",), "", stripped
-    if BARE_WEB.match(stripped):
-        return ("web",), "", stripped
-    return None
+    kinds, match = found
+    return kinds, match.group("label"), match.group("v").strip()
 
 
 @functools.lru_cache(maxsize=LINE_CACHE)
 def _role_match(line: str) -> tuple[str, str] | None:
-    match = ROLE_LINE.match(line.strip()) if LABEL_MARK in line else None
+    match = ROLE_LINE.match(line.strip())
     if not match:
         return person_with_role(line)
     role = match.group("role").strip()
@@ -113,12 +102,11 @@ def _postal_match(line: str) -> tuple[str, str] | None:
 @functools.lru_cache(maxsize=LINE_CACHE)
 def _is_tail(line: str) -> bool:
     stripped = line.strip()
-    labelled = LABEL_MARK in stripped
     return bool(
         ATTRIBUTION.match(stripped)
-        or (labelled and SPONSORED.match(stripped))
+        or SPONSORED.match(stripped)
         or RETURN_TO.match(stripped)
-        or (labelled and LAST_UPDATED.match(stripped))
+        or LAST_UPDATED.match(stripped)
         or mentions_accessible(stripped)
         or (len(stripped) > 40 and mentions_source(stripped))
     )
@@ -132,10 +120,8 @@ def _is_field_like(line: str) -> bool:
         or _role_match(stripped)
         or _postal_match(stripped)
         or PO_BOX.match(stripped)
-        or (
-            LABEL_MARK in stripped
-            and (ADDRESS_LABEL.match(stripped) or PUBLICATIONS.match(stripped))
-        )
+        or ADDRESS_LABEL.match(stripped)
+        or PUBLICATIONS.match(stripped)
         or _is_tail(stripped)
     )
 
