@@ -76,12 +76,26 @@ def _classify_by_findall(paragraph: str) -> str:
         "Main activities: monitoring, seminars, conferences, letter-writing campaigns, projects.",
         "Основные направления: мониторинг, семинары, проекты; проводит кампании.",
         "WORKS TO PROTECT REFUGEES. MISSION: NON-GOVERNMENTAL.",
+        "Inside words: сверхзадача, подработает для всех, antinon-governmental, нецелы.",
         "Nothing that names a section here.",
         "",
     ],
 )
 def test_one_scan_classifier_matches_one_findall_per_pattern(paragraph: str) -> None:
     assert importer._classify(paragraph) == _classify_by_findall(paragraph)
+
+
+@pytest.mark.parametrize(
+    ("alternative", "prefix"),
+    [("non-?governmental", "non"), ("works?", "work"), ("цел[ьи]\\b", "цел"), ("\\bx", "")],
+)
+def test_required_prefix_of_a_keyword(alternative: str, prefix: str) -> None:
+    """The in-word scan runs only on paragraphs holding one of these: each must be required."""
+    assert lines._required_prefix(alternative) == prefix
+
+
+def test_keyword_alternatives_split_at_the_top_level_only() -> None:
+    assert lines._alternatives(r"\ba(?:b|c)|[|]d|e\|f") == [r"\ba(?:b|c)", "[|]d", r"e\|f"]
 
 
 @pytest.mark.parametrize(
