@@ -73,9 +73,23 @@ class OfficeReader:
         return len(self.entry.offices) - 1
 
     def is_contact_block(self, block: list[tuple[int, str]]) -> bool:
-        if any(_is_prose(text) or _is_tail(text) or PUBLICATIONS.match(text) for _n, text in block):
-            return False
-        return sum(1 for _n, text in block if contact_like(text)) * 2 >= len(block)
+        """No prose, tail or publications line, and at least half the lines contact-like:
+        the lines are tested only until the count is decided (contact_like costs most)."""
+        for _n, text in block:
+            if _is_prose(text) or _is_tail(text) or PUBLICATIONS.match(text):
+                return False
+        wanted = (len(block) + 1) // 2
+        spare = len(block) - wanted
+        for _n, text in block:
+            if contact_like(text):
+                wanted -= 1
+                if not wanted:
+                    return True
+            elif not spare:
+                return False
+            else:
+                spare -= 1
+        return wanted <= 0
 
     def head_block(self, block: list[tuple[int, str]]) -> None:
         entry = self.entry

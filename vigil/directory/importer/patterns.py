@@ -95,7 +95,7 @@ class LabelledGroup[K]:
 
     def match(self, text: str) -> tuple[K, re.Match[str]] | None:
         """(key, match) of the first member that matches ``text``."""
-        if not self.marked(text):
+        if self._first not in text and self._last not in text:
             return None
         for key, pattern in self.members:
             match = pattern.match(text)
