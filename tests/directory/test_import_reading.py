@@ -147,3 +147,37 @@ def test_channels_need_a_channel_mark(line: str) -> None:
         bare = bare.replace(mark, " ")
     assert not any(p.match(bare) for _kinds, p in patterns.CHANNEL_LABELS)
     assert not patterns.CHANNEL_LABELS.marked(bare)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tel/Fax: 123-45-67",
+        "Tel: 123",
+        "Phones: 123",
+        "Fax. 123",
+        "E-mail: a@b.org",
+        "Web site: memo.ru",
+        "a@b.org",
+        "www.memo.ru",
+        "Director: Olga",
+        "Tel 123. 45",
+        "",
+    ],
+)
+def test_a_group_finds_the_first_member_that_matches(line: str) -> None:
+    """LabelledGroup.match (one alternation, then the member) = the members tried in turn."""
+    in_turn = next(
+        ((kinds, m.group(0)) for kinds, p in patterns.CHANNEL_LABELS if (m := p.match(line))),
+        None,
+    )
+    found = patterns.CHANNEL_LABELS.match(line)
+    assert (None if found is None else (found[0], found[1].group(0))) == in_turn
+
+
+def test_either_matches_where_one_of_its_patterns_does() -> None:
+    tail = patterns.TAIL_START
+    assert tail.match("Last updated: May 1996") and tail.match("Return to the Moscow Page.")
+    assert not tail.match("Last updated May 1996") and not tail.match("Tel: 123")
+    with pytest.raises(ValueError, match="flags"):
+        patterns.either(patterns.ROLE_LINE, patterns.PUBLICATIONS)

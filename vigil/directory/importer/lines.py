@@ -11,29 +11,24 @@ from vigil.core.crypto import normalise_phone
 from .addresses import is_country, parse_address
 from .names import person_with_role
 from .patterns import (
-    ADDRESS_LABEL,
-    ATTRIBUTION,
     CHANNEL_LABELS,
     DIGIT,
     EMAIL_IN_TEXT,
+    FIELD_LABEL,
     FREQUENCY,
     LANGUAGE,
     LANGUAGE_NOMINATIVE,
     LANGUAGE_RU,
-    LAST_UPDATED,
     LINE_CACHE,
     MONTHS,
     PHONE_PART,
-    PO_BOX,
     PREPARED_BY,
     PROSE_LENGTH,
-    PUBLICATIONS,
-    RETURN_TO,
     ROLE_LINE,
     ROLE_WORDS,
     RUSSIAN_CITY_NAMES,
     SECTION_KEYWORDS,
-    SPONSORED,
+    TAIL_START,
     TRANSLATED,
     WITHHELD_EMAIL,
     mentions_accessible,
@@ -103,10 +98,7 @@ def _postal_match(line: str) -> tuple[str, str] | None:
 def _is_tail(line: str) -> bool:
     stripped = line.strip()
     return bool(
-        ATTRIBUTION.match(stripped)
-        or SPONSORED.match(stripped)
-        or RETURN_TO.match(stripped)
-        or LAST_UPDATED.match(stripped)
+        TAIL_START.match(stripped)
         or mentions_accessible(stripped)
         or (len(stripped) > 40 and mentions_source(stripped))
     )
@@ -119,9 +111,7 @@ def _is_field_like(line: str) -> bool:
         _channel_match(stripped)
         or _role_match(stripped)
         or _postal_match(stripped)
-        or PO_BOX.match(stripped)
-        or ADDRESS_LABEL.match(stripped)
-        or PUBLICATIONS.match(stripped)
+        or FIELD_LABEL.match(stripped)
         or _is_tail(stripped)
     )
 

@@ -73,16 +73,19 @@ class Labelled:
 class LabelledGroup[K]:
     """Labelled patterns tried in order on a line, the first match winning (the channel labels
     "Tel:" / "Fax." / "E-mail:", the section labels "Mission:" / "History:"): one test of the
-    marks for the whole group, for :class:`Labelled`'s reason.  Every member needs one of
-    ``marks`` after its label."""
+    marks for the whole group, for :class:`Labelled`'s reason, then one regex call that tells
+    which member matches (:func:`either`), then that member's own call for its groups.  Every
+    member needs one of ``marks`` after its label."""
 
-    __slots__ = ("_first", "_last", "marks", "members")
+    __slots__ = ("_any", "_first", "_last", "marks", "members")
 
     def __init__(self, members: list[tuple[K, str]], *, marks: str = ":") -> None:
         if not 1 <= len(marks) <= 2:
             raise ValueError("one or two marks")
         self.marks = marks
         self.members = [(key, re.compile(pattern, re.I)) for key, pattern in members]
+        #: All members as one alternation: which one matches, in one call (see either()).
+        self._any = either(*(pattern for _key, pattern in self.members))
         # Two substring tests (a tenth of a regex search for either character).
         self._first, self._last = marks[0], marks[-1]
 
@@ -97,11 +100,32 @@ class LabelledGroup[K]:
         """(key, match) of the first member that matches ``text``."""
         if self._first not in text and self._last not in text:
             return None
-        for key, pattern in self.members:
-            match = pattern.match(text)
-            if match:
-                return key, match
-        return None
+        found = self._any.match(text)
+        if found is None:
+            return None
+        key, pattern = self.members[(found.lastindex or 0) - 1]
+        match = pattern.match(text)
+        return None if match is None else (key, match)
+
+
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
+def either(*patterns: re.Pattern[str] | Labelled) -> re.Pattern[str]:
+    """One pattern that ``match``-es a line where any of ``patterns`` does, for the tests that
+    ask which (or whether one) of several line patterns matches: one regex call, whose engine
+    turns a line away at its first character for every alternative at once, instead of a
+    Python-level call per pattern (and per :class:`Labelled` guard).
+
+    Each pattern becomes one numbered group, its own groups dropped: ``lastindex - 1`` of a
+    match is the index of the first pattern that matches (alternatives are tried in order, and
+    nothing follows them).  The patterns share their flags."""
+    compiled = [item.pattern if isinstance(item, Labelled) else item for item in patterns]
+    flags = {pattern.flags for pattern in compiled}
+    sources = [_GROUP_NAME.sub("(?:", pattern.pattern) for pattern in compiled]
+    if len(flags) != 1 or any(re.compile(source).groups for source in sources):
+        raise ValueError("patterns with different flags or with unnamed groups")
+    return re.compile("|".join(f"({source})" for source in sources), flags.pop())
 
 
 _SEP = r"\s*[.:]{1,2}\s*"
@@ -267,6 +291,10 @@ def mentions_accessible(text: str) -> re.Match[str] | None:
 LAST_UPDATED = Labelled(
     r"^(?:last\s+updated|updated|обновлено|последнее\s+обновление)\s*:\s*(?P<v>.+)$"
 )
+#: The tail lines that start with their label: attribution, sponsor, region link, date.
+TAIL_START = either(ATTRIBUTION, SPONSORED, RETURN_TO, LAST_UPDATED)
+#: The labelled address and publication lines (_is_field_like asks for any of them).
+FIELD_LABEL = either(PO_BOX, ADDRESS_LABEL, PUBLICATIONS)
 SEPARATOR = re.compile(r"^\s*={3,}\s*$")
 
 MONTHS = {
