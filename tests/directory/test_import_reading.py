@@ -7,7 +7,6 @@ keyword pattern, ``normalise_phone``).
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -77,12 +76,26 @@ def _classify_by_findall(paragraph: str) -> str:
         "Main activities: monitoring, seminars, conferences, letter-writing campaigns, projects.",
         "Основные направления: мониторинг, семинары, проекты; проводит кампании.",
         "WORKS TO PROTECT REFUGEES. MISSION: NON-GOVERNMENTAL.",
+        "Inside words: сверхзадача, подработает для всех, antinon-governmental, нецелы.",
         "Nothing that names a section here.",
         "",
     ],
 )
 def test_one_scan_classifier_matches_one_findall_per_pattern(paragraph: str) -> None:
     assert importer._classify(paragraph) == _classify_by_findall(paragraph)
+
+
+@pytest.mark.parametrize(
+    ("alternative", "prefix"),
+    [("non-?governmental", "non"), ("works?", "work"), ("цел[ьи]\\b", "цел"), ("\\bx", "")],
+)
+def test_required_prefix_of_a_keyword(alternative: str, prefix: str) -> None:
+    """The in-word scan runs only on paragraphs holding one of these: each must be required."""
+    assert lines._required_prefix(alternative) == prefix
+
+
+def test_keyword_alternatives_split_at_the_top_level_only() -> None:
+    assert lines._alternatives(r"\ba(?:b|c)|[|]d|e\|f") == [r"\ba(?:b|c)", "[|]d", r"e\|f"]
 
 
 @pytest.mark.parametrize(
@@ -98,16 +111,28 @@ _LABELLED = [
     (patterns.ADDRESS_LABEL, "Postal address: 690434 Vladivostok"),
     (patterns.SPONSORED, "Sponsored by: CCSI"),
     (patterns.LAST_UPDATED, "Last updated: March 1996"),
-    *[(pattern, f"{section}: text") for section, pattern in patterns.SECTION_LABELS],
+    (patterns.BRANCH, "In Yekaterinburg:"),
 ]
 
 
-@pytest.mark.parametrize(("pattern", "line"), _LABELLED)
-def test_labelled_patterns_need_the_label_mark(pattern: re.Pattern[str], line: str) -> None:
-    """The parser tries these patterns only on lines with LABEL_MARK: without it they fail."""
-    assert pattern.match(line)
+@pytest.mark.parametrize(("labelled", "line"), _LABELLED)
+def test_labelled_patterns_need_their_mark(labelled: patterns.Labelled, line: str) -> None:
+    """A Labelled pattern is tried only on lines with its mark: without it the pattern fails."""
+    assert labelled.match(line)
     for other in (" ", " - ", "：", ";", "."):
-        assert not pattern.match(line.replace(patterns.LABEL_MARK, other))
+        without = line.replace(labelled.mark, other)
+        assert not labelled.pattern.match(without)
+        assert labelled.match(without) is None
+
+
+@pytest.mark.parametrize("section", ["mission", "history", "activities", "membership"])
+def test_section_labels_need_the_colon(section: str) -> None:
+    line = f"{section}: text"
+    assert patterns.SECTION_LABELS.match(line)[0] == section  # type: ignore[index]
+    for other in (" ", " - ", "：", ";", "."):
+        without = line.replace(":", other)
+        assert not any(pattern.match(without) for _s, pattern in patterns.SECTION_LABELS)
+        assert patterns.SECTION_LABELS.match(without) is None
 
 
 @pytest.mark.parametrize(
@@ -118,8 +143,41 @@ def test_channels_need_a_channel_mark(line: str) -> None:
     """_channel_match leaves lines without a dot or a colon early: none of them is a channel."""
     assert lines._channel_match(line)
     bare = line
-    for mark in patterns.CHANNEL_MARKS:
+    for mark in patterns.CHANNEL_LABELS.marks:
         bare = bare.replace(mark, " ")
     assert not any(p.match(bare) for _kinds, p in patterns.CHANNEL_LABELS)
-    assert not patterns.BARE_EMAIL.match(bare)
-    assert not patterns.BARE_WEB.match(bare)
+    assert not patterns.CHANNEL_LABELS.marked(bare)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Tel/Fax: 123-45-67",
+        "Tel: 123",
+        "Phones: 123",
+        "Fax. 123",
+        "E-mail: a@b.org",
+        "Web site: memo.ru",
+        "a@b.org",
+        "www.memo.ru",
+        "Director: Olga",
+        "Tel 123. 45",
+        "",
+    ],
+)
+def test_a_group_finds_the_first_member_that_matches(line: str) -> None:
+    """LabelledGroup.match (one alternation, then the member) = the members tried in turn."""
+    in_turn = next(
+        ((kinds, m.group(0)) for kinds, p in patterns.CHANNEL_LABELS if (m := p.match(line))),
+        None,
+    )
+    found = patterns.CHANNEL_LABELS.match(line)
+    assert (None if found is None else (found[0], found[1].group(0))) == in_turn
+
+
+def test_either_matches_where_one_of_its_patterns_does() -> None:
+    tail = patterns.TAIL_START
+    assert tail.match("Last updated: May 1996") and tail.match("Return to the Moscow Page.")
+    assert not tail.match("Last updated May 1996") and not tail.match("Tel: 123")
+    with pytest.raises(ValueError, match="flags"):
+        patterns.either(patterns.ROLE_LINE, patterns.PUBLICATIONS)

@@ -27,7 +27,6 @@ from .patterns import (
     ADDRESS_LABEL,
     BRANCH,
     DIGIT,
-    LABEL_MARK,
     LINE_CACHE,
     OFFICE_WORDS,
     PO_BOX,
@@ -74,12 +73,23 @@ class OfficeReader:
         return len(self.entry.offices) - 1
 
     def is_contact_block(self, block: list[tuple[int, str]]) -> bool:
-        if any(
-            _is_prose(text) or _is_tail(text) or (LABEL_MARK in text and PUBLICATIONS.match(text))
-            for _n, text in block
-        ):
-            return False
-        return sum(1 for _n, text in block if contact_like(text)) * 2 >= len(block)
+        """No prose, tail or publications line, and at least half the lines contact-like:
+        the lines are tested only until the count is decided (contact_like costs most)."""
+        for _n, text in block:
+            if _is_prose(text) or _is_tail(text) or PUBLICATIONS.match(text):
+                return False
+        wanted = (len(block) + 1) // 2
+        spare = len(block) - wanted
+        for _n, text in block:
+            if contact_like(text):
+                wanted -= 1
+                if not wanted:
+                    return True
+            elif not spare:
+                return False
+            else:
+                spare -= 1
+        return wanted <= 0
 
     def head_block(self, block: list[tuple[int, str]]) -> None:
         entry = self.entry
@@ -123,8 +133,7 @@ class OfficeReader:
             return
         current = entry.offices[-1]
         has_address = any(
-            _postal_match(t) or PO_BOX.match(t) or (LABEL_MARK in t and ADDRESS_LABEL.match(t))
-            for _n, t in block
+            _postal_match(t) or PO_BOX.match(t) or ADDRESS_LABEL.match(t) for _n, t in block
         )
         if has_address and (current.postal_code or current.po_box):
             self.office_lines(self.new_office(), block)
@@ -187,7 +196,7 @@ class OfficeReader:
             if office is None:
                 office_index = self.new_office()
                 office = entry.offices[office_index]
-            if LABEL_MARK in text and (labelled := ADDRESS_LABEL.match(text)):
+            if labelled := ADDRESS_LABEL.match(text):
                 value = labelled.group("v").strip()
                 address = parse_address(value)
                 if address is not None:

@@ -27,7 +27,6 @@ from .offices import OfficeReader
 from .patterns import (
     ATTRIBUTION,
     CYRILLIC,
-    LABEL_MARK,
     LAST_UPDATED,
     PHONE_PART,
     PUBLICATIONS,
@@ -218,23 +217,18 @@ class _Parser(OfficeReader):
         awaiting_sponsor = False
         for block in blocks:
             first = block[0][1]
-            first_labelled = LABEL_MARK in first
             if phase == "head" and (
                 any(_is_prose(t) for _n, t in block)
-                or (first_labelled and any(p.match(first) for _s, p in SECTION_LABELS))
+                or SECTION_LABELS.match(first)
                 or (
                     not self.is_contact_block([x for x in block if not _is_tail(x[1])] or block)
-                    and not (first_labelled and PUBLICATIONS.match(first))
+                    and not PUBLICATIONS.match(first)
                 )
             ):
                 phase = "body"
             if phase == "head":
                 cut = next(
-                    (
-                        i
-                        for i, (_n, t) in enumerate(block)
-                        if (LABEL_MARK in t and PUBLICATIONS.match(t)) or _is_tail(t)
-                    ),
+                    (i for i, (_n, t) in enumerate(block) if PUBLICATIONS.match(t) or _is_tail(t)),
                     None,
                 )
                 if cut is None:
@@ -264,8 +258,7 @@ class _Parser(OfficeReader):
                     phase = "tail"
                     awaiting_sponsor = self.tail_line(number, text)
                     continue
-                labelled_line = LABEL_MARK in text
-                publications = PUBLICATIONS.match(text) if labelled_line else None
+                publications = PUBLICATIONS.match(text)
                 if publications:
                     self.flush(paragraph, phase, pending_section)
                     paragraph = []
@@ -277,7 +270,7 @@ class _Parser(OfficeReader):
                         )
                         self.map(number, f"publications[{len(self.entry.publications) - 1}]")
                     continue
-                labelled = self.section_label(text) if labelled_line else None
+                labelled = self.section_label(text)
                 if labelled and phase != "tail":
                     self.flush(paragraph, phase, pending_section)
                     paragraph = []
@@ -296,11 +289,11 @@ class _Parser(OfficeReader):
                 pending_section = ""
 
     def section_label(self, text: str) -> tuple[str, str] | None:
-        for section, pattern in SECTION_LABELS:
-            match = pattern.match(text)
-            if match:
-                return section, match.group("v").strip()
-        return None
+        found = SECTION_LABELS.match(text)
+        if found is None:
+            return None
+        section, match = found
+        return section, match.group("v").strip()
 
     def flush(self, paragraph: list[tuple[int, str]], phase: str, pending: str) -> None:
         if not paragraph:
@@ -351,7 +344,7 @@ class _Parser(OfficeReader):
     def tail_line(self, number: int, text: str) -> bool:
         """Map one tail line; True when the next line is the sponsor's name."""
         entry = self.entry
-        if LABEL_MARK in text and (match := SPONSORED.match(text)):
+        if match := SPONSORED.match(text):
             if match.group("v").strip():
                 entry.sponsor = match.group("v").strip()
                 self.map(number, "sponsor")
@@ -367,7 +360,7 @@ class _Parser(OfficeReader):
                     entry.regions.append(slug)
                 self.map(number, "regions")
             return False
-        if LABEL_MARK in text and (match := LAST_UPDATED.match(text)):
+        if match := LAST_UPDATED.match(text):
             date = parse_date(match.group("v"))
             if date is None:
                 self.keep(number, text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator
 
 from ..regions import REGION_TREE
 
@@ -44,46 +45,121 @@ RUSSIAN_CITIES = frozenset(
 ) | {"moskva", "sankt-peterburg", "petersburg", "leningrad", "ленинград", "ekaterinburg"}
 RUSSIA_NAMES = frozenset({"russia", "russian federation", "россия", "российская федерация"})
 
+
 # --- line patterns --------------------------------------------------------------------------
+class Labelled:
+    """A line pattern that starts with a label and needs a mark after it ("Address:",
+    "Publications:", "Last updated:"), with :meth:`match` as the only way to try it on a line.
+
+    Most lines of an entry (prose, names, addresses) hold no mark, and a substring test costs a
+    fraction of a failed ``match`` call, made for every line of a block and often several times:
+    :meth:`match` tries the pattern only on lines that hold ``mark``.  Keeping the mark with the
+    pattern means no call site repeats the guard, forgets it or pairs a pattern with the wrong
+    mark (tests check that every pattern fails on its lines without the mark).
+    """
+
+    __slots__ = ("mark", "pattern")
+
+    def __init__(self, pattern: str, *, mark: str = ":", flags: int = re.I) -> None:
+        self.pattern = re.compile(pattern, flags)
+        #: The character every match holds after its label.
+        self.mark = mark
+
+    def match(self, text: str) -> re.Match[str] | None:
+        """``pattern.match(text)``, without the call on a line that cannot match."""
+        return self.pattern.match(text) if self.mark in text else None
+
+
+class LabelledGroup[K]:
+    """Labelled patterns tried in order on a line, the first match winning (the channel labels
+    "Tel:" / "Fax." / "E-mail:", the section labels "Mission:" / "History:"): one test of the
+    marks for the whole group, for :class:`Labelled`'s reason, then one regex call that tells
+    which member matches (:func:`either`), then that member's own call for its groups.  Every
+    member needs one of ``marks`` after its label."""
+
+    __slots__ = ("_any", "_first", "_last", "marks", "members")
+
+    def __init__(self, members: list[tuple[K, str]], *, marks: str = ":") -> None:
+        if not 1 <= len(marks) <= 2:
+            raise ValueError("one or two marks")
+        self.marks = marks
+        self.members = [(key, re.compile(pattern, re.I)) for key, pattern in members]
+        #: All members as one alternation: which one matches, in one call (see either()).
+        self._any = either(*(pattern for _key, pattern in self.members))
+        # Two substring tests (a tenth of a regex search for either character).
+        self._first, self._last = marks[0], marks[-1]
+
+    def __iter__(self) -> Iterator[tuple[K, re.Pattern[str]]]:
+        return iter(self.members)
+
+    def marked(self, text: str) -> bool:
+        """Does ``text`` hold one of the marks (else no member matches it)?"""
+        return self._first in text or self._last in text
+
+    def match(self, text: str) -> tuple[K, re.Match[str]] | None:
+        """(key, match) of the first member that matches ``text``."""
+        if self._first not in text and self._last not in text:
+            return None
+        found = self._any.match(text)
+        if found is None:
+            return None
+        key, pattern = self.members[(found.lastindex or 0) - 1]
+        match = pattern.match(text)
+        return None if match is None else (key, match)
+
+
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
+def either(*patterns: re.Pattern[str] | Labelled) -> re.Pattern[str]:
+    """One pattern that ``match``-es a line where any of ``patterns`` does, for the tests that
+    ask which (or whether one) of several line patterns matches: one regex call, whose engine
+    turns a line away at its first character for every alternative at once, instead of a
+    Python-level call per pattern (and per :class:`Labelled` guard).
+
+    Each pattern becomes one numbered group, its own groups dropped: ``lastindex - 1`` of a
+    match is the index of the first pattern that matches (alternatives are tried in order, and
+    nothing follows them).  The patterns share their flags."""
+    compiled = [item.pattern if isinstance(item, Labelled) else item for item in patterns]
+    flags = {pattern.flags for pattern in compiled}
+    sources = [_GROUP_NAME.sub("(?:", pattern.pattern) for pattern in compiled]
+    if len(flags) != 1 or any(re.compile(source).groups for source in sources):
+        raise ValueError("patterns with different flags or with unnamed groups")
+    return re.compile("|".join(f"({source})" for source in sources), flags.pop())
+
+
 _SEP = r"\s*[.:]{1,2}\s*"
-CHANNEL_LABELS: list[tuple[tuple[str, ...], re.Pattern[str]]] = [
-    (
-        ("phone", "fax"),
-        re.compile(
+#: Every channel label needs a dot or a colon after it (see _SEP); the last two are no label.
+CHANNEL_LABELS: LabelledGroup[tuple[str, ...]] = LabelledGroup(
+    [
+        (
+            ("phone", "fax"),
             r"^(?P<label>(?:tel|phone|тел)\.?\s*(?:/|and|&|и)\s*(?:fax|факс))"
             + _SEP
             + r"(?P<v>.+)$",
-            re.I,
         ),
-    ),
-    (
-        ("phone",),
-        re.compile(
+        (
+            ("phone",),
             r"^(?P<label>tel(?:ephone)?s?|phones?|ph|тел(?:ефон)?(?:ы)?)" + _SEP + r"(?P<v>.+)$",
-            re.I,
         ),
-    ),
-    (("fax",), re.compile(r"^(?P<label>fax|telefax|факс)" + _SEP + r"(?P<v>.+)$", re.I)),
-    (
-        ("email",),
-        re.compile(
+        (("fax",), r"^(?P<label>fax|telefax|факс)" + _SEP + r"(?P<v>.+)$"),
+        (
+            ("email",),
             r"^(?P<label>e\.?\s*-?\s*mail|эл\.?\s*почта|электронная\s+почта|e-?почта)"
             + _SEP
             + r"(?P<v>.+)$",
-            re.I,
         ),
-    ),
-    (
-        ("web",),
-        re.compile(
+        (
+            ("web",),
             r"^(?P<label>web(?:\s*site|\s*page)?|www|url|home\s*page|internet|"
             r"сайт|веб-сайт|интернет)" + _SEP + r"(?P<v>.+)$",
-            re.I,
         ),
-    ),
-]
-BARE_EMAIL = re.compile(r"^[\w.+-]+@[\w-]+(?:\.[\w-]+)+$")
-BARE_WEB = re.compile(r"^(?:https?://|www\.)\S+$", re.I)
+        # A bare e-mail (its domain's dot) or web address ("://" or "www."): no label.
+        (("email",), r"^(?P<label>)(?P<v>[\w.+-]+@[\w-]+(?:\.[\w-]+)+)$"),
+        (("web",), r"^(?P<label>)(?P<v>(?:https?://|www\.)\S+)$"),
+    ],
+    marks=".:",
+)
 EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 WITHHELD_EMAIL = re.compile(r"\[\s*e-?mail[\s\u00a0]*protected\s*\]", re.I)
 PHONE_PART = re.compile(r"\+?\d[\d\s().\-]{3,}\d")
@@ -138,7 +214,7 @@ ROLE_WORDS = frozenset(
         "бухгалтер",
     ]
 )
-ROLE_LINE = re.compile(r"^(?P<role>[^:\d]{2,80}?)\s*:\s*(?P<name>\S.*)$")
+ROLE_LINE = Labelled(r"^(?P<role>[^:\d]{2,80}?)\s*:\s*(?P<name>\S.*)$", flags=0)
 
 POSTAL_FIRST = re.compile(r"^(?P<code>\d{6})[,\s]+(?P<city>[^\d,]{2,60}?)[,.]?$")
 POSTAL_LAST = re.compile(r"^(?P<city>[^\d,]{2,60}?)[,\s]+(?P<code>\d{6})[.]?$")
@@ -147,48 +223,32 @@ PO_BOX = re.compile(
     r"[\s.:№#]*(?P<v>\S.*)$",
     re.I,
 )
-ADDRESS_LABEL = re.compile(
+ADDRESS_LABEL = Labelled(
     r"^(?P<label>(?:(?:postal|mailing|street|legal|office|post)\s+)?address|"
-    r"(?:почтовый\s+|юридический\s+|фактический\s+)?адрес)\s*:\s*(?P<v>.+)$",
-    re.I,
+    r"(?:почтовый\s+|юридический\s+|фактический\s+)?адрес)\s*:\s*(?P<v>.+)$"
 )
-BRANCH = re.compile(r"^(?P<label>(?:in|в)\s+(?P<city>[^:]{2,60})):\s*$", re.I)
+BRANCH = Labelled(r"^(?P<label>(?:in|в)\s+(?P<city>[^:]{2,60})):\s*$")
 OFFICE_WORDS = re.compile(
     r"\b(?:office|branch|bureau|cent(?:er|re)|chapter|section|headquarters|"
     r"офис|отделение|филиал|представительство|бюро|центр)\b",
     re.I,
 )
-PUBLICATIONS = re.compile(
-    r"^(?:publications?|periodicals?|публикации|издания)\s*:\s*(?P<v>.*)$", re.I
-)
-#: Every labelled pattern (PUBLICATIONS, SECTION_LABELS, ROLE_LINE, ADDRESS_LABEL, SPONSORED,
-#: LAST_UPDATED) needs this after its label: a line without it is not tried against them (most
-#: lines of an entry: prose, names, addresses), which saves a pattern call per line and label.
-LABEL_MARK = ":"
-#: Every CHANNEL_LABELS pattern needs one of these after its label, a bare e-mail a dot, a bare
-#: web address "://" or "www.": a line with neither is no channel.
-CHANNEL_MARKS = (".", ":")
-SECTION_LABELS: list[tuple[str, re.Pattern[str]]] = [
-    (
-        "mission",
-        re.compile(r"^(?:mission|goals?|aims?|purpose|миссия|цели|цель)\s*:\s*(?P<v>.*)$", re.I),
-    ),
-    ("history", re.compile(r"^(?:history|background|история)\s*:\s*(?P<v>.*)$", re.I)),
-    (
-        "activities",
-        re.compile(
+PUBLICATIONS = Labelled(r"^(?:publications?|periodicals?|публикации|издания)\s*:\s*(?P<v>.*)$")
+SECTION_LABELS: LabelledGroup[str] = LabelledGroup(
+    [
+        ("mission", r"^(?:mission|goals?|aims?|purpose|миссия|цели|цель)\s*:\s*(?P<v>.*)$"),
+        ("history", r"^(?:history|background|история)\s*:\s*(?P<v>.*)$"),
+        (
+            "activities",
             r"^(?:activities|programs?|programmes?|projects?|деятельность|проекты|программы)"
             r"\s*:\s*(?P<v>.*)$",
-            re.I,
         ),
-    ),
-    (
-        "membership",
-        re.compile(
-            r"^(?:membership|members|structure|членство|члены|структура)\s*:\s*(?P<v>.*)$", re.I
+        (
+            "membership",
+            r"^(?:membership|members|structure|членство|члены|структура)\s*:\s*(?P<v>.*)$",
         ),
-    ),
-]
+    ]
+)
 ATTRIBUTION = re.compile(
     r"^(?:this\s+(?:organi[sz]ational\s+)?description\s+was\s+(?:sent|provided|submitted|prepared)"
     r"|описание\s+(?:прислал|предоставил|прислала|предоставила|прислали|предоставили))",
@@ -202,7 +262,7 @@ SOURCE = re.compile(r"post-?\s?soviet\s+handbook|print\s+edition|печатн\w+
 #: but for the dotless "ı", which IGNORECASE takes for "i": :func:`folded` maps it).
 SOURCE_WORDS = ("soviet", "edition", "печатн")
 ACCESSIBLE_WORD = "accessible"
-SPONSORED = re.compile(r"^(?:sponsored\s+by|спонсор)\s*:\s*(?P<v>.*)$", re.I)
+SPONSORED = Labelled(r"^(?:sponsored\s+by|спонсор)\s*:\s*(?P<v>.*)$")
 RETURN_TO = re.compile(r"^return\s+to\s+the\s+(?P<name>.+?)\s+page\.?\s*$", re.I)
 ACCESSIBLE = re.compile(r"accessible\s+from\b.*?(?P<url>(?:https?://|www\.)\S+)", re.I)
 
@@ -228,9 +288,13 @@ def mentions_accessible(text: str) -> re.Match[str] | None:
     return ACCESSIBLE.search(text)
 
 
-LAST_UPDATED = re.compile(
-    r"^(?:last\s+updated|updated|обновлено|последнее\s+обновление)\s*:\s*(?P<v>.+)$", re.I
+LAST_UPDATED = Labelled(
+    r"^(?:last\s+updated|updated|обновлено|последнее\s+обновление)\s*:\s*(?P<v>.+)$"
 )
+#: The tail lines that start with their label: attribution, sponsor, region link, date.
+TAIL_START = either(ATTRIBUTION, SPONSORED, RETURN_TO, LAST_UPDATED)
+#: The labelled address and publication lines (_is_field_like asks for any of them).
+FIELD_LABEL = either(PO_BOX, ADDRESS_LABEL, PUBLICATIONS)
 SEPARATOR = re.compile(r"^\s*={3,}\s*$")
 
 MONTHS = {
