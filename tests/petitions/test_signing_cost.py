@@ -3,9 +3,12 @@ address and answer its own."""
 
 from __future__ import annotations
 
+import fcntl
 import ipaddress
+import os
 import secrets
 import time
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -14,14 +17,14 @@ from django import forms
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.db import transaction
+from django.db import connection, transaction
 from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, resolve
 from django.utils import translation
 from django.utils.safestring import mark_safe
 
-from vigil.core import reversing, throttle
+from vigil.core import reversing, throttle, write_queue
 from vigil.core.clients import network_of
 from vigil.core.message_storage import RememberingCookieStorage
 from vigil.petitions import forms as petition_forms
@@ -204,3 +207,34 @@ def test_with_a_batch_due_the_insert_alone_commits_the_signature(
         )  # fmt: skip
     assert (again.signature_id, again.outcome) == (signed.signature_id, "pending")
     assert atomic.call_count >= 1 and Signature.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_on_sqlite_the_signing_transaction_runs_in_the_writers_queue(
+    petition: Petition, consent: ConsentText, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("the queue is for SQLite")
+    monkeypatch.setitem(connection.settings_dict, "NAME", str(tmp_path / "vigil.sqlite3"))
+    lock = write_queue.lock_path(connection.settings_dict["NAME"])
+    assert lock is not None
+    held: list[bool] = []
+    real = throttle.hit
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        other = os.open(lock, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(other, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            held.append(False)
+        except BlockingIOError:
+            held.append(True)
+        finally:
+            os.close(other)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(throttle, "hit", counting)
+    signed = services.sign(
+        petition, name="Anna", email="anna@example.org", country="Россия", city="Тверь",
+        consent_version=consent.version, language="ru", ip="192.0.2.1",
+    )  # fmt: skip
+    assert signed.outcome == "new" and held == [True]
