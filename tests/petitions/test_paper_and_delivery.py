@@ -18,7 +18,7 @@ from pypdf import PdfReader
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEvent
 from vigil.groups.models import Group, Membership
-from vigil.petitions import selectors, services
+from vigil.petitions import paper, selectors, services
 from vigil.petitions.models import ConsentText, PaperBatch, Petition, Signature
 
 from .conftest import join, make_group
@@ -142,7 +142,7 @@ def test_a_too_large_scan_and_a_future_date_are_refused(
     private_dir: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(services, "MAX_SCAN_BYTES", 32)
+    monkeypatch.setattr(paper, "MAX_SCAN_BYTES", 32)
     signed_in(client, coordinator)
     response = client.post(
         f"/en/petitions/{petition.slug}/paper/",

@@ -20,7 +20,7 @@ from tests.conftest import SmtpSink
 from vigil.accounts.models import User
 from vigil.core.fields import blind_index_for
 from vigil.groups.models import Group
-from vigil.petitions import selectors, services, tasks
+from vigil.petitions import privacy, selectors, services, tasks
 from vigil.petitions.models import ConsentText, PaperBatch, Petition, Signature
 
 from .conftest import form_data
@@ -37,7 +37,7 @@ def test_my_data_copy_and_erasure_through_a_mailed_link(
     client.post(
         f"/petitions/{petition.slug}/sign/", form_data(consent, phone="+7 1"), REMOTE_ADDR=ip
     )
-    with mock.patch.object(services, "queue_email") as queued:
+    with mock.patch.object(privacy, "queue_email") as queued:
         response = client.post(
             "/en/petitions/my-data/", {"email": "Anna@Example.org"}, REMOTE_ADDR=ip
         )
@@ -62,7 +62,7 @@ def test_my_data_copy_and_erasure_through_a_mailed_link(
 def test_an_unknown_address_gets_the_same_answer_and_no_mail(
     client: Client, ip: str, db: Any
 ) -> None:
-    with mock.patch.object(services, "queue_email") as queued:
+    with mock.patch.object(privacy, "queue_email") as queued:
         response = client.post(
             "/en/petitions/my-data/", {"email": "who@example.org"}, REMOTE_ADDR=ip
         )

@@ -22,7 +22,7 @@ from django_tasks_db.models import DBTaskResult
 from tests.conftest import SmtpSink
 from vigil.core import throttle
 from vigil.core.models import ThrottleCount
-from vigil.petitions import selectors, services
+from vigil.petitions import outbox, selectors, services
 from vigil.petitions.models import ConsentText, Petition, Signature
 from vigil.petitions.tasks import send_confirmation, send_due_confirmations
 
@@ -223,7 +223,7 @@ def test_a_batch_whose_worker_died_is_sent_after_its_lease(
 ) -> None:
     first = sign_as(petition, consent, ip, "a@example.org").signature_id
     second = sign_as(petition, consent, ip, "b@example.org").signature_id
-    lease, ids = services._claim_due_confirmations(100)  # a worker claims, then is killed
+    lease, ids = outbox._claim_due_confirmations(100)  # a worker claims, then is killed
     assert sorted(ids) == [first, second]
     assert services.send_due_confirmations() == 0  # held by the dead worker
     services.owe_confirmation(second)  # B signs again meanwhile: mailed at once
@@ -233,7 +233,7 @@ def test_a_batch_whose_worker_died_is_sent_after_its_lease(
     with mock.patch("django.utils.timezone.now", return_value=later):
         assert services.send_due_confirmations() == 1  # the lease ended: A is mailed
     assert smtp_server.envelopes[-1][1] == ["a@example.org"]
-    assert services._send_claimed(lease, ids) == 0  # the dead worker's batch is settled
+    assert outbox._send_claimed(lease, ids) == 0  # the dead worker's batch is settled
 
 
 @pytest.mark.django_db(transaction=True)

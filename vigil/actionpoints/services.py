@@ -16,13 +16,13 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from vigil.core.crypto import blind_index, normalise_email
 from vigil.core.links import absolute_url
+from vigil.core.mail import render_mail
 from vigil.core.permissions import can, ensure
 from vigil.core.tasks import queue_email
 from vigil.groups.selectors import coordinators
@@ -259,10 +259,7 @@ def _mail(point: ActionPoint, stage: str, person: Recipient, base_url: str | Non
             "url": absolute_url(reverse("actionpoints:detail", args=[point.pk]), base_url),
             "site_name": settings.VIGIL_SITE_NAME,
         }
-        subject = " ".join(
-            render_to_string("actionpoints/mail/reminder_subject.txt", context).split()
-        )
-        body = render_to_string("actionpoints/mail/reminder.txt", context)
+        subject, body = render_mail("actionpoints/mail/reminder", context)
     # Queued inside the transaction: with the database queue the task row commits with the
     # Reminder row, so a crash leaves both or neither.
     queue_email(to=[person.email], subject=subject, body=body)

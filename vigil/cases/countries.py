@@ -7,8 +7,9 @@ kept here; an unnamed code is shown as the code itself.
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from vigil.core.i18n import in_english
 
 ISO_CODES = frozenset(
     """AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ
@@ -45,7 +46,7 @@ def country_name(code: str) -> str:
     names = NAMES.get(code)
     if names is None:
         return code
-    return names[1] if (get_language() or "ru").startswith("en") else names[0]
+    return names[1] if in_english() else names[0]
 
 
 def validate_country(value: str) -> None:

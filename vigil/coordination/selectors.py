@@ -19,11 +19,12 @@ from dateutil.relativedelta import relativedelta
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Sum, Value
 from django.db.models.functions import Coalesce
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from vigil.accounts.roles import Role
 from vigil.cases import selectors as cases_selectors
+from vigil.core.i18n import in_english
 from vigil.core.spreadsheet import csv_lines
 from vigil.directory.models import Region
 from vigil.distribution.models import Delivery, Distribution
@@ -225,7 +226,7 @@ def dashboard(
     cases: dict[str, int] = defaultdict(int)
     counted = [(item["meeting__group_id"], item["case_label"], item["total"]) for item in letters]
     # Letters written through the site: the cases app's one count, as its letters page shows.
-    english = (translation.get_language() or "ru").startswith("en")
+    english = in_english()
     for item in cases_selectors.letter_counts(group_ids=list(by_id), month=month_start):
         title = (item["case__title_en"] if english else "") or item["case__title_ru"]
         counted.append((item["group_id"], title, item["letters"]))

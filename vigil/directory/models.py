@@ -11,11 +11,11 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import BlindIndexField, EncryptedEmailField
+from vigil.core.i18n import in_english
 
 
 class Bilingual(models.Model):
@@ -32,7 +32,7 @@ class Bilingual(models.Model):
 
     @property
     def name(self) -> str:
-        if (get_language() or "ru").startswith("en"):
+        if in_english():
             return self.name_en or self.name_ru
         return self.name_ru or self.name_en
 

@@ -15,10 +15,10 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db import connection
 from django.db.models import Prefetch, QuerySet
 from django.urls import reverse
-from django.utils import translation
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
+from vigil.core.i18n import in_english
 from vigil.core.permissions import can
 from vigil.core.spreadsheet import csv_lines
 
@@ -107,7 +107,7 @@ def descendant_ids(region: Region) -> list[int]:
 def region_organisations(region: Region, user: Any = None) -> QuerySet[Organisation]:
     """Entries of the region and of every region below it, the viewer's language first."""
     order = ["name_en", "name_ru"]
-    if not (translation.get_language() or "ru").startswith("en"):
+    if not in_english():
         order = ["name_ru", "name_en"]
     return (
         visible_organisations(user)
@@ -124,7 +124,7 @@ def search_filters() -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
     Both tables in one query of plain rows, read on every request so a change shows at once:
     model instances and two ORM queries cost the page about as much as the search itself.
     """
-    english = (translation.get_language() or "ru").startswith("en")
+    english = in_english()
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT 0, slug, name_ru, name_en FROM {Region._meta.db_table} "  # noqa: S608
@@ -152,7 +152,7 @@ def month_year(value: Any) -> str:
     if not value:
         return ""
     month = str(MONTHS[value.month])
-    if not (translation.get_language() or "ru").startswith("en"):
+    if not in_english():
         month = month.lower()
     return f"{month} {value.year}"
 

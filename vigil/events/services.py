@@ -20,7 +20,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from vigil.core.crypto import normalise_email
 from vigil.core.dates import format_datetime
 from vigil.core.fields import blind_index_for
 from vigil.core.links import site_root
+from vigil.core.mail import render_mail
 from vigil.core.memo import ProcessMemo
 from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
@@ -421,8 +421,7 @@ def _mail(rsvp: Rsvp, kind: str, base_url: str | None, **extra: Any) -> None:
             "site_name": _site_name(),
             **extra,
         }
-        subject = " ".join(render_to_string(f"events/mail/{kind}_subject.txt", context).split())
-        body = render_to_string(f"events/mail/{kind}.txt", context)
+        subject, body = render_mail(f"events/mail/{kind}", context)
     to = [rsvp.person_email]
     transaction.on_commit(lambda: queue_email(to=to, subject=subject, body=body))
 

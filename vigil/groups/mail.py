@@ -7,9 +7,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.template.loader import render_to_string
 from django.utils import translation
 
+from vigil.core.mail import render_mail
 from vigil.core.tasks import queue_email
 
 
@@ -18,8 +18,5 @@ def send(user: Any, template: str, context: dict[str, Any], *, to: str | None = 
     language = getattr(user, "language", None) or context.get("language") or "ru"
     with translation.override(language):
         context = {"brand_name": settings.VIGIL_SITE_NAME, **context}
-        subject = "".join(
-            render_to_string(f"groups/email/{template}_subject.txt", context).splitlines()
-        )
-        body = render_to_string(f"groups/email/{template}.txt", context)
+        subject, body = render_mail(f"groups/email/{template}", context)
     queue_email(to=[to or user.email], subject=subject, body=body)

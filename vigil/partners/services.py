@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import blind_index_for
 from vigil.core.links import site_root
+from vigil.core.mail import render_mail
 from vigil.core.permissions import ensure
 from vigil.core.tasks import queue_email
 from vigil.events import services as event_services
@@ -308,8 +308,7 @@ def _mail(invitation: Invitation, kind: str, base_url: str | None) -> None:
             "answer_url": root + reverse("partners:answer", args=[invitation_token(invitation)]),
             "site_name": settings.VIGIL_SITE_NAME,
         }
-        subject = " ".join(render_to_string(f"partners/mail/{kind}_subject.txt", context).split())
-        body = render_to_string(f"partners/mail/{kind}.txt", context)
+        subject, body = render_mail(f"partners/mail/{kind}", context)
     to = [str(invitation.email)]
     transaction.on_commit(lambda: queue_email(to=to, subject=subject, body=body))
 

@@ -9,24 +9,24 @@ refused or rolled-back one mails nobody.  The worker sends what is owed in batch
 (:func:`send_due_confirmations`); a request queues that task only when no batch of this
 process is already due to start after it (then, in the PostgreSQL mode, the insert runs alone
 in autocommit).  A burst is never dropped in silence: within limits it is kept and flagged for
-staff; past the hard limit the visitor is told to wait."""
+staff; past the hard limit the visitor is told to wait.
+
+This module holds what a signing request runs (and confirming); the rest lives beside it and
+is re-exported here, so that views, the API, tasks and commands call ``services`` alone:
+``outbox`` sends the owed confirmation mails, ``links`` makes and checks the mailed links,
+``privacy`` holds a signer's own data, ``paper`` the paper batches, ``retention`` delivery and
+the purge after it."""
 
 from __future__ import annotations
 
 import datetime
 import time
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, cast
 
 from django.conf import settings
-from django.core import signing
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
-from django.core.mail import EmailMessage, mailers
+from django.core.exceptions import ValidationError
 from django.db import connection, models, transaction
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -34,40 +34,63 @@ from vigil.core import throttle
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import blind_index_for
 from vigil.core.links import absolute_url
+from vigil.core.mail import render_mail
 from vigil.core.memo import ProcessMemo
-from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
 from vigil.core.write_queue import queued_write
 
-from .models import ConsentText, PaperBatch, Petition, Signature
+from .links import (
+    CONFIRM_SALT,
+    DATA_SALT,
+    LANGUAGES,
+    LINK_MAX_AGE,
+    LinkError,
+    confirmation_token,
+    data_token,
+    index_for_data_token,
+    signature_for_token,
+)
+from .models import ConsentText, Petition, Signature
+from .outbox import MAIL_BATCH, MAIL_LEASE, confirmation_mail, send_due_confirmations
+from .paper import add_paper_batch, validate_scan
+from .privacy import erase_my_data, request_my_data
+from .retention import Purged, mark_delivered, purge_petition_data
 from .selectors import forget_petition
 
-CONFIRM_SALT = "vigil.petitions.confirm"
-DATA_SALT = "vigil.petitions.my-data"
-#: How long the links in mail work.
-LINK_MAX_AGE = datetime.timedelta(days=7)
+__all__ = [
+    "CONFIRM_SALT",
+    "CONSENT_MEMO_SECONDS",
+    "DATA_SALT",
+    "LANGUAGES",
+    "LINK_MAX_AGE",
+    "MAIL_BATCH",
+    "MAIL_LEASE",
+    "SIGNATURE_COLUMNS",
+    "THROTTLE_SCOPE",
+    "LinkError",
+    "Purged",
+    "Signed",
+    "add_paper_batch",
+    "confirm",
+    "confirmation_mail",
+    "confirmation_token",
+    "current_consent_version",
+    "data_token",
+    "erase_my_data",
+    "forget_consent_version",
+    "index_for_data_token",
+    "mark_delivered",
+    "owe_confirmation",
+    "purge_petition_data",
+    "request_my_data",
+    "send_due_confirmations",
+    "sign",
+    "signature_for_token",
+    "validate_scan",
+]
 
 #: The scope of the signing form's limits in ``settings.THROTTLES`` (see vigil.core.throttle).
 THROTTLE_SCOPE = "petition-sign"
-
-#: Scanned paper lists: PDF, JPEG or PNG, recognised by their first bytes, not their name.
-SCAN_TYPES = {
-    "pdf": (b"%PDF-",),
-    "jpg": (b"\xff\xd8\xff",),
-    "jpeg": (b"\xff\xd8\xff",),
-    "png": (b"\x89PNG\r\n\x1a\n",),
-}
-MAX_SCAN_BYTES = 20 * 1024 * 1024
-
-LANGUAGES = ("ru", "en")
-
-
-class LinkError(Exception):
-    """A link from a mail that cannot be used: ``code`` is "expired" or "invalid"."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 # --- signing -------------------------------------------------------------------------------
@@ -267,10 +290,7 @@ def _mail_already_counted(signature: Signature, petition: Petition) -> None:
             "url": absolute_url(petition.get_absolute_url()),
             "site_name": settings.VIGIL_SITE_NAME,
         }
-        subject = " ".join(
-            render_to_string("petitions/mail/already_signed_subject.txt", context).split()
-        )
-        body = render_to_string("petitions/mail/already_signed.txt", context)
+        subject, body = render_mail("petitions/mail/already_signed", context)
     to = [str(signature.email)]
     transaction.on_commit(lambda: queue_email(to=to, subject=subject, body=body))
 
@@ -340,61 +360,6 @@ def owe_confirmation(signature_id: int) -> None:
     _schedule_confirmations()
 
 
-#: How long a worker holds the rows of a batch it claimed.  A worker killed mid-batch leaves
-#: them due again after this: a confirmation may then arrive twice, never not at all.
-MAIL_LEASE = datetime.timedelta(minutes=10)
-MAIL_BATCH = 100
-
-
-def send_due_confirmations(*, batch: int = MAIL_BATCH) -> int:
-    """Send every confirmation mail that is owed, a batch per SMTP connection; the count sent.
-
-    A batch is claimed in a short transaction (its rows' due time moved a lease ahead; on
-    PostgreSQL, rows another worker holds are skipped), sent, then cleared only where the due
-    time is still the lease: someone signing again meanwhile is mailed again."""
-    sent = 0
-    while True:
-        lease, ids = _claim_due_confirmations(batch)
-        if not ids:
-            return sent
-        sent += _send_claimed(lease, ids)
-
-
-def _claim_due_confirmations(batch: int) -> tuple[datetime.datetime, list[int]]:
-    now = timezone.now()
-    lease = now + MAIL_LEASE
-    with transaction.atomic():
-        ids = list(
-            Signature.objects.filter(mail_due_at__lte=now)
-            .order_by("mail_due_at", "pk")
-            .select_for_update(skip_locked=True)
-            .values_list("pk", flat=True)[:batch]
-        )
-        if ids:
-            Signature.objects.filter(pk__in=ids).update(mail_due_at=lease)
-    return lease, ids
-
-
-def _send_claimed(lease: datetime.datetime, ids: list[int]) -> int:
-    """Mail a claimed batch over one connection; a signature confirmed or purged meanwhile
-    is skipped.  An SMTP failure raises and leaves the batch to the lease's end."""
-    claimed = list(
-        Signature.objects.select_related("petition").filter(pk__in=ids, mail_due_at=lease)
-    )
-    messages = []
-    for signature in claimed:
-        if signature.confirmed_at is None and signature.purged_at is None and signature.email:
-            subject, body = confirmation_mail(signature)
-            messages.append(EmailMessage(subject=subject, body=body, to=[str(signature.email)]))
-    if messages:
-        with mailers.default as mailer:
-            mailer.send_messages(messages)
-    Signature.objects.filter(pk__in=[s.pk for s in claimed], mail_due_at=lease).update(
-        mail_due_at=None
-    )
-    return len(messages)
-
-
 #: The newest consent version, remembered briefly by this process.  A stale value cannot
 #: let a signature through: the insert checks the version again.
 CONSENT_MEMO_SECONDS = 5.0
@@ -416,28 +381,6 @@ def forget_consent_version() -> None:
     _consent_memo["until"] = 0.0
 
 
-def confirmation_token(signature: Signature) -> str:
-    return signing.TimestampSigner(salt=CONFIRM_SALT).sign_object(
-        {"s": signature.pk, "e": (signature.email_index or "")[:16]}
-    )
-
-
-def signature_for_token(token: str) -> Signature:
-    """The signature a confirmation link names; LinkError when expired, forged or erased."""
-    try:
-        data = signing.TimestampSigner(salt=CONFIRM_SALT).unsign_object(token, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        raise LinkError("expired") from None
-    except (signing.BadSignature, ValueError, UnicodeError):
-        raise LinkError("invalid") from None
-    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
-        raise LinkError("invalid")
-    signature = Signature.objects.select_related("petition").filter(pk=data["s"]).first()
-    if signature is None or (signature.email_index or "")[:16] != data.get("e"):
-        raise LinkError("invalid")
-    return signature
-
-
 def confirm(signature: Signature) -> bool:
     """Count the signature.  False when it already counted (a second click changes nothing)."""
     if signature.confirmed_at is not None:
@@ -449,207 +392,3 @@ def confirm(signature: Signature) -> bool:
     )
     signature.confirmed_at = now
     return bool(updated)
-
-
-def confirmation_mail(signature: Signature, base_url: str = "") -> tuple[str, str]:
-    """Subject and body of the confirmation mail, in the language the person signed in.
-
-    Written by the worker, outside any request: the link uses ``VIGIL_BASE_URL``."""
-    with translation.override(signature.language):
-        context = {
-            "petition": signature.petition,
-            "name": signature.name,
-            "confirm_url": absolute_url(
-                reverse("petitions:confirm", args=[confirmation_token(signature)]), base_url
-            ),
-            "days": LINK_MAX_AGE.days,
-            "site_name": settings.VIGIL_SITE_NAME,
-        }
-        subject = " ".join(render_to_string("petitions/mail/confirm_subject.txt", context).split())
-        body = render_to_string("petitions/mail/confirm.txt", context)
-    return subject, body
-
-
-# --- a signer's own data -------------------------------------------------------------------
-def data_token(email_index: str) -> str:
-    return signing.TimestampSigner(salt=DATA_SALT).sign_object({"i": email_index})
-
-
-def index_for_data_token(token: str) -> str:
-    try:
-        data = signing.TimestampSigner(salt=DATA_SALT).unsign_object(token, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        raise LinkError("expired") from None
-    except (signing.BadSignature, ValueError, UnicodeError):
-        raise LinkError("invalid") from None
-    if not isinstance(data, dict) or not isinstance(data.get("i"), str):
-        raise LinkError("invalid")
-    return str(data["i"])
-
-
-def request_my_data(*, email: str, language: str, base_url: str) -> None:
-    """Mail a link to the copy and the erasure page, if this address signed anything.
-
-    The page says the same either way: it does not tell who signed what.  The view's limit
-    (``my-data``, per address too) keeps the form from bombing a mailbox.
-    """
-    index = blind_index_for(Signature, "email_index", normalise_email(email))
-    if index is None or not Signature.objects.filter(email_index=index).exists():
-        return
-    language = language if language in LANGUAGES else "ru"
-    with translation.override(language):
-        context = {
-            "url": absolute_url(reverse("petitions:my_data", args=[data_token(index)]), base_url),
-            "days": LINK_MAX_AGE.days,
-            "site_name": settings.VIGIL_SITE_NAME,
-        }
-        subject = " ".join(render_to_string("petitions/mail/data_subject.txt", context).split())
-        body = render_to_string("petitions/mail/data.txt", context)
-    queue_email(to=[normalise_email(email)], subject=subject, body=body)
-
-
-@transaction.atomic
-def erase_my_data(email_index: str) -> int:
-    """Erase what a signer gave.  A signature already handed to its target stays counted,
-    emptied of everything personal; any other is withdrawn (deleted)."""
-    rows = list(Signature.objects.select_related("petition").filter(email_index=email_index))
-    now = timezone.now()
-    for row in rows:
-        if row.petition.delivered_at is not None and row.confirmed_at is not None:
-            _anonymise(Signature.objects.filter(pk=row.pk), now)
-        else:
-            row.delete()
-    return len(rows)
-
-
-def _anonymise(signatures: Any, now: datetime.datetime) -> int:
-    return int(
-        signatures.update(
-            name="", email="", email_index=None, country="", city="", phone="", purged_at=now
-        )
-    )
-
-
-# --- paper signatures ----------------------------------------------------------------------
-def validate_scan(upload: UploadedFile) -> None:
-    name = (upload.name or "").lower()
-    suffix = name.rsplit(".", 1)[-1] if "." in name else ""
-    if suffix not in SCAN_TYPES:
-        raise ValidationError(
-            {"scan": [_("The scanned list must be a PDF, JPEG or PNG file.")]}, code="type"
-        )
-    if upload.size is None or upload.size > MAX_SCAN_BYTES:
-        raise ValidationError(
-            {"scan": [_("The scanned list is too large: at most 20 MB.")]}, code="size"
-        )
-    upload.seek(0)
-    head = upload.read(16)
-    upload.seek(0)
-    if not any(head.startswith(magic) for magic in SCAN_TYPES[suffix]):
-        raise ValidationError(
-            {"scan": [_("This file is not really a PDF, JPEG or PNG file.")]}, code="type"
-        )
-
-
-@transaction.atomic
-def add_paper_batch(
-    petition: Petition,
-    *,
-    by: Any,
-    group: Any,
-    count: int,
-    collected_on: datetime.date,
-    scan: UploadedFile | None = None,
-) -> PaperBatch:
-    """A group's paper signatures; the coordinator of that group (or staff) enters them."""
-    if not can(by, "petitions.enter_paper_for_group", group):
-        raise PermissionDenied("petitions.enter_paper_for_group")
-    if petition.delivered_at is not None:
-        raise ValidationError(
-            _("This petition has been delivered: no more signatures can be added."),
-            code="delivered",
-        )
-    errors: dict[str, list[str]] = {}
-    if count < 1:
-        errors["count"] = [_("Enter how many people signed: at least one.")]
-    if collected_on > timezone.localdate():
-        errors["collected_on"] = [_("The date cannot be in the future.")]
-    if errors:
-        raise ValidationError(errors)
-    if scan is not None:
-        validate_scan(scan)
-    batch = PaperBatch(
-        petition=petition,
-        group=group,
-        count=count,
-        collected_on=collected_on,
-        entered_by=by if getattr(by, "pk", None) else None,
-    )
-    if scan is not None:
-        batch.scan.save(scan.name or "scan", scan, save=False)
-        stored = batch.scan.name
-        try:
-            batch.save()
-        except Exception:
-            # The insert failed: the file is not left behind.
-            if stored:
-                batch.scan.storage.delete(stored)
-            raise
-    else:
-        batch.save()
-    return batch
-
-
-# --- delivery and retention ----------------------------------------------------------------
-@transaction.atomic
-def mark_delivered(petition: Petition, *, by: Any) -> Petition:
-    """The signatures were handed over: signing stops and the retention period starts."""
-    if not can(by, "petitions.deliver_petition", petition):
-        raise PermissionDenied("petitions.deliver_petition")
-    locked = Petition.objects.select_for_update().get(pk=petition.pk)
-    if locked.delivered_at is None:
-        locked.delivered_at = timezone.now()
-        locked.save(update_fields=["delivered_at"])
-    petition.delivered_at = locked.delivered_at
-    return petition
-
-
-@dataclass
-class Purged:
-    petitions: int = 0
-    signatures: int = 0
-    unconfirmed_deleted: int = 0
-    scans_deleted: int = 0
-
-
-def purge_petition_data(*, now: datetime.datetime | None = None) -> Purged:
-    """Empty signers' personal data ``VIGIL_PETITION_RETENTION_DAYS`` after delivery; the
-    counts stay.  Signatures never confirmed are deleted once their link has expired.
-
-    Each petition is its own transaction, so a long purge never holds one big lock.
-    """
-    now = now or timezone.now()
-    days = int(getattr(settings, "VIGIL_PETITION_RETENTION_DAYS", 90))
-    report = Purged()
-    throttle.sweep()
-    report.unconfirmed_deleted = Signature.objects.filter(
-        confirmed_at__isnull=True, created_at__lt=now - LINK_MAX_AGE
-    ).delete()[0]
-    due = Petition.objects.filter(
-        delivered_at__isnull=False,
-        delivered_at__lte=now - datetime.timedelta(days=days),
-        purged_at__isnull=True,
-    )
-    for petition in due:
-        with transaction.atomic():
-            Signature.objects.filter(petition=petition, confirmed_at__isnull=True).delete()
-            report.signatures += _anonymise(
-                Signature.objects.filter(petition=petition, purged_at__isnull=True), now
-            )
-            for batch in PaperBatch.objects.filter(petition=petition).exclude(scan=""):
-                PaperBatch.objects.filter(pk=batch.pk).update(scan="")
-                transaction.on_commit(partial(batch.scan.storage.delete, batch.scan.name or ""))
-                report.scans_deleted += 1
-            Petition.objects.filter(pk=petition.pk).update(purged_at=now)
-            report.petitions += 1
-    return report

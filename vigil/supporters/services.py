@@ -14,7 +14,6 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -26,6 +25,7 @@ from vigil.accounts.services import assign_role, create_user
 from vigil.cases.countries import validate_country
 from vigil.core.crypto import blind_index, normalise_email
 from vigil.core.links import absolute_url
+from vigil.core.mail import render_mail
 from vigil.core.tasks import queue_email
 
 
@@ -48,10 +48,7 @@ def _mail(user: User, template: str, context: dict[str, Any]) -> None:
     (``sign_up`` limits the mails to an address that already has an account)."""
     with translation.override(user.language):
         context = {"brand_name": settings.VIGIL_SITE_NAME, "user": user, **context}
-        subject = "".join(
-            render_to_string(f"supporters/email/{template}_subject.txt", context).splitlines()
-        )
-        body = render_to_string(f"supporters/email/{template}.txt", context)
+        subject, body = render_mail(f"supporters/email/{template}", context)
     to = [user.email]
     transaction.on_commit(lambda: queue_email(to=to, subject=subject, body=body))
 
