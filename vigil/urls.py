@@ -12,10 +12,11 @@ urlpatterns = [
 
 # Pages: Russian at /, English at /en/.
 urlpatterns += i18n_patterns(
-    path("", include("vigil.core.urls")),
     # Tried in order: the pages of the busiest public form first, so that resolving a
-    # signature does not try every other section's patterns before its own.
+    # signature does not try every other section's patterns before its own (the home page's
+    # "" matches nothing else, so it may come after).
     path("petitions/", include("vigil.petitions.urls")),
+    path("", include("vigil.core.urls")),
     path("account/", include("vigil.accounts.urls")),
     path("directory/", include("vigil.directory.urls")),
     path("groups/", include("vigil.groups.urls")),

@@ -37,6 +37,7 @@ from vigil.core.links import absolute_url
 from vigil.core.mail import render_mail
 from vigil.core.memo import ProcessMemo
 from vigil.core.tasks import queue_email
+from vigil.core.write_queue import queued_write
 
 from .links import (
     CONFIRM_SALT,
@@ -212,7 +213,8 @@ def sign(
             return Signed(signature_id, "new")
         with transaction.atomic():
             return _not_inserted(petition, index, consent_version)
-    with transaction.atomic():
+    # On SQLite the signers of all the workers queue for the write lock (write_queue).
+    with queued_write(), transaction.atomic():
         if rate is None:
             rate = throttle.hit(THROTTLE_SCOPE, ip=ip, names=names)
         signature_id = _insert(petition, _flag(params, rate), now, consent_version)
