@@ -6,28 +6,23 @@ from __future__ import annotations
 import fcntl
 import ipaddress
 import os
-import secrets
 import time
 from pathlib import Path
 from typing import Any
 from unittest import mock
 
 import pytest
-from django import forms
 from django.contrib.messages import constants
 from django.contrib.messages.storage.base import Message
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.db import connection, transaction
-from django.http import HttpResponse
 from django.test import Client
 from django.urls import URLPattern, resolve
 from django.utils import translation
-from django.utils.safestring import mark_safe
 
 from vigil.core import reversing, throttle, write_queue
 from vigil.core.clients import network_of
 from vigil.core.message_storage import RememberingCookieStorage
-from vigil.petitions import forms as petition_forms
 from vigil.petitions import services
 from vigil.petitions.forms import SignForm
 from vigil.petitions.models import ConsentText, Petition, Signature
@@ -67,50 +62,6 @@ def test_a_remembered_cookie_belongs_to_its_messages_alone() -> None:
     assert one != two and storage._encode([Message(constants.SUCCESS, "one")]) == one
     assert [m.message for m in storage._decode(one)] == ["one"]
     assert [m.message for m in storage._decode(two)] == ["two"]
-
-
-def test_the_remembered_store_leaves_out_what_django_leaves_out() -> None:
-    """Messages too big for the cookie: the same value and the same messages left for the
-    session, computed or remembered, whichever end is dropped."""
-    big = [Message(constants.INFO, f"{n} " + secrets.token_hex(400)) for n in range(4)]
-    for remove_oldest in (True, False):
-        expected_response, remembered_response = HttpResponse(), HttpResponse()
-        django_storage: Any = CookieStorage(mock.Mock(COOKIES={}))
-        expected = django_storage._store(big, expected_response, remove_oldest=remove_oldest)
-        assert expected  # the test means something only when messages are left out
-        storage: Any = RememberingCookieStorage(mock.Mock(COOKIES={}))
-        for response in (HttpResponse(), remembered_response):  # computed, then remembered
-            left = storage._store(big, response, remove_oldest=remove_oldest)
-            assert [m.message for m in left] == [m.message for m in expected]
-            value = response.cookies["messages"].value
-            assert value == expected_response.cookies["messages"].value
-    # Nothing to store: the cookie is deleted, as Django does.
-    response = HttpResponse()
-    assert storage._store([], response) == [] and response.cookies["messages"]["max-age"] == 0
-    # A message marked safe keeps its own cookie: the page would show it unescaped.
-    safe, plain = HttpResponse(), HttpResponse()
-    storage._store([Message(constants.INFO, mark_safe("<b>x</b>"))], safe)
-    storage._store([Message(constants.INFO, "<b>x</b>")], plain)
-    assert safe.cookies["messages"].value != plain.cookies["messages"].value
-
-
-def test_the_signing_form_cleans_as_django_does() -> None:
-    """Without bound fields: the same values, the same errors on the same fields."""
-    data = {
-        "name": " Anna\u200b ", "email": "Anna@Example.org", "country": "Россия",
-        "city": "", "phone": "+7 (495) x", "consent": "on", "consent_version": "nine",
-        "website": "",
-    }  # fmt: skip
-    ours = SignForm(data)
-    theirs = SignForm(data)
-    django_way = forms.Form._clean_fields
-    with mock.patch.object(petition_forms._CleanedWithoutBoundFields, "_clean_fields", django_way):
-        theirs.is_valid()
-    assert not ours.is_valid()
-    assert ours.errors == theirs.errors and set(ours.errors) == {"city", "phone", "consent_version"}
-    assert ours.cleaned_data == theirs.cleaned_data and ours.cleaned_data["name"] == "Anna"
-    good = {**data, "city": "Тверь", "phone": "", "consent_version": "1"}
-    assert SignForm(good).is_valid() and SignForm(good).errors == {}
 
 
 @pytest.mark.django_db

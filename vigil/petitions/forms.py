@@ -46,37 +46,7 @@ class _FieldsCopiedOnce(dict[str, forms.Field]):
         return copies
 
 
-class _CleanedWithoutBoundFields:
-    """Django's field cleaning, reading each field's value from the data directly.
-
-    Django makes a bound field per field to clean it, only to ask the widget for its value;
-    the bound fields are wanted only when the form is shown again.  Every field of the
-    signing form is enabled and none is a file, so the value is the widget's and the rest
-    (the field's ``clean``, the ``clean_<name>`` hook, errors on the field) is Django's."""
-
-    fields: dict[str, forms.Field]
-    cleaned_data: dict[str, Any]
-    data: Any
-    files: Any
-
-    def _clean_fields(self) -> None:
-        form: Any = self
-        for name, field in self.fields.items():
-            if field.disabled or isinstance(field, forms.FileField):
-                raise TypeError(f"{type(self).__name__}.{name}: clean it with a bound field")
-            try:
-                value = field.widget.value_from_datadict(
-                    self.data, self.files, form.add_prefix(name)
-                )
-                self.cleaned_data[name] = field.clean(value)
-                hook = getattr(self, f"clean_{name}", None)
-                if hook is not None:
-                    self.cleaned_data[name] = hook()
-            except ValidationError as error:
-                form.add_error(name, error)
-
-
-class SignForm(TextFormMixin, _CleanedWithoutBoundFields, forms.Form):
+class SignForm(TextFormMixin, forms.Form):
     name = forms.CharField(
         label=_("Your name"), max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
