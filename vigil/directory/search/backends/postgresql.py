@@ -9,6 +9,10 @@ many as the matches found so far say will give the rest, until there are enough.
 numbers are not dense (the rank id starts with the static order's classes), so the next
 blocks are found in the primary key.
 
+Before a scan of a match with prose tokens, the search counts its :func:`floor` (each word as
+written and its prose stem only): a floor with more than COUNTED matches tells the count for
+less, and the level is then read by blocks without its probe (see ``ranking.ranked``).
+
 The tokens are cast to ``tsquery`` and ``tsvector`` as they are (no text search parser, so the
 database's locale does not matter).  Searches switch off sequential scans (the planner may
 pick one that unpacks every row's tsvector) and parallel workers (slower to start than the
