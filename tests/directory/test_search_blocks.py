@@ -205,3 +205,42 @@ def test_block_reads_never_walk_the_primary_key() -> None:
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "directory_search_blocked" in plan
     assert "directory_search_pkey" not in plan
+
+
+# --- a cheap part of a match counted first (PostgreSQL) -------------------------------------
+@postgres_only
+def test_a_floor_keeps_the_words_as_written_and_the_prose_stems() -> None:
+    groups = search.parse("rights", typos=False).levels()[-1][1]
+    floor = postgresql.floor((groups, ("r5",)))
+    assert floor is not None
+    kept, facets = floor
+    assert facets == ("r5",)
+    assert kept[0] < groups[0]
+    assert {t[0] for t in kept[0] if t[0].isdigit()} <= {"1", "3"}
+    assert "rights" in kept[0]
+    # Names only (the first levels): their scans are cheap, nothing is counted first.
+    strong = search.parse("rights", typos=False).levels()[1][1]
+    assert postgresql.floor((strong, ())) is None
+    assert postgresql.floor(((frozenset({"p74952912904"}),), ())) is None
+
+
+def test_counting_a_part_first_changes_no_result(monkeypatch: Any) -> None:
+    """The same pages and counts whether a cheap part of each match is counted first or not:
+    every entry matching the part matches the whole."""
+    monkeypatch.setattr(ranking, "COUNTED", 3)
+    index(
+        {
+            pk: (BASES[pk % 4], "rights defenders" if pk % 2 else "right defender")
+            for pk in range(1, 12)
+        }
+    )
+    search.write_documents(
+        [(pk, search.Document(tokens="1rights", rank_base=BASES[0])) for pk in range(12, 14)]
+    )
+    queries = ["rights", "right defenders", "defenders", "rights nowhere"]
+    pages = [(0, 2), (2, 2), (0, None)]
+    with_floor = {(q, p): ids(q, offset=p[0], limit=p[1]) for q in queries for p in pages}
+    monkeypatch.setattr(backends.current(), "floor", lambda match: None)
+    without = {(q, p): ids(q, offset=p[0], limit=p[1]) for q in queries for p in pages}
+    assert with_floor == without
+    assert with_floor["rights", (0, None)] == ([12, 13, 4], 4)

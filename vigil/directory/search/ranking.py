@@ -18,6 +18,7 @@ plus the entries already found are read), and the total is counted up to :data:`
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from django.db import connection
 
@@ -41,6 +42,20 @@ def ranked(query: Query, *, offset: int = 0, limit: int = 20) -> tuple[list[int]
     seen: set[int] = set()
     levels = query.levels()
     total: int | None = None
+    # Sub-matches of the query already shown to have COUNTED matches or fewer.
+    short: set[Any] = set()
+
+    def more_than_counted(match: Any) -> bool:
+        """Whether a cheap part of ``match`` (see each backend's floor()) already has more
+        than COUNTED matches: then ``match`` has, and so the whole query."""
+        floor = backend.floor(match)
+        if floor is None or floor in short:
+            return False
+        if backend.count(cursor, floor, COUNTED + 1) > COUNTED:
+            return True
+        short.add(floor)
+        return False
+
     with backend.reading(), connection.cursor() as cursor:
         for index, (_level, sets) in enumerate(levels):
             if len(found) >= want:
@@ -48,19 +63,29 @@ def ranked(query: Query, *, offset: int = 0, limit: int = 20) -> tuple[list[int]
             # The first ``want`` of this level not found above are among its first
             # ``want + len(found)``: every entry found above matches here too.
             asked = want + len(found)
+            match = (sets, query.facets)
+            if total is None and more_than_counted(match):
+                total = COUNTED + 1
             # A read may count its level's matches too (see each backend's first()): a level
             # with more than COUNTED says the whole query has, its matches being among those.
-            ids, matches = backend.first(cursor, (sets, query.facets), asked, cap=COUNTED + 1)
+            # Once that is known, so is it of every level below, which is read without a count.
+            ids, matches = backend.first(
+                cursor, match, asked, cap=COUNTED + 1, many=total is not None
+            )
             for rank in ids:
                 if rank not in seen and len(found) < want:
                     seen.add(rank)
                     found.append(rank)
-            if index == len(levels) - 1:
+            if total is None and index == len(levels) - 1:
                 total = matches  # known when every match of the whole query was read
-            elif matches is not None and matches > COUNTED:
+            elif total is None and matches is not None and matches > COUNTED:
                 total = COUNTED + 1
         if total is None:
-            total = backend.count(cursor, (levels[-1][1], query.facets), COUNTED + 1)
+            last = (levels[-1][1], query.facets)
+            if more_than_counted(last):
+                total = COUNTED + 1
+            else:
+                total = backend.count(cursor, last, COUNTED + 1)
     return found[offset : offset + limit], min(total, COUNTED + 1)
 
 

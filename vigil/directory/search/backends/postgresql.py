@@ -9,6 +9,10 @@ many as the matches found so far say will give the rest, until there are enough.
 numbers are not dense (the rank id starts with the static order's classes), so the next
 blocks are found in the primary key.
 
+Before a scan of a match with prose tokens, the search counts its :func:`floor` (each word as
+written and its prose stem only): a floor with more than COUNTED matches tells the count for
+less, and the level is then read by blocks without its probe (see ``ranking.ranked``).
+
 The tokens are cast to ``tsquery`` and ``tsvector`` as they are (no text search parser, so the
 database's locale does not matter).  Searches switch off sequential scans (the planner may
 pick one that unpacks every row's tsvector) and parallel workers (slower to start than the
@@ -100,13 +104,20 @@ def _read(cursor: Any, query: str, blocks: list[int], limit: int) -> list[int]:
 PROBE = 256
 
 
-def first(cursor: Any, match: Match, limit: int, *, cap: int = 0) -> tuple[list[int], int | None]:
+def first(
+    cursor: Any, match: Match, limit: int, *, cap: int = 0, many: bool = False
+) -> tuple[list[int], int | None]:
     """The first ``limit`` matches in rank id order, and how many match when all were read;
     with ``cap``, how many match counted up to ``cap`` (as :func:`count`) in any case.
+    ``many``: the match is known to have more than ``cap`` matches (a part of it has).
 
     The probe is the GIN scan the count would repeat: its cost is decoding every posting of
-    the query's tokens, the same for a LIMIT of 256 or of ``cap``, so one scan does both."""
+    the query's tokens, the same for a LIMIT of 256 or of ``cap``, so one scan does both.  A
+    match known to be larger than ``cap`` is read by blocks straight away: its probe would
+    only say so again, at the cost of the whole scan."""
     query = expression(match)
+    if many:
+        return _by_blocks(cursor, query, limit), (cap if cap else None)
     probe = max(PROBE, limit + 1, cap)
     cursor.execute(
         f"SELECT rank_id FROM {TABLE} WHERE {BLOCKED} @@ %s::tsquery LIMIT %s",  # noqa: S608
@@ -116,6 +127,39 @@ def first(cursor: Any, match: Match, limit: int, *, cap: int = 0) -> tuple[list[
     if len(rows) < probe:
         return rows[:limit], len(rows)
     return _by_blocks(cursor, query, limit), (cap if cap else None)
+
+
+#: Tags of the tokens a match's floor leaves out: a name's stem (few entries have one the
+#: exact form does not) and the keys (many per word, each one more posting list to decode).
+_NOT_IN_FLOOR = frozenset("245")
+
+
+def _tag(token: str) -> str:
+    """The tag of a token (see ``forms.TAGS``): "" for a word of the prose as written, a
+    number, a phone number or a filter."""
+    return token[0] if token[0] in "12345" and not token.isdigit() else ""
+
+
+def _prose(token: str) -> bool:
+    tag = _tag(token)
+    return tag in ("3", "5") or (not tag and (token.isalpha() or token.isdigit()))
+
+
+def floor(match: Match) -> Match | None:
+    """A cheaper part of ``match`` worth counting first, or None.
+
+    A GIN scan costs about the postings it decodes times the tokens it checks each against,
+    and a word matched in the prose has many of both: every form and key of the word, each
+    in thousands of documents.  Its floor keeps, of each word, the forms as written and the
+    prose's stem (one to three tokens): every entry matching the floor matches the whole,
+    and a floor with more than COUNTED matches — as any common words have — tells the count
+    at a fraction of the cost.  Only for a match with prose tokens: the names' tokens are
+    rare, their scans cheap."""
+    groups, facets = match
+    if not any(_prose(t) for group in groups for t in group):
+        return None
+    kept = tuple(frozenset(t for t in g if _tag(t) not in _NOT_IN_FLOOR) or g for g in groups)
+    return None if kept == groups else (kept, facets)
 
 
 def _by_blocks(cursor: Any, query: str, limit: int) -> list[int]:

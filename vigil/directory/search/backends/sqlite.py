@@ -33,9 +33,12 @@ def reading() -> Iterator[None]:
     yield
 
 
-def first(cursor: Any, match: Match, limit: int, *, cap: int = 0) -> tuple[list[int], int | None]:
+def first(
+    cursor: Any, match: Match, limit: int, *, cap: int = 0, many: bool = False
+) -> tuple[list[int], int | None]:
     """The first ``limit`` matches in rank id order, and how many match when all were read.
-    ``cap`` is not used: FTS5 counts apart (:func:`count`) for the cost of the matches."""
+    ``cap`` and ``many`` are not used: FTS5 reads in rank id order and stops at the LIMIT
+    whatever the number of matches, and counts apart (:func:`count`)."""
     # One row, not a thousand: reading rows into Python costs more than FTS5's work here.
     cursor.execute(
         f"SELECT group_concat(id, ' ') FROM (SELECT rowid AS id FROM {TABLE} "  # noqa: S608
@@ -44,6 +47,11 @@ def first(cursor: Any, match: Match, limit: int, *, cap: int = 0) -> tuple[list[
     )
     ids = [int(rank) for rank in (cursor.fetchone()[0] or "").split()]
     return ids, len(ids) if len(ids) < limit else None
+
+
+def floor(match: Match) -> Match | None:
+    """None: FTS5 counts a match at the cost of its matches, a part of it as dear."""
+    return None
 
 
 def count(cursor: Any, match: Match, cap: int) -> int:
