@@ -339,6 +339,50 @@ def test_replies_never_confirmed_hold_no_place_and_lapse(
     assert client.get(f"/en/events/reply/confirm/{token}/").status_code == 404
 
 
+def test_confirm_links_mailed_before_still_open_and_every_failure_looks_the_same(
+    client: Any, event: Event
+) -> None:
+    from django.core import signing
+
+    from vigil.events import services
+
+    mine = services.rsvp_visitor(event, name="Анна", email="anna@example.org", language="en").rsvp
+    other = services.rsvp_visitor(event, name="Пётр", email="petr@example.org", language="en").rsvp
+    prefix = str(mine.email_index)[:16]
+
+    def made_by_hand(pk: int, e: str) -> str:
+        """A token as the links were made before ``vigil.core.tokens``."""
+        return signing.TimestampSigner(salt="vigil.events.rsvp-confirm").sign_object(
+            {"r": pk, "e": e}
+        )
+
+    old = made_by_hand(mine.pk, prefix)
+    assert services.reply_for_confirm_token(old) == mine
+    assert client.get(f"/en/events/reply/confirm/{old}/").status_code == 200
+
+    def shown(token: str) -> tuple[int, str]:
+        """The page, without its own address (the language switcher repeats it)."""
+        response = client.post(f"/en/events/reply/confirm/{token}/")
+        return response.status_code, text(response).replace(token, "TOKEN")
+
+    answers = {
+        "tampered": shown(old[:-2] + ("yy" if old.endswith("xx") else "xx")),
+        "another row": shown(made_by_hand(other.pk, prefix)),
+    }
+    later = timezone.now().timestamp() + services.REPLY_HOLD.total_seconds() + 60
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        answers["expired"] = shown(old)
+    mine.email = "someone-else@example.org"
+    mine.save()
+    answers["another address"] = shown(old)
+    Rsvp.objects.filter(pk=mine.pk).delete()
+    answers["withdrawn"] = shown(old)
+    first = answers["tampered"]
+    assert first[0] == 404 and "Reply not found" in first[1]
+    assert answers == dict.fromkeys(answers, first)
+    assert not Rsvp.objects.filter(status=Rsvp.Status.CONFIRMED).exists()
+
+
 # --- attendee lists ------------------------------------------------------------------------
 def test_attendee_list_is_for_coordinators_and_staff_and_is_audited(
     client: Any, event: Event, coordinator: User, group_member: User

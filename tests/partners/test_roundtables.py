@@ -7,10 +7,13 @@ import io
 import re
 from collections.abc import Callable
 from typing import Any
+from unittest import mock
 
 import pytest
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
+from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.conftest import SmtpSink
@@ -81,16 +84,49 @@ def test_invitations_go_out_in_each_language_and_answers_come_back(
     assert not again.created and roundtable.invitations.count() == 2
 
 
-def test_a_forged_or_foreign_link_opens_nothing(partners: Partners, client: Client) -> None:
+def test_links_mailed_before_still_open_and_every_failure_looks_the_same(
+    partners: Partners, client: Client
+) -> None:
     roundtable = plan(partners)
-    invitation = services.invite(
+    mine = services.invite(
         roundtable, by=partners.staff, name="Гость", email="guest@example.org"
     ).invitation
-    token = services.invitation_token(invitation)
-    assert client.get(f"/partners/invitation/{token}x/").status_code == 404
-    invitation.email = "someone-else@example.org"
-    invitation.save()  # the address behind the link changed
-    assert client.get(f"/partners/invitation/{token}/").status_code == 404
+    other = services.invite(
+        roundtable, by=partners.staff, name="Другой", email="other@example.org"
+    ).invitation
+    prefix = str(mine.email_index)[:16]
+
+    def made_by_hand(pk: int, e: str) -> str:
+        """A token as the links were made before ``vigil.core.tokens``."""
+        return signing.TimestampSigner(salt="vigil.partners.invitation").sign_object(
+            {"i": pk, "e": e}
+        )
+
+    old = made_by_hand(mine.pk, prefix)
+    assert services.invitation_for_token(old) == mine
+    assert client.get(f"/en/partners/invitation/{old}/").status_code == 200
+
+    def shown(token: str) -> tuple[int, str]:
+        """The page, without its own address (the language switcher repeats it)."""
+        response = client.post(f"/en/partners/invitation/{token}/", {"answer": "yes"})
+        return response.status_code, response.content.decode().replace(token, "TOKEN")
+
+    answers = {
+        "tampered": shown(old[:-2] + ("yy" if old.endswith("xx") else "xx")),
+        "another row": shown(made_by_hand(other.pk, prefix)),
+    }
+    later = timezone.now().timestamp() + services.INVITATION_MAX_AGE.total_seconds() + 60
+    with mock.patch("django.core.signing.time.time", return_value=later):
+        answers["expired"] = shown(old)
+    mine.email = "someone-else@example.org"
+    mine.save()  # the address behind the link changed
+    answers["another address"] = shown(old)
+    Invitation.objects.filter(pk=mine.pk).delete()
+    answers["withdrawn"] = shown(old)
+    first = answers["tampered"]
+    assert first[0] == 404 and "does not open an invitation" in first[1]
+    assert answers == dict.fromkeys(answers, first)
+    assert not Invitation.objects.exclude(answer=Invitation.Answer.PENDING).exists()
 
 
 def test_only_staff_run_roundtables(partners: Partners) -> None:

@@ -27,6 +27,7 @@ from vigil.petitions.models import ConsentText, Petition, Signature
 from vigil.petitions.tasks import send_confirmation, send_due_confirmations
 
 from .conftest import form_data
+from .test_paper_and_delivery import add_signature
 
 
 def sign(client: Client, petition: Petition, data: dict[str, Any], ip: str, lang: str = "") -> Any:
@@ -369,22 +370,49 @@ def test_a_changed_consent_text_must_be_read_again(
     assert not Signature.objects.exists()
 
 
-def test_expired_and_tampered_links(
-    client: Client, petition: Petition, consent: ConsentText, ip: str
+def test_links_mailed_before_still_open_and_every_failure_looks_the_same(
+    client: Client, petition: Petition, consent: ConsentText
 ) -> None:
-    sign(client, petition, form_data(consent), ip)
-    token = services.confirmation_token(Signature.objects.get())
-    tampered = client.post(f"/en/petitions/confirm/{token[:-2]}xx/")
-    assert tampered.status_code == 400
-    assert "not valid" in tampered.content.decode()
-    other = signing.TimestampSigner(salt="something else").sign_object({"s": 1, "e": ""})
-    assert client.get(f"/en/petitions/confirm/{other}/").status_code == 400
+    mine = add_signature(petition, consent, 1, confirmed_at=None)
+    other = add_signature(petition, consent, 2, confirmed_at=None)
+    prefix = str(mine.email_index)[:16]
+
+    def made_by_hand(pk: int, e: str) -> str:
+        """A token as the links were made before ``vigil.core.tokens``."""
+        return signing.TimestampSigner(salt="vigil.petitions.confirm").sign_object(
+            {"s": pk, "e": e}
+        )
+
+    old = made_by_hand(mine.pk, prefix)
+    assert services.signature_for_token(old) == mine
+    assert client.get(f"/en/petitions/confirm/{old}/").status_code == 200
+
+    def shown(token: str) -> tuple[int, str]:
+        """The page, without its own address (the language switcher repeats it)."""
+        response = client.post(f"/en/petitions/confirm/{token}/")
+        return response.status_code, response.content.decode().replace(token, "TOKEN")
+
+    refused = {
+        "tampered": old[:-2] + ("yy" if old.endswith("xx") else "xx"),
+        "another row": made_by_hand(other.pk, prefix),
+        "another salt": signing.TimestampSigner(salt="x").sign_object({"s": mine.pk, "e": prefix}),
+    }
+    answers = {why: shown(token) for why, token in refused.items()}
     later = timezone.now().timestamp() + services.LINK_MAX_AGE.total_seconds() + 60
     with mock.patch("django.core.signing.time.time", return_value=later):
-        expired = client.post(f"/en/petitions/confirm/{token}/")
-    assert expired.status_code == 400
-    assert "expired" in expired.content.decode()
-    assert Signature.objects.get().confirmed_at is None
+        answers["expired"] = shown(old)
+    mine.email = "new@example.org"
+    mine.save()
+    answers["another address"] = shown(old)
+    mine.email = "s1@example.org"
+    mine.save()
+    assert client.get(f"/en/petitions/confirm/{old}/").status_code == 200
+    services.erase_my_data(str(mine.email_index))
+    answers["erased"] = shown(old)
+    first = answers["tampered"]
+    assert first[0] == 400 and "not valid, or it has expired" in first[1]
+    assert answers == dict.fromkeys(answers, first)
+    assert not Signature.objects.filter(confirmed_at__isnull=False).exists()
 
 
 def test_the_honeypot_thanks_a_robot_and_stores_nothing(

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -33,6 +32,7 @@ from vigil.core.memo import ProcessMemo
 from vigil.core.permissions import can
 from vigil.core.tasks import queue_email
 from vigil.core.timezones import is_valid_zone
+from vigil.core.tokens import RowLink, row_for_token, row_token
 from vigil.directory.models import Organisation, Region
 from vigil.groups.models import Group
 
@@ -247,6 +247,7 @@ def rsvp_member(event: Event, user: Any, *, base_url: str | None = None) -> Repl
 #: How long a visitor's link to confirm a reply works; an unconfirmed reply lapses after it.
 REPLY_HOLD = datetime.timedelta(hours=48)
 CONFIRM_SALT = "vigil.events.rsvp-confirm"
+CONFIRM_LINK = RowLink(salt=CONFIRM_SALT, key="r", max_age=REPLY_HOLD)
 
 
 @transaction.atomic
@@ -331,23 +332,12 @@ def forget_lapsed_replies(now: datetime.datetime | None = None) -> int:
 
 
 def confirm_token(rsvp: Rsvp) -> str:
-    return signing.TimestampSigner(salt=CONFIRM_SALT).sign_object(
-        {"r": rsvp.pk, "e": (rsvp.email_index or "")[:16]}
-    )
+    return row_token(CONFIRM_LINK, rsvp)
 
 
 def reply_for_confirm_token(token: str) -> Rsvp | None:
-    """The unexpired reply a confirmation link names, or None (expired, forged, withdrawn)."""
-    try:
-        data = signing.TimestampSigner(salt=CONFIRM_SALT).unsign_object(token, max_age=REPLY_HOLD)
-    except (signing.BadSignature, ValueError, TypeError, UnicodeError):
-        return None
-    if not isinstance(data, dict) or not isinstance(data.get("r"), int):
-        return None
-    rsvp = Rsvp.objects.select_related("event").filter(pk=data["r"]).first()
-    if rsvp is None or (rsvp.email_index or "")[:16] != data.get("e"):
-        return None
-    return rsvp
+    """The reply a confirmation link names, or None however it fails (``vigil.core.tokens``)."""
+    return row_for_token(CONFIRM_LINK, token, Rsvp.objects.select_related("event"))
 
 
 @transaction.atomic

@@ -15,7 +15,6 @@ from typing import Any
 
 import nh3
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
@@ -28,6 +27,7 @@ from vigil.core.links import site_root
 from vigil.core.mail import render_mail
 from vigil.core.permissions import ensure
 from vigil.core.tasks import queue_email
+from vigil.core.tokens import RowLink, row_for_token, row_token
 from vigil.events import services as event_services
 from vigil.events.models import Event
 
@@ -37,6 +37,7 @@ MANAGE = "partners.manage_roundtable"
 INVITATION_SALT = "vigil.partners.invitation"
 #: An invitation link opens for this long: invitations go out weeks before a roundtable.
 INVITATION_MAX_AGE = datetime.timedelta(days=120)
+INVITATION_LINK = RowLink(salt=INVITATION_SALT, key="i", max_age=INVITATION_MAX_AGE)
 
 #: What minutes may contain: structure and emphasis, links; no scripts, styles or images.
 MINUTES_TAGS = {
@@ -165,28 +166,14 @@ def invite(
 
 
 def invitation_token(invitation: Invitation) -> str:
-    return signing.TimestampSigner(salt=INVITATION_SALT).sign_object(
-        {"i": invitation.pk, "e": (invitation.email_index or "")[:16]}
-    )
+    return row_token(INVITATION_LINK, invitation)
 
 
 def invitation_for_token(token: str) -> Invitation | None:
-    """The invitation a mailed link names, while it is valid and its address unchanged."""
-    try:
-        data = signing.TimestampSigner(salt=INVITATION_SALT).unsign_object(
-            token, max_age=INVITATION_MAX_AGE
-        )
-    except signing.BadSignature:
-        return None
-    pk = data.get("i") if isinstance(data, dict) else None
-    if not isinstance(pk, int):
-        return None
-    invitation = (
-        Invitation.objects.select_related("roundtable__event", "organisation").filter(pk=pk).first()
-    )
-    if invitation is None or (invitation.email_index or "")[:16] != data.get("e"):
-        return None
-    return invitation
+    """The invitation a mailed link names while the link is valid and its address unchanged;
+    None however it fails (``vigil.core.tokens``)."""
+    rows = Invitation.objects.select_related("roundtable__event", "organisation")
+    return row_for_token(INVITATION_LINK, token, rows)
 
 
 @transaction.atomic

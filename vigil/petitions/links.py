@@ -1,14 +1,19 @@
 """The links petitions mail to signers, made and checked, and the languages mails are written in.
 
-A confirmation link names a signature, a "my data" link a blind index; both are
-``TimestampSigner`` tokens that expire after :data:`LINK_MAX_AGE`.  A link that cannot be used
-raises :class:`LinkError`, which the views turn into a page that says why."""
+A confirmation link names a signature, made and checked by the one rule for row links
+(``vigil.core.tokens``); a "my data" link names a blind index.  Both expire after
+:data:`LINK_MAX_AGE`.  A link that cannot be used raises :class:`LinkError`, which the views
+turn into a page.  A confirmation link says only "invalid" (an expired one too: the page must
+not tell a stranger whether an address signed); a "my data" link names no row, and says
+"expired" when it is, so that the signer asks for a new one."""
 
 from __future__ import annotations
 
 import datetime
 
 from django.core import signing
+
+from vigil.core.tokens import RowLink, row_for_token, row_token
 
 from .models import Signature
 
@@ -17,7 +22,14 @@ DATA_SALT = "vigil.petitions.my-data"
 #: How long the links in mail work.
 LINK_MAX_AGE = datetime.timedelta(days=7)
 
+CONFIRM_LINK = RowLink(salt=CONFIRM_SALT, key="s", max_age=LINK_MAX_AGE)
+
 LANGUAGES = ("ru", "en")
+
+
+def mail_language(language: str) -> str:
+    """The language a signer's mail is written in: theirs if we write in it, else Russian."""
+    return language if language in LANGUAGES else "ru"
 
 
 class LinkError(Exception):
@@ -29,23 +41,14 @@ class LinkError(Exception):
 
 
 def confirmation_token(signature: Signature) -> str:
-    return signing.TimestampSigner(salt=CONFIRM_SALT).sign_object(
-        {"s": signature.pk, "e": (signature.email_index or "")[:16]}
-    )
+    return row_token(CONFIRM_LINK, signature)
 
 
 def signature_for_token(token: str) -> Signature:
-    """The signature a confirmation link names; LinkError when expired, forged or erased."""
-    try:
-        data = signing.TimestampSigner(salt=CONFIRM_SALT).unsign_object(token, max_age=LINK_MAX_AGE)
-    except signing.SignatureExpired:
-        raise LinkError("expired") from None
-    except (signing.BadSignature, ValueError, UnicodeError):
-        raise LinkError("invalid") from None
-    if not isinstance(data, dict) or not isinstance(data.get("s"), int):
-        raise LinkError("invalid")
-    signature = Signature.objects.select_related("petition").filter(pk=data["s"]).first()
-    if signature is None or (signature.email_index or "")[:16] != data.get("e"):
+    """The signature a confirmation link names; LinkError("invalid") when it cannot be used,
+    whatever the reason (``vigil.core.tokens``: expired, forged, erased look the same)."""
+    signature = row_for_token(CONFIRM_LINK, token, Signature.objects.select_related("petition"))
+    if signature is None:
         raise LinkError("invalid")
     return signature
 

@@ -19,7 +19,7 @@ from vigil.core.links import absolute_url
 from vigil.core.mail import render_mail
 from vigil.core.tasks import queue_email
 
-from .links import LANGUAGES, LINK_MAX_AGE, data_token
+from .links import LINK_MAX_AGE, data_token, mail_language
 from .models import Signature
 
 
@@ -32,8 +32,7 @@ def request_my_data(*, email: str, language: str, base_url: str) -> None:
     index = blind_index_for(Signature, "email_index", normalise_email(email))
     if index is None or not Signature.objects.filter(email_index=index).exists():
         return
-    language = language if language in LANGUAGES else "ru"
-    with translation.override(language):
+    with translation.override(mail_language(language)):
         context = {
             "url": absolute_url(reverse("petitions:my_data", args=[data_token(index)]), base_url),
             "days": LINK_MAX_AGE.days,

@@ -147,13 +147,13 @@ def sign(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect(petition)
 
 
-#: Lazy: translated when shown, in the viewer's language, not once at import.
-_LINK_PROBLEMS = {
-    "expired": gettext_lazy(
-        "This link has expired. Please sign again: we will send you a new one."
-    ),
-    "invalid": gettext_lazy("This link is not valid. Please copy the whole link from the e-mail."),
-}
+#: Lazy: translated when shown, in the viewer's language, not once at import.  A confirmation
+#: link says one thing however it fails (``vigil.core.tokens``): expired, forged and erased
+#: look the same, so the page does not tell whether an address signed.
+_CONFIRM_LINK_PROBLEM = gettext_lazy(
+    "This link is not valid, or it has expired. Please copy the whole link from the e-mail, "
+    "or sign again: we will send you a new link."
+)
 _DATA_LINK_PROBLEMS = {
     "expired": gettext_lazy(
         "This link has expired: links to your data work for 7 days. Ask for a new link below."
@@ -166,9 +166,9 @@ _DATA_LINK_PROBLEMS = {
 
 
 def _link_problem(request: HttpRequest, code: str, *, data_link: bool = False) -> HttpResponse:
-    """A link that cannot be used.  An expired "my data" link offers the form for a new one
-    (signing again would not help: the person has already signed)."""
-    context: dict[str, Any] = {"problem": str(_LINK_PROBLEMS[code])}
+    """A link that cannot be used.  A "my data" link offers the form for a new one (signing
+    again would not help: the person has already signed)."""
+    context: dict[str, Any] = {"problem": str(_CONFIRM_LINK_PROBLEM)}
     if data_link:
         context["problem"] = str(_DATA_LINK_PROBLEMS[code])
         context["form"] = MyDataForm()
