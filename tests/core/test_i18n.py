@@ -11,7 +11,7 @@ import pytest
 from django.utils import translation
 
 from vigil.cases.countries import country_name
-from vigil.core.i18n import in_english, in_language
+from vigil.core.i18n import in_english, in_language, mail_language
 from vigil.directory.models import Region
 from vigil.directory.selectors import month_year
 
@@ -38,20 +38,31 @@ def test_every_bilingual_choice_follows_the_one_rule() -> None:
         assert region.name == "Тверская область"
 
 
-#: Where the rule may be spelled out: the rule itself, and other changes' packages.
+def test_mail_is_written_in_the_persons_language_or_in_russian() -> None:
+    written_in = [mail_language(code) for code in ("en", "ru", "de", "")]
+    assert written_in == ["en", "ru", "ru", "ru"]
+
+
+#: Where the rules may be spelled out: the rules themselves.
 OWN = "core/i18n.py"
-OTHER_CHANGES = ("directory/search/", "directory/importer/")
+
+
+def _spelled_again(pattern: re.Pattern[str]) -> list[str]:
+    root = Path(__file__).resolve().parents[2] / "vigil"
+    found = []
+    for path in root.rglob("*.py"):
+        relative = path.relative_to(root).as_posix()
+        if relative != OWN:
+            found += [f"{relative}: {m.group(0)}" for m in pattern.finditer(path.read_text())]
+    return found
 
 
 def test_no_module_spells_the_english_rule_again() -> None:
     """A rule lives in one place: picking by ``get_language()...startswith("en")`` inline
     drifts from ``in_english`` (the fallback for no active language, for one)."""
-    root = Path(__file__).resolve().parents[2] / "vigil"
-    pattern = re.compile(r"get_language\(\)[^\n]*\)\s*\.startswith\(\s*[\"']en")
-    found = []
-    for path in root.rglob("*.py"):
-        relative = path.relative_to(root).as_posix()
-        if relative == OWN or relative.startswith(OTHER_CHANGES):
-            continue
-        found += [f"{relative}: {m.group(0)}" for m in pattern.finditer(path.read_text())]
-    assert found == []
+    assert _spelled_again(re.compile(r"get_language\(\)[^\n]*\)\s*\.startswith\(\s*[\"']en")) == []
+
+
+def test_no_module_spells_the_mail_language_rule_again() -> None:
+    """``mail_language`` is the one fallback for a stored language the site does not write."""
+    assert _spelled_again(re.compile(r"in (?:dict\(settings\.)?LANGUAGES\)? else")) == []

@@ -20,7 +20,7 @@ from tests.conftest import SmtpSink
 from vigil.accounts.models import User
 from vigil.core.fields import blind_index_for
 from vigil.groups.models import Group
-from vigil.petitions import links, privacy, selectors, services, tasks
+from vigil.petitions import privacy, selectors, services, tasks
 from vigil.petitions.models import ConsentText, PaperBatch, Petition, Signature
 
 from .conftest import form_data
@@ -71,11 +71,6 @@ def test_an_unknown_address_gets_the_same_answer_and_no_mail(
     assert queued.call_count == 0
     bad = client.post("/en/petitions/my-data/", {"email": "nope"}, REMOTE_ADDR=ip)
     assert bad.status_code == 400 and 'value="nope"' in bad.content.decode()
-
-
-def test_mail_is_written_in_the_signers_language_or_in_russian() -> None:
-    written_in = [links.mail_language(code) for code in ("en", "ru", "de", "")]
-    assert written_in == ["en", "ru", "ru", "ru"]
 
 
 def test_a_forged_or_expired_data_link_shows_nothing(

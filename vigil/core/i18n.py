@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.utils import translation
 
 
@@ -14,3 +15,9 @@ def in_language(russian: str, english: str) -> str:
     if in_english() and english:
         return english
     return russian or english
+
+
+def mail_language(language: str) -> str:
+    """The language a person's mails are written in: the one they used on the site if the
+    site is written in it, else Russian (a stored value may predate a language's removal)."""
+    return language if language in dict(settings.LANGUAGES) else "ru"

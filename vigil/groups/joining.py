@@ -9,7 +9,6 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -21,6 +20,7 @@ from vigil.accounts import links
 from vigil.accounts.models import User
 from vigil.accounts.roles import Role
 from vigil.accounts.services import create_user
+from vigil.core.i18n import mail_language
 from vigil.core.links import absolute_url
 from vigil.directory.models import Region
 
@@ -67,7 +67,7 @@ def apply_to_join(
         email=email,
         city=city.strip(),
         languages=languages.strip(),
-        language=language if language in dict(settings.LANGUAGES) else "ru",
+        language=mail_language(language),
         consent_at=timezone.now(),
     )
     application.full_clean(exclude=["email_index"])

@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import blind_index_for
+from vigil.core.i18n import mail_language
 from vigil.core.links import site_root
 from vigil.core.mail import render_mail
 from vigil.core.permissions import ensure
@@ -149,7 +150,7 @@ def invite(
         contact=contact,
         name=(name or (contact.name if contact else "")).strip(),
         email=email,
-        language=language if language in dict(settings.LANGUAGES) else "ru",
+        language=mail_language(language),
         invited_by=by if getattr(by, "pk", None) else None,
     )
     invitation.full_clean(exclude=["email_index", "roundtable"])

@@ -27,11 +27,6 @@ CONFIRM_LINK = RowLink(salt=CONFIRM_SALT, key="s", max_age=LINK_MAX_AGE)
 LANGUAGES = ("ru", "en")
 
 
-def mail_language(language: str) -> str:
-    """The language a signer's mail is written in: theirs if we write in it, else Russian."""
-    return language if language in LANGUAGES else "ru"
-
-
 class LinkError(Exception):
     """A link from a mail that cannot be used: ``code`` is "expired" or "invalid"."""
 

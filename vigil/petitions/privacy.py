@@ -15,11 +15,12 @@ from django.utils import timezone, translation
 
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import blind_index_for
+from vigil.core.i18n import mail_language
 from vigil.core.links import absolute_url
 from vigil.core.mail import render_mail
 from vigil.core.tasks import queue_email
 
-from .links import LINK_MAX_AGE, data_token, mail_language
+from .links import LINK_MAX_AGE, data_token
 from .models import Signature
 
 

@@ -33,6 +33,7 @@ from django.utils.translation import gettext as _
 from vigil.core import throttle
 from vigil.core.crypto import normalise_email
 from vigil.core.fields import blind_index_for
+from vigil.core.i18n import mail_language
 from vigil.core.links import absolute_url
 from vigil.core.mail import render_mail
 from vigil.core.memo import ProcessMemo
@@ -196,7 +197,7 @@ def sign(
         "country": country.strip(),
         "city": city.strip(),
         "phone": phone.strip(),
-        "language": language if language in LANGUAGES else "ru",
+        "language": mail_language(language),
         "created_at": now,
         "mail_due_at": now,
         "flagged": False,

@@ -24,13 +24,10 @@ from vigil.accounts.roles import Role
 from vigil.accounts.services import assign_role, create_user
 from vigil.cases.countries import validate_country
 from vigil.core.crypto import blind_index, normalise_email
+from vigil.core.i18n import mail_language
 from vigil.core.links import absolute_url
 from vigil.core.mail import render_mail
 from vigil.core.tasks import queue_email
-
-
-def _language(language: str) -> str:
-    return language if language in dict(settings.LANGUAGES) else "ru"
 
 
 def is_pending(user: User) -> bool:
@@ -72,7 +69,7 @@ def sign_up(
     """Open a supporter account for ``email``, or remind its owner; the caller learns nothing."""
     _check(country, name)
     email = User.objects.normalize_email(email.strip())
-    language = _language(language)
+    language = mail_language(language)
     user = User.objects.get_by_email(email)
     if user is None:
         try:
@@ -122,7 +119,7 @@ def user_from_link(uidb64: str, token: str) -> User | None:
 def confirm(user: User, *, name: str, country: str, language: str, password: str) -> User:
     """The mailbox's owner confirms: their details, a password; the link stops working."""
     _check(country, name)
-    user.name, user.country, user.language = name.strip(), country, _language(language)
+    user.name, user.country, user.language = name.strip(), country, mail_language(language)
     user.set_password(password)
     user.save()
     return user

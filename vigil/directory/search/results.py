@@ -10,7 +10,8 @@ from typing import Any
 
 from django.db import connection
 from django.utils.safestring import SafeString
-from django.utils.translation import get_language
+
+from vigil.core.i18n import in_english
 
 from . import ranking
 from .backends import CARDS
@@ -146,7 +147,7 @@ def search(
         query, region=region, topic=topic, offset=(page - 1) * per_page, limit=per_page
     )
     cards = _cards(ids)
-    english = (get_language() or "ru").startswith("en")
+    english = in_english()
     hits = []
     marker = Marker(query)
     for pk in ids:
