@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 
 from tests.conftest import SmtpSink
+from tests.links import past, tampered, token_made_by_hand
 from vigil.accounts.models import User
 from vigil.audit.models import AuditEvent
 from vigil.events.models import Event, Rsvp
@@ -342,8 +343,6 @@ def test_replies_never_confirmed_hold_no_place_and_lapse(
 def test_confirm_links_mailed_before_still_open_and_every_failure_looks_the_same(
     client: Any, event: Event
 ) -> None:
-    from django.core import signing
-
     from vigil.events import services
 
     mine = services.rsvp_visitor(event, name="Анна", email="anna@example.org", language="en").rsvp
@@ -351,10 +350,7 @@ def test_confirm_links_mailed_before_still_open_and_every_failure_looks_the_same
     prefix = str(mine.email_index)[:16]
 
     def made_by_hand(pk: int, e: str) -> str:
-        """A token as the links were made before ``vigil.core.tokens``."""
-        return signing.TimestampSigner(salt="vigil.events.rsvp-confirm").sign_object(
-            {"r": pk, "e": e}
-        )
+        return token_made_by_hand("vigil.events.rsvp-confirm", "r", pk, e)
 
     old = made_by_hand(mine.pk, prefix)
     assert services.reply_for_confirm_token(old) == mine
@@ -366,11 +362,10 @@ def test_confirm_links_mailed_before_still_open_and_every_failure_looks_the_same
         return response.status_code, text(response).replace(token, "TOKEN")
 
     answers = {
-        "tampered": shown(old[:-2] + ("yy" if old.endswith("xx") else "xx")),
+        "tampered": shown(tampered(old)),
         "another row": shown(made_by_hand(other.pk, prefix)),
     }
-    later = timezone.now().timestamp() + services.REPLY_HOLD.total_seconds() + 60
-    with mock.patch("django.core.signing.time.time", return_value=later):
+    with past(services.REPLY_HOLD):
         answers["expired"] = shown(old)
     mine.email = "someone-else@example.org"
     mine.save()

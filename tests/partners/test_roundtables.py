@@ -7,17 +7,15 @@ import io
 import re
 from collections.abc import Callable
 from typing import Any
-from unittest import mock
 
 import pytest
-from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
-from django.utils import timezone
 from pypdf import PdfReader
 
 from tests.conftest import SmtpSink
 from tests.coordination.network import sign_in
+from tests.links import past, tampered, token_made_by_hand
 from tests.petitions.test_signing import body_of
 from vigil.accounts.models import User
 from vigil.campaigns import services as campaign_services
@@ -97,10 +95,7 @@ def test_links_mailed_before_still_open_and_every_failure_looks_the_same(
     prefix = str(mine.email_index)[:16]
 
     def made_by_hand(pk: int, e: str) -> str:
-        """A token as the links were made before ``vigil.core.tokens``."""
-        return signing.TimestampSigner(salt="vigil.partners.invitation").sign_object(
-            {"i": pk, "e": e}
-        )
+        return token_made_by_hand("vigil.partners.invitation", "i", pk, e)
 
     old = made_by_hand(mine.pk, prefix)
     assert services.invitation_for_token(old) == mine
@@ -112,11 +107,10 @@ def test_links_mailed_before_still_open_and_every_failure_looks_the_same(
         return response.status_code, response.content.decode().replace(token, "TOKEN")
 
     answers = {
-        "tampered": shown(old[:-2] + ("yy" if old.endswith("xx") else "xx")),
+        "tampered": shown(tampered(old)),
         "another row": shown(made_by_hand(other.pk, prefix)),
     }
-    later = timezone.now().timestamp() + services.INVITATION_MAX_AGE.total_seconds() + 60
-    with mock.patch("django.core.signing.time.time", return_value=later):
+    with past(services.INVITATION_MAX_AGE):
         answers["expired"] = shown(old)
     mine.email = "someone-else@example.org"
     mine.save()  # the address behind the link changed

@@ -11,7 +11,6 @@ from typing import Any
 from unittest import mock
 
 import pytest
-from django.core import signing
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -20,6 +19,7 @@ from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.models import DBTaskResult
 
 from tests.conftest import SmtpSink
+from tests.links import past, tampered, token_made_by_hand
 from vigil.core import throttle
 from vigil.core.models import ThrottleCount
 from vigil.petitions import outbox, selectors, services
@@ -378,10 +378,7 @@ def test_links_mailed_before_still_open_and_every_failure_looks_the_same(
     prefix = str(mine.email_index)[:16]
 
     def made_by_hand(pk: int, e: str) -> str:
-        """A token as the links were made before ``vigil.core.tokens``."""
-        return signing.TimestampSigner(salt="vigil.petitions.confirm").sign_object(
-            {"s": pk, "e": e}
-        )
+        return token_made_by_hand("vigil.petitions.confirm", "s", pk, e)
 
     old = made_by_hand(mine.pk, prefix)
     assert services.signature_for_token(old) == mine
@@ -393,13 +390,12 @@ def test_links_mailed_before_still_open_and_every_failure_looks_the_same(
         return response.status_code, response.content.decode().replace(token, "TOKEN")
 
     refused = {
-        "tampered": old[:-2] + ("yy" if old.endswith("xx") else "xx"),
+        "tampered": tampered(old),
         "another row": made_by_hand(other.pk, prefix),
-        "another salt": signing.TimestampSigner(salt="x").sign_object({"s": mine.pk, "e": prefix}),
+        "another salt": token_made_by_hand("x", "s", mine.pk, prefix),
     }
     answers = {why: shown(token) for why, token in refused.items()}
-    later = timezone.now().timestamp() + services.LINK_MAX_AGE.total_seconds() + 60
-    with mock.patch("django.core.signing.time.time", return_value=later):
+    with past(services.LINK_MAX_AGE):
         answers["expired"] = shown(old)
     mine.email = "new@example.org"
     mine.save()
