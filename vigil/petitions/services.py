@@ -298,7 +298,8 @@ def _mail_already_counted(signature: Signature, petition: Petition) -> None:
 
 # --- the confirmation mails' outbox ----------------------------------------------------------
 #: The run time of the newest batch task this process has queued (``time.time()``), set once
-#: its transaction committed.
+#: its transaction committed.  State, not a memo (see ``core.memo``): forgetting it costs one
+#: batch task more.
 _next_batch: dict[str, float] = {"at": 0.0}
 
 
@@ -364,22 +365,24 @@ def owe_confirmation(signature_id: int) -> None:
 #: The newest consent version, remembered briefly by this process.  A stale value cannot
 #: let a signature through: the insert checks the version again.
 CONSENT_MEMO_SECONDS = 5.0
-_consent_memo: dict[str, Any] = {"until": 0.0, "version": None}
+_consent_memo: ProcessMemo[str, tuple[float, int | None]] = ProcessMemo(
+    "petitions.consent_version",
+    keeps="the newest consent version and until when (time.monotonic()) it is trusted",
+    bound=1,
+)
 
 
 def current_consent_version(*, fresh: bool = False) -> int | None:
     """The version a new signer must have agreed to."""
-    if fresh or time.monotonic() >= _consent_memo["until"]:
-        _consent_memo["version"] = (
-            ConsentText.objects.order_by("-version").values_list("version", flat=True).first()
-        )
-        _consent_memo["until"] = time.monotonic() + CONSENT_MEMO_SECONDS
-    version: int | None = _consent_memo["version"]
-    return version
+    known = _consent_memo.get("newest")
+    if fresh or known is None or time.monotonic() >= known[0]:
+        version = ConsentText.objects.order_by("-version").values_list("version", flat=True).first()
+        known = _consent_memo["newest"] = (time.monotonic() + CONSENT_MEMO_SECONDS, version)
+    return known[1]
 
 
 def forget_consent_version() -> None:
-    _consent_memo["until"] = 0.0
+    _consent_memo.pop("newest")
 
 
 def confirm(signature: Signature) -> bool:
