@@ -18,11 +18,11 @@ plus the entries already found are read), and the total is counted up to :data:`
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
 
 from django.db import connection
 
 from . import backends
+from .backends import Match
 from .documents import organisation_of
 from .query import Query
 
@@ -43,9 +43,9 @@ def ranked(query: Query, *, offset: int = 0, limit: int = 20) -> tuple[list[int]
     levels = query.levels()
     total: int | None = None
     # Sub-matches of the query already shown to have COUNTED matches or fewer.
-    short: set[Any] = set()
+    short: set[Match] = set()
 
-    def more_than_counted(match: Any) -> bool:
+    def more_than_counted(match: Match) -> bool:
         """Whether a cheap part of ``match`` (see each backend's floor()) already has more
         than COUNTED matches: then ``match`` has, and so the whole query."""
         floor = backend.floor(match)
