@@ -28,6 +28,7 @@ from typing import Any
 
 from django.db import connection, transaction
 
+from ..forms import KEY, PROSE, STEM, STRONG, TAGS
 from . import CARDS, TABLE, Match
 
 #: Rank ids per block: the static order's classes and 16-month bands of age (see documents).
@@ -129,20 +130,24 @@ def first(
     return _by_blocks(cursor, query, limit), (cap if cap else None)
 
 
+#: The one-character tags of ``forms.TAGS`` (a prose word as written has none).
+_TAGS = frozenset(tag for tag in TAGS.values() if tag)
 #: Tags of the tokens a match's floor leaves out: a name's stem (few entries have one the
 #: exact form does not) and the keys (many per word, each one more posting list to decode).
-_NOT_IN_FLOOR = frozenset("245")
+_NOT_IN_FLOOR = frozenset({TAGS[STRONG, STEM], TAGS[STRONG, KEY], TAGS[PROSE, KEY]})
+#: Tags of the prose's tokens other than its words as written.
+_PROSE_TAGS = frozenset({TAGS[PROSE, STEM], TAGS[PROSE, KEY]})
 
 
 def _tag(token: str) -> str:
     """The tag of a token (see ``forms.TAGS``): "" for a word of the prose as written, a
     number, a phone number or a filter."""
-    return token[0] if token[0] in "12345" and not token.isdigit() else ""
+    return token[0] if token[0] in _TAGS and not token.isdigit() else ""
 
 
 def _prose(token: str) -> bool:
     tag = _tag(token)
-    return tag in ("3", "5") or (not tag and (token.isalpha() or token.isdigit()))
+    return tag in _PROSE_TAGS or (not tag and (token.isalpha() or token.isdigit()))
 
 
 def floor(match: Match) -> Match | None:
