@@ -189,7 +189,9 @@ def test_a_backup_during_signing_holds_every_signature_with_its_mail_owed_or_sen
 
             signing = threading.Thread(target=sign_until_backed_up)
             signing.start()
-            time.sleep(1)
+            # The archive must hold some confirmations already sent: on a busy machine the
+            # worker can take seconds to send and clear its first batch, so wait for one.
+            wait_for_a_sent_confirmation(live, tmp_path / "progress.json", deadline=120)
             vigil(live, "backup", "--to", str(tmp_path / "backups"))
             backed_up.set()
             signing.join()
@@ -215,6 +217,16 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+def wait_for_a_sent_confirmation(env: dict[str, str], report: Path, deadline: float) -> None:
+    give_up = time.monotonic() + deadline
+    while time.monotonic() < give_up:
+        drill(env, "signatures", str(report))
+        if any(not row["owed"] for row in json.loads(report.read_text())["rows"]):
+            return
+        time.sleep(0.2)
+    raise AssertionError(f"the worker sent no confirmation in {deadline:.0f} s")
 
 
 def wait_for_health(port: int) -> None:
